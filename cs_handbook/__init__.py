@@ -1,0 +1,26 @@
+"""cs_handbook: a customer-service handbook and training site.
+
+`main()` is the table of contents of the application: every area owns an
+`includeme` and is switched on here, in the order they depend on each other.
+"""
+
+from pyramid.config import Configurator
+
+
+def main(global_config, **settings):
+    """Return the WSGI application (the paste app factory)."""
+    with Configurator(settings=settings) as config:
+        config.include(".settings")
+        config.include(".content")
+        config.include(".demo")
+        config.include(".models")
+        config.include(".i18n")
+        config.include(".security")
+        config.include(".tweens")
+        config.include(".services")
+        config.include(".templating")
+        config.include(".routes")
+        config.include(".views")
+        config.include(".bootstrap")
+        config.scan(".views")
+    return config.make_wsgi_app()

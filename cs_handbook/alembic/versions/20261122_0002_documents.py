@@ -1,0 +1,21 @@
+"""documents: tables of the documents area (filled in by its issue)
+
+Revision ID: 20261122_0002
+Revises: 20261122_0001
+"""
+
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+revision = "20261122_0002"
+down_revision = "20261122_0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass

@@ -1,0 +1,21 @@
+"""training: tables of the training area (filled in by its issue)
+
+Revision ID: 20261122_0003
+Revises: 20261122_0002
+"""
+
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+revision = "20261122_0003"
+down_revision = "20261122_0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass

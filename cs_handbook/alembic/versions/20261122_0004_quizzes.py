@@ -1,0 +1,21 @@
+"""quizzes: tables of the quizzes area (filled in by its issue)
+
+Revision ID: 20261122_0004
+Revises: 20261122_0003
+"""
+
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+revision = "20261122_0004"
+down_revision = "20261122_0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass

@@ -1,0 +1,21 @@
+"""drill: tables of the drill area (filled in by its issue)
+
+Revision ID: 20261122_0005
+Revises: 20261122_0004
+"""
+
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+revision = "20261122_0005"
+down_revision = "20261122_0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass

@@ -1,0 +1,42 @@
+"""First run of a development site: set itself up when its database is new.
+
+Switched on by `cs_handbook.auto_init` (development.ini only): production
+sites are migrated by `cs-handbook init` or `cs-handbook db upgrade`
+before their processes start, never by a process at start-up.
+"""
+
+from pyramid.events import ApplicationCreated
+from pyramid.scripting import prepare
+
+from . import migrations
+from .models.accounts import Account
+
+
+def _first_run(event):
+    registry = event.app.registry
+    from .scripts.initialize import initialise, print_demo_signins
+    from .scripts.progress import Progress
+
+    progress = Progress()
+    engine = registry["dbengine"]
+    demo = registry.settings["cs_handbook.demo_data"]
+    if not migrations.is_at_head(engine) or not _has_accounts(registry):
+        env = prepare(registry=registry)
+        try:
+            initialise(env, progress, demo=demo)
+        finally:
+            env["closer"]()
+    if demo:
+        print_demo_signins(progress)
+
+
+def _has_accounts(registry) -> bool:
+    from sqlalchemy import select
+
+    with registry["dbsession_factory"]() as session:
+        return session.scalar(select(Account.id).limit(1)) is not None
+
+
+def includeme(config):
+    if config.get_settings()["cs_handbook.auto_init"]:
+        config.add_subscriber(_first_run, ApplicationCreated)

@@ -1,0 +1,54 @@
+"""Content as files: the registry of loaders and exporters the `content` CLI runs.
+
+Each area registers, with `config.add_content_handler(...)`, how it loads
+its part of `policies/` or `training/` and how it writes it back. Loading
+is idempotent; exporting writes the canonical form, so load → export
+reproduces the files byte for byte.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONTENT_DIRS = {"policies": PROJECT_ROOT / "policies", "training": PROJECT_ROOT / "training"}
+
+
+@dataclass
+class ContentReport:
+    """What a load did; printed as the command's summary."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    conflicts: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def merge(self, other: "ContentReport") -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.conflicts += other.conflicts
+        self.errors += other.errors
+
+
+@dataclass(frozen=True)
+class ContentHandler:
+    name: str
+    folder: str  # "policies" or "training"
+    load: object  # load(request, folder: Path, progress) -> ContentReport
+    export: object  # export(request, folder: Path, progress) -> int (files written)
+    order: int = 100
+
+
+def add_content_handler(config, name, folder, load, export, order=100):
+    handlers = config.registry.setdefault("content_handlers", [])
+    handlers.append(ContentHandler(name, folder, config.maybe_dotted(load), config.maybe_dotted(export), order))
+    handlers.sort(key=lambda h: h.order)
+
+
+def content_handlers(registry) -> list[ContentHandler]:
+    return list(registry.get("content_handlers", ()))
+
+
+def includeme(config):
+    config.add_directive("add_content_handler", add_content_handler)

@@ -1,0 +1,81 @@
+"""One way to handle a deform form: validate, re-render with a 400, or act and flash.
+
+A form view subclasses `FormView`, names its schema and template, and
+implements `on_success(appstruct)`; `get` and `post` do the rest.
+"""
+
+import colander
+import deform
+from pyramid.httpexceptions import HTTPSeeOther
+
+from .i18n import _
+
+
+def make_form(request, schema, buttons=(), **kwargs) -> deform.Form:
+    bound = schema.bind(request=request, **kwargs.pop("bind", {}))
+    buttons = buttons or (deform.Button("submit", request.localizer.translate(_("Save"))),)
+    return deform.Form(bound, buttons=buttons, **kwargs)
+
+
+def validate(request, form: deform.Form):
+    """Return (appstruct, None) or (None, rendered form with messages) and set 400."""
+    try:
+        return form.validate(request.POST.items()), None
+    except deform.ValidationFailure as failure:
+        request.response.status_int = 400
+        return None, failure.render()
+
+
+def flash(request, message, queue="success", mapping=None):
+    request.session.flash(request.localizer.translate(_(message, mapping=mapping) if isinstance(message, str)
+                                                      else message), queue)
+
+
+class FormView:
+    """Subclass with `schema`, `template`; override `appstruct()`, `on_success()`."""
+
+    schema = None
+    buttons: tuple = ()
+    form_options: dict = {}
+
+    def __init__(self, context, request):
+        self.context = context
+        self.request = request
+        self.form = make_form(request, self.make_schema(), buttons=self.make_buttons(), **self.form_options)
+
+    def make_schema(self):
+        return self.schema()
+
+    def make_buttons(self):
+        return self.buttons
+
+    def appstruct(self) -> dict:
+        return {}
+
+    def template_vars(self) -> dict:
+        return {}
+
+    def get(self):
+        return {"form": self.form.render(self.appstruct()), **self.template_vars()}
+
+    def post(self):
+        appstruct, rendered = validate(self.request, self.form)
+        if appstruct is None:
+            return {"form": rendered, **self.template_vars()}
+        result = self.on_success(appstruct)
+        if result is None:
+            return HTTPSeeOther(self.request.url)
+        return result
+
+    def invalid(self, node_name: str, message, mapping=None):
+        """Show an error found after validation (say, by a service) on one field, with a 400."""
+        error = colander.Invalid(self.form.schema, "")
+        error[node_name] = self.request.localizer.translate(
+            _(message, mapping=mapping) if isinstance(message, str) else message
+        )
+        self.request.response.status_int = 400
+        rendered = deform.ValidationFailure(self.form, self.form.cstruct, error).render()
+        return {"form": rendered, **self.template_vars()}
+
+    def on_success(self, appstruct):
+        raise NotImplementedError

@@ -1,0 +1,98 @@
+"""The database contract: engine, session factory and `request.dbsession`.
+
+`request.dbsession` is joined to the request's transaction by pyramid_tm
+through zope.sqlalchemy; application code never calls `commit()`.
+"""
+
+from contextvars import ContextVar
+from pathlib import Path
+
+import zope.sqlalchemy
+from sqlalchemy import engine_from_config, event, make_url
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import configure_mappers, sessionmaker
+
+# Import every model module so that the metadata is complete (for Alembic's
+# drift check and for relationships declared by name).
+from . import accounts, audit, documents, drill, notices, qa, quizzes, settings, training  # noqa: F401
+from .meta import Base
+
+configure_mappers()
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+__all__ = ["Base", "get_engine", "get_session_factory", "get_tm_session"]
+
+
+def _tune_sqlite(dbapi_connection, connection_record):
+    # WAL lets readers run beside the writer; the busy timeout makes a
+    # second writer wait instead of failing at once; SQLite leaves
+    # foreign keys off unless asked.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+# Whether the current unit of work means to write. Requests set it from their
+# method; scripts leave the default.
+sqlite_write_intent: ContextVar[bool] = ContextVar("sqlite_write_intent", default=True)
+
+
+def _begin(conn):
+    # SQLite upgrades a read transaction to a write one lazily and fails at
+    # once with "database is locked" if another writer got there first.
+    # Taking the write lock at BEGIN for requests that mean to write makes
+    # concurrent writers queue on the busy timeout; reads stay concurrent.
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if sqlite_write_intent.get() else "BEGIN")
+
+
+def get_engine(settings, prefix="sqlalchemy.") -> Engine:
+    url = settings[prefix + "url"]
+    if url.startswith("sqlite"):
+        database = make_url(url).database
+        if database and database != ":memory:":
+            # A fresh checkout has no var/ folder yet.
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = engine_from_config(settings, prefix, connect_args={"check_same_thread": False, "timeout": 10})
+        event.listen(engine, "connect", _tune_sqlite)
+        # pysqlite's own transaction handling is disabled so that BEGIN is ours.
+        event.listen(engine, "connect", lambda c, r: setattr(c, "isolation_level", None))
+        event.listen(engine, "begin", _begin)
+        return engine
+    return engine_from_config(settings, prefix, pool_pre_ping=True)
+
+
+def get_session_factory(engine: Engine) -> sessionmaker:
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def get_tm_session(session_factory, transaction_manager, request=None):
+    """Return a session joined to `transaction_manager` (pyramid_tm's or a script's)."""
+    dbsession = session_factory(info={"request": request})
+    zope.sqlalchemy.register(dbsession, transaction_manager=transaction_manager)
+    return dbsession
+
+
+def includeme(config):
+    settings = config.get_settings()
+    settings["tm.manager_hook"] = "pyramid_tm.explicit_manager"
+    config.include("pyramid_tm")
+    config.include("pyramid_retry")
+
+    engine = get_engine(settings)
+    session_factory = get_session_factory(engine)
+    config.registry["dbengine"] = engine
+    config.registry["dbsession_factory"] = session_factory
+
+    def dbsession(request):
+        # Tests may hand in their own session through the environ.
+        session = request.environ.get("app.dbsession")
+        sqlite_write_intent.set(request.method not in SAFE_METHODS)
+        if session is None:
+            session = get_tm_session(session_factory, request.tm, request=request)
+        return session
+
+    config.add_request_method(dbsession, reify=True)

@@ -1,0 +1,1 @@
+"""Models of the documents area (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""Models of the drill area (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""Models of the qa area (filled in by its issue)."""

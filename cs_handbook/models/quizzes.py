@@ -1,0 +1,1 @@
+"""Models of the quizzes area (filled in by its issue)."""

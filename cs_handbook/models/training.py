@@ -1,0 +1,1 @@
+"""Models of the training area (filled in by its issue)."""

@@ -1,0 +1,65 @@
+"""The navigation bar: each entry names a route and the permission it needs.
+
+Entries whose route is not registered yet are skipped, so an area can be
+listed here before its pages exist.
+"""
+
+from dataclasses import dataclass
+
+from pyramid.interfaces import IRoutesMapper
+
+from .i18n import _
+from .permissions import Permission as P
+from .resources import Root
+
+
+@dataclass(frozen=True)
+class NavItem:
+    route: str
+    label: object
+    permission: str
+    # A callable(request) -> int shown as a badge (the review queue count).
+    badge: object = None
+
+
+ITEMS: list[NavItem] = [
+    NavItem("home", _("Home"), P.ACCOUNT_SELF),
+    NavItem("documents.index", _("Handbook"), P.DOCUMENTS_READ),
+    NavItem("training.mine", _("My onboarding"), P.TRAINING_LEARN),
+    NavItem("quizzes.index", _("Quizzes"), P.QUIZZES_TAKE),
+    NavItem("drill.today", _("Daily drill"), P.DRILL_PRACTISE),
+    NavItem("training.mentees", _("My mentees"), P.TRAINING_MENTOR),
+    NavItem("documents.review_queue", _("Review queue"), P.DOCUMENTS_REVIEW),
+    NavItem("training.courses", _("Courses"), P.TRAINING_AUTHOR),
+    NavItem("quizzes.bank", _("Question bank"), P.QUIZZES_AUTHOR),
+    NavItem("qa.index", _("Quality"), P.QA_EVALUATE),
+    NavItem("qa.mine", _("My QA results"), P.QA_OWN_VIEW),
+    NavItem("reports.team", _("Team dashboard"), P.REPORTS_TEAM),
+    NavItem("admin.accounts", _("Accounts"), P.ACCOUNTS_MANAGE),
+    NavItem("admin.audit", _("Audit log"), P.AUDIT_READ),
+]
+
+
+def register_badge(route: str, badge) -> None:
+    """Attach a badge callable to the entry of `route` (called by the owning area)."""
+    for index, item in enumerate(ITEMS):
+        if item.route == route:
+            ITEMS[index] = NavItem(item.route, item.label, item.permission, badge)
+
+
+def items_for(request) -> list[dict]:
+    mapper = request.registry.getUtility(IRoutesMapper)
+    routes = mapper.get_routes()
+    known = {route.name for route in routes}
+    root = Root(request)
+    entries = []
+    for item in ITEMS:
+        if item.route not in known or not request.has_permission(item.permission, root):
+            continue
+        entries.append({
+            "url": request.route_url(item.route),
+            "label": request.localizer.translate(item.label),
+            "badge": item.badge(request) if item.badge else None,
+            "current": request.matched_route is not None and request.matched_route.name == item.route,
+        })
+    return entries

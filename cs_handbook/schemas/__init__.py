@@ -1,0 +1,1 @@
+"""Colander schemas, one module per area; every form schema inherits CSRFSchema."""

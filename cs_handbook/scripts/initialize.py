@@ -1,0 +1,55 @@
+"""First-time set-up: migrate, load the default content, create accounts.
+
+Used by `cs-handbook init` and by `development.ini`'s automatic first run.
+"""
+
+from .. import migrations
+from ..content import DEFAULT_CONTENT_DIRS, ContentReport, content_handlers
+from ..demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_accounts, ensure_positions
+from ..services.accounts import AccountService
+
+
+def migrate(registry, progress) -> None:
+    progress.say("Migrating the database to the latest schema …")
+    migrations.upgrade(registry.settings["sqlalchemy.url"])
+
+
+def load_content(request, progress, dirs=None) -> ContentReport:
+    """Run every area's content loader over `policies/` and `training/`."""
+    dirs = dirs or DEFAULT_CONTENT_DIRS
+    report = ContentReport()
+    for handler in content_handlers(request.registry):
+        folder = dirs[handler.folder]
+        if folder.exists():
+            report.merge(handler.load(request, folder, progress))
+    return report
+
+
+def initialise(env, progress, demo=False, admin_password=None) -> None:
+    request = env["request"]
+    migrate(request.registry, progress)
+    with request.tm:
+        ensure_positions(request.find_service(AccountService))
+        report = load_content(request, progress)
+        progress.say(
+            f"Content: {report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
+            f"{len(report.conflicts)} conflicts, {len(report.errors)} errors"
+        )
+        for line in report.conflicts + report.errors:
+            progress.say(f"  {line}")
+        if demo:
+            create_demo_accounts(request, progress)
+        elif admin_password:
+            service = request.find_service(AccountService)
+            if service.by_username("admin") is None:
+                admin = service.create(username="admin", display_name="Administrator", password=admin_password)
+                service.set_global_roles(admin, {"admin"})
+
+
+def print_demo_signins(progress, url="http://127.0.0.1:6543") -> None:
+    progress.say("")
+    progress.say(f"cs_handbook is ready on {url}")
+    progress.say("Demo sign-ins (username / password):")
+    for username, display_name, *_rest in DEMO_ACCOUNTS:
+        progress.say(f"  {username:<10} / {DEMO_PASSWORD}   {display_name}")
+    progress.say("")

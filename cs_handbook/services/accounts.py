@@ -1,0 +1,349 @@
+"""AccountService: staff accounts, teams, positions, grants and the roster import."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..clock import Clock
+from ..models.accounts import Account, GlobalRole, Grant, LoginSession, Position, Scope, ScopedRole, Team
+from ..passwords import hash_password, verify_password
+from .audit import AuditAction, AuditService
+
+LANGUAGES = ("zh_CN", "en")
+
+
+class AccountError(ValueError):
+    """A change refused for a reason the user can fix; `msgid` is translatable."""
+
+    def __init__(self, msgid: str, mapping=None):
+        super().__init__(msgid)
+        self.msgid = msgid
+        self.mapping = mapping or {}
+
+
+@dataclass
+class RosterResult:
+    created: int = 0
+    updated: int = 0
+    errors: list[tuple[int, str, dict]] = field(default_factory=list)  # (line, msgid, mapping)
+
+
+ROSTER_COLUMNS = ("username", "display_name", "email", "position", "team", "start_date", "mentor", "language")
+
+
+class AccountService:
+    def __init__(self, dbsession, clock: Clock, audit: AuditService, account_changed_hooks=()):
+        self.dbsession = dbsession
+        self.clock = clock
+        self.audit = audit
+        # Other areas react to account changes (training enrols on position
+        # and start date); they register a callable with `on_account_changed`.
+        self.account_changed_hooks = account_changed_hooks
+
+    # -- look-ups --------------------------------------------------------
+
+    def by_id(self, account_id: int) -> Account | None:
+        return self.dbsession.get(Account, account_id)
+
+    def by_username(self, username: str) -> Account | None:
+        return self.dbsession.scalar(select(Account).where(Account.username == username.strip().lower()))
+
+    def search(self, query: str = "", team_id: int | None = None, active: bool | None = None) -> list[Account]:
+        stmt = select(Account).options(selectinload(Account.grants)).order_by(Account.username)
+        if query:
+            like = f"%{query.strip().lower()}%"
+            stmt = stmt.where(func.lower(Account.username).like(like) | Account.display_name.like(f"%{query}%"))
+        if team_id:
+            stmt = stmt.where(Account.team_id == team_id)
+        if active is not None:
+            stmt = stmt.where(Account.is_active.is_(active))
+        return list(self.dbsession.scalars(stmt))
+
+    def teams(self) -> list[Team]:
+        return list(self.dbsession.scalars(select(Team).order_by(Team.name)))
+
+    def positions(self) -> list[Position]:
+        return list(self.dbsession.scalars(select(Position).order_by(Position.code)))
+
+    def team_by_name(self, name: str) -> Team | None:
+        return self.dbsession.scalar(select(Team).where(Team.name == name))
+
+    def position_by_code(self, code: str) -> Position | None:
+        return self.dbsession.scalar(select(Position).where(Position.code == code))
+
+    def ensure_team(self, name: str, timezone: str = "Asia/Shanghai") -> Team:
+        team = self.team_by_name(name)
+        if team is None:
+            team = Team(name=name, timezone=timezone)
+            self.dbsession.add(team)
+            self.dbsession.flush()
+        return team
+
+    def ensure_position(self, code: str, name: str) -> Position:
+        position = self.position_by_code(code)
+        if position is None:
+            position = Position(code=code, name=name)
+            self.dbsession.add(position)
+            self.dbsession.flush()
+        elif position.name != name:
+            position.name = name
+        return position
+
+    # -- changes ---------------------------------------------------------
+
+    def create(self, *, username, display_name, password, actor=None, ip="", **fields) -> Account:
+        username = username.strip().lower()
+        if self.by_username(username) is not None:
+            raise AccountError("The username ${username} is taken.", {"username": username})
+        account = Account(
+            username=username,
+            display_name=display_name.strip(),
+            password_hash=hash_password(password),
+            created_at=self.clock.now(),
+            language=fields.pop("language", None) or "zh_CN",
+        )
+        self.dbsession.add(account)
+        self._apply(account, fields)
+        self.dbsession.flush()
+        self.audit.record(
+            AuditAction.ACCOUNT_CREATED, actor=actor, target_type="account", target_id=account.id,
+            detail={"username": username}, ip=ip,
+        )
+        self._changed(account, {"position_id": None, "start_date": None})
+        return account
+
+    def update(self, account: Account, *, actor=None, ip="", **fields) -> None:
+        before = {"position_id": account.position_id, "start_date": account.start_date}
+        changed = self._apply(account, fields)
+        if changed:
+            self.audit.record(
+                AuditAction.ACCOUNT_UPDATED, actor=actor, target_type="account", target_id=account.id,
+                detail={"fields": sorted(changed)}, ip=ip,
+            )
+            self._changed(account, before)
+
+    def _apply(self, account: Account, fields: dict) -> set[str]:
+        changed = set()
+        if "mentor_id" in fields:
+            mentor_id = fields.pop("mentor_id")
+            if mentor_id == account.id and mentor_id is not None:
+                raise AccountError("A person cannot be their own mentor.")
+            if mentor_id != account.mentor_id:
+                self._set_mentor(account, mentor_id)
+                changed.add("mentor_id")
+        if "language" in fields and fields["language"] not in LANGUAGES:
+            raise AccountError("Unknown language.")
+        for name, value in fields.items():
+            if isinstance(value, str):
+                value = value.strip()
+            if getattr(account, name) != value:
+                setattr(account, name, value)
+                changed.add(name)
+        return changed
+
+    def _set_mentor(self, account: Account, mentor_id: int | None) -> None:
+        # The mentor field and the mentor grant say the same thing; keeping
+        # them in step here is what lets the ACLs rely on the grant alone.
+        if account.id is None:
+            self.dbsession.flush()
+        if account.mentor_id:
+            old = self.dbsession.scalar(
+                select(Grant).where(
+                    Grant.account_id == account.mentor_id,
+                    Grant.role == ScopedRole.MENTOR,
+                    Grant.scope_type == Scope.ACCOUNT,
+                    Grant.scope_id == account.id,
+                )
+            )
+            if old is not None:
+                self.dbsession.delete(old)
+        account.mentor_id = mentor_id
+        if mentor_id:
+            mentor = self.by_id(mentor_id)
+            if mentor is None or not mentor.is_active:
+                raise AccountError("The mentor must be an active account.")
+            self.dbsession.add(
+                Grant(account_id=mentor_id, role=ScopedRole.MENTOR, scope_type=Scope.ACCOUNT,
+                      scope_id=account.id, created_at=self.clock.now())
+            )
+        self.dbsession.flush()
+
+    def _changed(self, account: Account, before: dict) -> None:
+        for hook in self.account_changed_hooks:
+            hook(self.dbsession, account, before)
+
+    def set_password(self, account: Account, new_password: str, actor=None, ip="") -> None:
+        account.password_hash = hash_password(new_password)
+        self.audit.record(AuditAction.PASSWORD_CHANGED, actor=actor or account, target_type="account",
+                          target_id=account.id, ip=ip)
+
+    def check_password(self, account: Account, password: str) -> bool:
+        return verify_password(account.password_hash, password)
+
+    def set_active(self, account: Account, active: bool, actor=None, ip="") -> None:
+        if account.is_active == active:
+            return
+        account.is_active = active
+        if not active:
+            self.revoke_sessions(account)
+        self.audit.record(
+            AuditAction.ACCOUNT_ENABLED if active else AuditAction.ACCOUNT_DISABLED,
+            actor=actor, target_type="account", target_id=account.id, ip=ip,
+        )
+
+    def revoke_sessions(self, account: Account) -> None:
+        for login_session in self.dbsession.scalars(
+            select(LoginSession).where(LoginSession.account_id == account.id, LoginSession.revoked_at.is_(None))
+        ):
+            login_session.revoked_at = self.clock.now()
+
+    # -- grants ----------------------------------------------------------
+
+    def grant(self, account: Account, role: str, scope_type: str = Scope.SITE, scope_id: int = 0,
+              actor=None, ip="") -> Grant:
+        self._check_grant(role, scope_type)
+        existing = self.dbsession.scalar(
+            select(Grant).where(Grant.account_id == account.id, Grant.role == role,
+                                Grant.scope_type == scope_type, Grant.scope_id == scope_id)
+        )
+        if existing is not None:
+            return existing
+        grant = Grant(account_id=account.id, role=role, scope_type=scope_type, scope_id=scope_id,
+                      created_at=self.clock.now())
+        account.grants.append(grant)
+        self.dbsession.flush()
+        self.audit.record(AuditAction.ROLE_GRANTED, actor=actor, target_type="account", target_id=account.id,
+                          detail={"role": role, "scope_type": scope_type, "scope_id": scope_id}, ip=ip)
+        return grant
+
+    def revoke(self, grant: Grant, actor=None, ip="") -> None:
+        self.audit.record(
+            AuditAction.ROLE_REVOKED, actor=actor, target_type="account", target_id=grant.account_id,
+            detail={"role": grant.role, "scope_type": grant.scope_type, "scope_id": grant.scope_id}, ip=ip,
+        )
+        grant.account.grants.remove(grant)
+        self.dbsession.flush()
+
+    def set_global_roles(self, account: Account, roles: set[str], actor=None, ip="") -> None:
+        current = {g.role: g for g in account.grants if g.scope_type == Scope.SITE}
+        for role in roles - current.keys():
+            self.grant(account, role, actor=actor, ip=ip)
+        for role in current.keys() - roles:
+            self.revoke(current[role], actor=actor, ip=ip)
+
+    @staticmethod
+    def _check_grant(role: str, scope_type: str) -> None:
+        allowed = {
+            Scope.SITE: set(GlobalRole),
+            Scope.TEAM: {ScopedRole.MANAGER},
+            Scope.ACCOUNT: {ScopedRole.MENTOR},
+            Scope.DOCUMENT: {ScopedRole.OWNER},
+            Scope.COURSE: {ScopedRole.OWNER},
+            Scope.QUIZ: {ScopedRole.OWNER},
+        }
+        if role not in allowed.get(scope_type, set()):
+            raise AccountError("The role ${role} cannot be granted on ${scope}.", {"role": role, "scope": scope_type})
+
+    def managed_team_ids(self, account: Account) -> set[int]:
+        return {g.scope_id for g in account.grants if g.role == ScopedRole.MANAGER and g.scope_type == Scope.TEAM}
+
+    # -- roster ----------------------------------------------------------
+
+    def import_roster(self, text: str, default_password: str, actor=None, ip="") -> RosterResult:
+        """Create or update accounts from CSV; all rows or none.
+
+        Every row is checked before anything is written, so a bad row on
+        line 40 leaves the first 39 unimported and reports every bad line.
+        """
+        result = RosterResult()
+        reader = csv.DictReader(io.StringIO(text))
+        missing = {"username", "display_name"} - set(reader.fieldnames or ())
+        if missing:
+            result.errors.append((1, "Missing columns: ${columns}", {"columns": ", ".join(sorted(missing))}))
+            return result
+        rows = []
+        seen = set()
+        for line, row in enumerate(reader, start=2):
+            parsed, error = self._parse_roster_row(row, seen)
+            if error:
+                result.errors.append((line, *error))
+            else:
+                rows.append(parsed)
+        if not rows and not result.errors:
+            result.errors.append((1, "The file has no rows.", {}))
+        if result.errors:
+            return result
+        for fields in rows:
+            mentor_name = fields.pop("mentor")
+            account = self.by_username(fields["username"])
+            if account is None:
+                account = self.create(password=default_password, actor=actor, ip=ip, **fields)
+                result.created += 1
+            else:
+                fields.pop("username")
+                self.update(account, actor=actor, ip=ip, **fields)
+                result.updated += 1
+            if mentor_name:
+                # Parsing checked the mentor exists or comes on an earlier row.
+                self.update(account, actor=actor, ip=ip, mentor_id=self.by_username(mentor_name).id)
+        self.audit.record(AuditAction.ROSTER_IMPORTED, actor=actor, ip=ip,
+                          detail={"created": result.created, "updated": result.updated})
+        return result
+
+    def _parse_roster_row(self, row: dict, seen: set) -> tuple[dict, tuple | None]:
+        get = lambda key: (row.get(key) or "").strip()  # noqa: E731
+        username = get("username").lower()
+        if not username or len(username) > 64 or not username.replace("_", "").replace(".", "").replace("-", "").isalnum():
+            return {}, ("Invalid username: ${value}", {"value": username[:64]})
+        if username in seen:
+            return {}, ("Username ${value} appears twice.", {"value": username})
+        seen.add(username)
+        display_name = get("display_name")
+        if not display_name or len(display_name) > 100:
+            return {}, ("A display name of 1 to 100 characters is required.", {})
+        fields = {"username": username, "display_name": display_name, "email": get("email") or None}
+        if get("position"):
+            position = self.position_by_code(get("position"))
+            if position is None:
+                return {}, ("Unknown position: ${value}", {"value": get("position")})
+            fields["position_id"] = position.id
+        if get("team"):
+            team = self.team_by_name(get("team"))
+            if team is None:
+                return {}, ("Unknown team: ${value}", {"value": get("team")})
+            fields["team_id"] = team.id
+        if get("start_date"):
+            try:
+                fields["start_date"] = date.fromisoformat(get("start_date"))
+            except ValueError:
+                return {}, ("Invalid date (use YYYY-MM-DD): ${value}", {"value": get("start_date")})
+        if get("language"):
+            if get("language") not in LANGUAGES:
+                return {}, ("Unknown language: ${value}", {"value": get("language")})
+            fields["language"] = get("language")
+        mentor = get("mentor").lower()
+        if mentor and mentor not in seen and self.by_username(mentor) is None:
+            return {}, ("Unknown mentor: ${value}", {"value": mentor})
+        fields["mentor"] = mentor
+        return fields, None
+
+
+def add_account_changed_hook(config, hook) -> None:
+    """Config directive: run `hook(dbsession, account, before)` after an account changes."""
+    config.registry.setdefault("account_changed_hooks", []).append(hook)
+
+
+def factory(context, request):
+    return AccountService(
+        request.dbsession, request.find_service(Clock), request.find_service(AuditService),
+        account_changed_hooks=tuple(request.registry.get("account_changed_hooks", ())),
+    )
+
+
+def includeme(config):
+    config.add_directive("add_account_changed_hook", add_account_changed_hook)
+    config.register_service_factory(factory, AccountService)

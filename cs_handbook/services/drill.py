@@ -1,0 +1,5 @@
+"""Services of the drill area (filled in by its issue)."""
+
+
+def includeme(config):
+    pass

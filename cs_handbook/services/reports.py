@@ -1,0 +1,5 @@
+"""Services of the reports area (filled in by its issue)."""
+
+
+def includeme(config):
+    pass

@@ -1,0 +1,1 @@
+"""Administration: staff accounts, grants, the roster import and the audit log."""

@@ -1,0 +1,67 @@
+"""Error pages in the reader's language; never a traceback."""
+
+import logging
+
+from pyramid.csrf import BadCSRFOrigin, BadCSRFToken
+from pyramid.httpexceptions import HTTPException, HTTPSeeOther
+from pyramid.exceptions import PredicateMismatch
+from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
+
+from ..i18n import _
+from ..services.audit import AuditAction, AuditService
+
+log = logging.getLogger(__name__)
+
+
+@forbidden_view_config(renderer="errors/error.jinja2")
+def forbidden(exc, request):
+    if not request.is_authenticated:
+        # Not signed in (or the session ended): the way forward is to sign in.
+        return HTTPSeeOther(request.route_url("auth.signin", _query={"next": request.path_qs}))
+    request.find_service(AuditService).record_now(
+        AuditAction.PERMISSION_DENIED, actor=request.identity.account, target_type="route",
+        target_id=request.matched_route.name if request.matched_route else request.path,
+        detail={"method": request.method, "path": request.path[:200]}, ip=request.client_addr or "",
+    )
+    request.response.status_int = 403
+    return {"status": 403, "title": _("Access denied"), "message": _("You do not have permission to open this page.")}
+
+
+@notfound_view_config(renderer="errors/error.jinja2", append_slash=HTTPSeeOther)
+def not_found(exc, request):
+    request.response.status_int = 404
+    return {"status": 404, "title": _("Page not found"),
+            "message": _("The page does not exist, or is not available to you.")}
+
+
+@exception_view_config(BadCSRFToken, renderer="errors/error.jinja2")
+@exception_view_config(BadCSRFOrigin, renderer="errors/error.jinja2")
+def bad_csrf(exc, request):
+    request.response.status_int = 400
+    return {"status": 400, "title": _("The form expired"),
+            "message": _("Your session changed since the page was opened. Reload the page and try again.")}
+
+
+@exception_view_config(PredicateMismatch, renderer="errors/error.jinja2")
+def method_not_allowed(exc, request):
+    # The route matched but no view takes this method (our views differ
+    # only by method), so this is a 405 rather than Pyramid's 404.
+    request.response.status_int = 405
+    return {"status": 405, "title": _("Method not allowed"), "message": _("This page does not accept that request.")}
+
+
+@exception_view_config(HTTPException, renderer="errors/error.jinja2")
+def http_error(exc, request):
+    # Any other HTTP error raised by a view (400, 405, 409, 413 …).
+    if exc.status_int < 400:
+        return exc
+    request.response.status_int = exc.status_int
+    return {"status": exc.status_int, "title": exc.title, "message": exc.detail or exc.explanation}
+
+
+@exception_view_config(Exception, renderer="errors/error.jinja2")
+def server_error(exc, request):
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    request.response.status_int = 500
+    return {"status": 500, "title": _("Something went wrong"),
+            "message": _("The error was logged. Please try again later.")}

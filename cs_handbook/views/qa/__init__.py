@@ -1,0 +1,5 @@
+"""Views of the qa area (filled in by its issue); `includeme` adds its routes."""
+
+
+def includeme(config):
+    pass

@@ -1,0 +1,107 @@
+"""Sign-in, sign-out, sessions that end, the rate limit, and the security headers."""
+
+from sqlalchemy import func, select
+
+from cs_handbook.models.audit import AuditEvent
+from tests.conftest import login
+from tests.factories import AccountFactory
+
+
+def test_sign_in_and_out(testapp, dbsession):
+    AccountFactory(username="wang", display_name="王芳")
+    response = login(testapp, "wang").follow()
+    assert "王芳" in response.text
+    assert response.headers["Cache-Control"] == "no-store"
+    token = response.html.find("form", action="http://localhost/signout").find("input")["value"]
+    testapp.post("/signout", {"csrf_token": token}, status=303)
+    assert testapp.get("/", status=303).location.endswith("/signin")
+
+
+def test_wrong_password_is_a_clear_400(testapp, dbsession):
+    AccountFactory(username="wang")
+    response = login(testapp, "wang", "wrong-password", status=400)
+    assert "用户名或密码错误" in response.text or "Wrong username or password" in response.text
+    assert dbsession.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "signin.failed")) == 1
+
+
+def test_session_rotates_at_sign_in(testapp, dbsession):
+    AccountFactory(username="wang")
+    testapp.get("/signin")
+    before = testapp.cookies.get("cs_session")
+    login(testapp, "wang")
+    assert testapp.cookies.get("cs_session") != before
+
+
+def test_copied_cookie_stops_working_after_sign_out(testapp, app, dbsession):
+    import webtest
+
+    AccountFactory(username="wang")
+    login(testapp, "wang")
+    stolen = testapp.cookies["cs_session"]
+    token = testapp.get("/account/password").forms["deform"]["csrf_token"].value
+    testapp.post("/signout", {"csrf_token": token}, status=303)
+    thief = webtest.TestApp(app, extra_environ={"REMOTE_ADDR": "10.0.0.9", "HTTP_HOST": "localhost"})
+    thief.set_cookie("cs_session", stolen)
+    assert thief.get("/account/password", status=303).location.startswith("http://localhost/signin")
+
+
+def test_disabling_an_account_ends_its_sessions(testapp, app, dbsession):
+    import webtest
+
+    AccountFactory(username="boss", roles=["admin"])
+    victim = AccountFactory(username="leaver")
+    staff = webtest.TestApp(app, extra_environ={"REMOTE_ADDR": "10.0.0.2", "HTTP_HOST": "localhost"})
+    login(staff, "leaver")
+    staff.get("/account/password", status=200)
+    login(testapp, "boss")
+    page = testapp.get(f"/admin/accounts/{victim.id}")
+    status_form = next(f for f in page.forms.values() if f.action.endswith("/status"))
+    status_form.submit(status=303)
+    staff.get("/account/password", status=303)
+    login(staff, "leaver", status=400)
+
+
+def test_ten_failures_throttle_with_429_and_audit(testapp, dbsession):
+    AccountFactory(username="wang")
+    for _ in range(10):
+        login(testapp, "wang", "nope-nope-nope", status=400)
+    response = login(testapp, "wang", status=429)
+    assert response.headers["Retry-After"]
+    assert dbsession.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "signin.throttled")) == 1
+
+
+def test_throttle_expires_after_the_window(testapp, dbsession, clock):
+    AccountFactory(username="wang")
+    for _ in range(10):
+        login(testapp, "wang", "nope-nope-nope", status=400)
+    login(testapp, "wang", status=429)
+    clock.advance(minutes=5, seconds=1)
+    login(testapp, "wang", status=303)
+
+
+def test_security_headers_on_every_response(testapp):
+    response = testapp.get("/signin")
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"]
+    assert testapp.get("/static/css/site.css").headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_oversized_body_is_413(testapp):
+    testapp.post("/signin", params=b"x" * (5 * 1024 * 1024), content_type="application/octet-stream", status=413)
+
+
+def test_healthz(testapp):
+    assert testapp.get("/healthz").json == {"status": "ok"}
+
+
+def test_open_redirect_is_refused(testapp, dbsession):
+    AccountFactory(username="wang")
+    page = testapp.get("/signin?next=//evil.example/")
+    form = page.forms["deform"]
+    form["username"], form["password"] = "wang", "correct-horse-123"
+    response = form.submit("submit", status=303)
+    assert response.location == "http://localhost/"
