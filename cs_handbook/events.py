@@ -1,0 +1,43 @@
+"""Events one area announces and others subscribe to (Pyramid's event system).
+
+They keep the areas apart: the quiz engine does not import the training
+area to tell it a quiz was passed, it notifies `QuizAttemptGraded`.
+Subscribe with `config.add_subscriber(handler, QuizAttemptGraded)`; notify
+with `request.registry.notify(QuizAttemptGraded(...))`. Handlers run in the
+same transaction as the change.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass
+class QuizAttemptGraded:
+    """An attempt was graded (or regraded)."""
+
+    request: object
+    account_id: int
+    quiz_slug: str
+    attempt_id: int
+    score_percent: float
+    passed: bool
+
+
+@dataclass
+class DocumentPublished:
+    """A version of a document became the published one (first publish or an approved working copy)."""
+
+    request: object
+    document_id: int
+    slug: str
+    kind: str
+    version_id: int
+
+
+@dataclass
+class CriterionFailed:
+    """A QA evaluation failed an agent on a scorecard criterion (the drill adds targeted items)."""
+
+    request: object
+    account_id: int
+    criterion: str
+    evaluation_id: int
