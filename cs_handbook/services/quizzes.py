@@ -1,5 +1,296 @@
-"""Services of the quizzes area (filled in by its issue)."""
+"""AttemptService: start or resume, save (sequence-numbered), finish, grade, sweep, regrade.
+
+The database enforces the rules that concurrency would otherwise break:
+a start inserts (quiz, account, number) under a unique constraint and, if a
+parallel start won, selects that attempt instead; a save updates a response
+only `WHERE seq < :seq`, so a late older save changes nothing; a finish is
+`UPDATE ... WHERE state = 'in_progress'`, so only one of two finishes grades.
+"""
+
+import random as _random
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..clock import Clock
+from ..events import QuizAttemptGraded
+from ..models.quizzes import Attempt, AttemptQuestion, AttemptState, Question, Quiz, QuizGrade
+from . import quizzes_grading as grading
+from .quizzes_bank import BankService
+
+
+class QuizError(ValueError):
+    """A refused action; `msgid` is translatable and `status` the HTTP status to answer with."""
+
+    def __init__(self, msgid: str, status: int = 400):
+        super().__init__(msgid)
+        self.msgid = msgid
+        self.status = status
+
+
+class AttemptService:
+    def __init__(self, dbsession, clock: Clock, notify=None, rng=None):
+        self.dbsession = dbsession
+        self.clock = clock
+        # notify(attempt) tells the other areas (the view passes the request's registry).
+        self.notify = notify
+        self.rng = rng or _random.Random()
+
+    # -- look-ups ----------------------------------------------------------
+
+    def attempt(self, attempt_id: int) -> Attempt | None:
+        return self.dbsession.get(Attempt, attempt_id)
+
+    def attempts_of(self, account_id: int, quiz_id: int | None = None) -> list[Attempt]:
+        stmt = select(Attempt).where(Attempt.account_id == account_id).order_by(Attempt.quiz_id, Attempt.number)
+        if quiz_id is not None:
+            stmt = stmt.where(Attempt.quiz_id == quiz_id)
+        return list(self.dbsession.scalars(stmt))
+
+    def grade_of(self, quiz_id: int, account_id: int) -> QuizGrade | None:
+        return self.dbsession.scalar(select(QuizGrade).where(QuizGrade.quiz_id == quiz_id,
+                                                             QuizGrade.account_id == account_id))
+
+    def is_open(self, quiz: Quiz) -> bool:
+        now = self.clock.now()
+        return (quiz.open_at is None or quiz.open_at <= now) and (quiz.close_at is None or now < quiz.close_at)
+
+    # -- start -------------------------------------------------------------
+
+    def _open_attempt(self, quiz_id: int, account_id: int) -> Attempt | None:
+        return self.dbsession.scalar(select(Attempt).where(
+            Attempt.quiz_id == quiz_id, Attempt.account_id == account_id,
+            Attempt.state == AttemptState.IN_PROGRESS))
+
+    def start(self, quiz: Quiz, account_id: int) -> Attempt:
+        """Resume the open attempt or make exactly one new one, even when started twice at once."""
+        for _ in range(3):
+            existing = self._open_attempt(quiz.id, account_id)
+            if existing is not None:
+                return existing
+            if not self.is_open(quiz):
+                raise QuizError("This quiz is not open.", 409)
+            count = self.dbsession.scalar(select(func.count()).select_from(Attempt).where(
+                Attempt.quiz_id == quiz.id, Attempt.account_id == account_id)) or 0
+            if quiz.attempts_allowed and count >= quiz.attempts_allowed:
+                raise QuizError("You have used all your attempts at this quiz.", 409)
+            now = self.clock.now()
+            deadline = now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+            if quiz.close_at and (deadline is None or quiz.close_at < deadline):
+                deadline = quiz.close_at
+            attempt = Attempt(quiz_id=quiz.id, account_id=account_id, number=count + 1, started_at=now,
+                              deadline=deadline, state=AttemptState.IN_PROGRESS)
+            savepoint = self.dbsession.begin_nested()
+            try:
+                self.dbsession.add(attempt)
+                self.dbsession.flush()
+            except IntegrityError:
+                # A parallel start inserted the same number first: use its attempt.
+                savepoint.rollback()
+                continue
+            self._lay_out(attempt, quiz)
+            savepoint.commit()
+            return attempt
+        raise QuizError("The quiz could not be started; please try again.", 409)
+
+    def _lay_out(self, attempt: Attempt, quiz: Quiz) -> None:
+        seen = set(self.dbsession.scalars(
+            select(Question.id).join(Question.versions).join(AttemptQuestion).join(Attempt)
+            .where(Attempt.account_id == attempt.account_id)))
+        chosen: list[Question] = []
+        for slot in quiz.slots:
+            if slot.question is not None:
+                if slot.question not in chosen:
+                    chosen.append(slot.question)
+                continue
+            pool = [q for q in slot.category.questions if q not in chosen]
+            self.rng.shuffle(pool)
+            # Unseen questions first; seen ones fill up only when the category runs short.
+            pool.sort(key=lambda q: q.id in seen)
+            chosen.extend(pool[:slot.count])
+        if quiz.shuffle_questions:
+            self.rng.shuffle(chosen)
+        for position, question in enumerate(chosen, 1):
+            version = question.current
+            order = list(range(_choice_count(version)))
+            if (quiz.shuffle_options and version.type in ("single", "multiple")) or version.type in (
+                    "ordering", "matching"):
+                self.rng.shuffle(order)
+            self.dbsession.add(AttemptQuestion(attempt=attempt, position=position, version=version, order=order,
+                                               seq=0, feedback=""))
+        attempt.max_score = sum(q.current.points for q in chosen)
+        self.dbsession.flush()
+
+    # -- saving ------------------------------------------------------------
+
+    def _locked(self, attempt: Attempt) -> Attempt:
+        # Row lock (PostgreSQL) so that a save and a finish of the same attempt queue;
+        # SQLite already serialises writers at BEGIN IMMEDIATE.
+        self.dbsession.execute(select(Attempt.id).where(Attempt.id == attempt.id).with_for_update())
+        self.dbsession.refresh(attempt)
+        return attempt
+
+    def save(self, attempt: Attempt, answers: dict, seq: int) -> dict:
+        """Store answers {position: answer} written by save number `seq`; returns {position: stored?}.
+
+        Everything is checked before anything is written: a bad answer, or one to a
+        question not in the attempt, refuses the whole save.
+        """
+        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1 or not isinstance(answers, dict):
+            raise QuizError("The answer has the wrong shape.")
+        self._locked(attempt)
+        if attempt.state != AttemptState.IN_PROGRESS:
+            raise QuizError("This attempt is already finished.", 409)
+        now = self.clock.now()
+        if attempt.deadline is not None and now > attempt.deadline:
+            raise QuizError("The time limit has passed; the answer was not saved.", 409)
+        by_position = {str(q.position): q for q in attempt.questions}
+        checked = {}
+        for position, answer in answers.items():
+            question = by_position.get(str(position))
+            if question is None:
+                raise QuizError("That question is not in this attempt.")
+            try:
+                checked[question] = grading.validate(question.version.type, question.version.data, answer)
+            except grading.AnswerError as error:
+                raise QuizError(error.msgid) from error
+        stored = {}
+        for question, answer in checked.items():
+            result = self.dbsession.execute(
+                update(AttemptQuestion).where(AttemptQuestion.id == question.id, AttemptQuestion.seq < seq)
+                .values(answer=answer, seq=seq, saved_at=now).execution_options(synchronize_session=False))
+            stored[question.position] = result.rowcount == 1
+        self.dbsession.flush()
+        self.dbsession.expire(attempt, ["questions"])
+        return stored
+
+    # -- finishing and grading ---------------------------------------------
+
+    def finish(self, attempt: Attempt, at: datetime | None = None) -> bool:
+        """Submit and grade; returns False when another request already did."""
+        at = at or self.clock.now()
+        if attempt.deadline is not None and at > attempt.deadline:
+            at = attempt.deadline
+        result = self.dbsession.execute(
+            update(Attempt).where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS)
+            .values(state=AttemptState.SUBMITTED, submitted_at=at).execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            self.dbsession.refresh(attempt)
+            return False
+        self.dbsession.refresh(attempt)
+        self.grade(attempt)
+        return True
+
+    def finish_if_overdue(self, attempt: Attempt) -> bool:
+        if (attempt.state == AttemptState.IN_PROGRESS and attempt.deadline is not None
+                and self.clock.now() >= attempt.deadline):
+            return self.finish(attempt)
+        return False
+
+    def grade(self, attempt: Attempt) -> None:
+        """(Re)compute the attempt's marks; fully graded attempts update the quiz grade and notify."""
+        pending = False
+        score = 0.0
+        for question in attempt.questions:
+            version = question.version
+            if version.type == "essay":
+                if question.fraction is None:
+                    pending = pending or question.answer not in (None, "")
+                    if question.answer in (None, ""):
+                        question.fraction = 0.0
+            else:
+                question.fraction = grading.grade(version.type, version.data, question.answer)
+            score += (question.fraction or 0.0) * version.points
+        attempt.score = score
+        attempt.score_percent = round(100.0 * score / attempt.max_score, 2) if attempt.max_score else 100.0
+        if pending:
+            attempt.state = AttemptState.SUBMITTED
+            attempt.passed = None
+            self.dbsession.flush()
+            return
+        attempt.state = AttemptState.GRADED
+        attempt.passed = attempt.score_percent >= attempt.quiz.pass_mark
+        self.dbsession.flush()
+        self._update_grade(attempt.quiz, attempt.account_id)
+        if self.notify is not None:
+            self.notify(attempt)
+
+    def _update_grade(self, quiz: Quiz, account_id: int) -> None:
+        percents = list(self.dbsession.scalars(
+            select(Attempt.score_percent).where(Attempt.quiz_id == quiz.id, Attempt.account_id == account_id,
+                                                Attempt.state == AttemptState.GRADED).order_by(Attempt.number)))
+        value = round(grading.combine(quiz.grading, percents), 2)
+        grade = self.grade_of(quiz.id, account_id)
+        if grade is None:
+            grade = QuizGrade(quiz_id=quiz.id, account_id=account_id, grade_percent=value, passed=False,
+                              updated_at=self.clock.now())
+            self.dbsession.add(grade)
+        grade.grade_percent, grade.passed, grade.updated_at = value, value >= quiz.pass_mark, self.clock.now()
+        self.dbsession.flush()
+
+    def grade_essay(self, question: AttemptQuestion, fraction: float, feedback: str, grader_id: int) -> None:
+        if question.version.type != "essay" or question.attempt.state == AttemptState.IN_PROGRESS:
+            raise QuizError("This answer cannot be graded.", 409)
+        if not 0.0 <= fraction <= 1.0:
+            raise QuizError("The mark must be between 0 and the question's points.")
+        question.fraction, question.feedback, question.graded_by_id = fraction, feedback, grader_id
+        self.grade(question.attempt)
+
+    def essay_queue(self) -> list[AttemptQuestion]:
+        return list(self.dbsession.scalars(
+            select(AttemptQuestion).join(Attempt).join(AttemptQuestion.version)
+            .where(Attempt.state == AttemptState.SUBMITTED, AttemptQuestion.fraction.is_(None))
+            .order_by(Attempt.submitted_at, AttemptQuestion.id)
+            .options(selectinload(AttemptQuestion.attempt))))
+
+    def fix_key(self, version, data: dict) -> int:
+        """Correct a version's answer key in place and regrade every finished attempt that used it."""
+        from .quizzes_bank import check_question
+
+        try:
+            check_question(version.type, data)
+        except grading.AnswerError as error:
+            raise QuizError(error.msgid) from error
+        version.data = data
+        self.dbsession.flush()
+        attempts = list(self.dbsession.scalars(
+            select(Attempt).join(AttemptQuestion).where(AttemptQuestion.version_id == version.id,
+                                                        Attempt.state != AttemptState.IN_PROGRESS).distinct()))
+        for attempt in attempts:
+            self.grade(attempt)
+        return len(attempts)
+
+    def sweep(self) -> int:
+        """Submit and grade every open attempt whose time ran out; returns how many."""
+        ids = list(self.dbsession.scalars(select(Attempt.id).where(
+            Attempt.state == AttemptState.IN_PROGRESS, Attempt.deadline.is_not(None),
+            Attempt.deadline <= self.clock.now())))
+        done = 0
+        for attempt_id in ids:
+            done += self.finish(self.attempt(attempt_id))
+        return done
+
+
+def _choice_count(version) -> int:
+    key = {"single": "options", "multiple": "options", "ordering": "items", "matching": "pairs"}.get(version.type)
+    return len(version.data.get(key, [])) if key else 0
+
+
+def _attempt_service(context, request):
+    def notify(attempt):
+        request.registry.notify(QuizAttemptGraded(
+            request=request, account_id=attempt.account_id, quiz_slug=attempt.quiz.slug, attempt_id=attempt.id,
+            score_percent=attempt.score_percent, passed=bool(attempt.passed)))
+
+    return AttemptService(request.dbsession, request.find_service(Clock), notify=notify)
 
 
 def includeme(config):
-    pass
+    config.register_service_factory(_attempt_service, AttemptService)
+    config.register_service_factory(
+        lambda context, request: BankService(request.dbsession, request.find_service(Clock)), BankService)
+    from .quizzes_files import register
+
+    register(config)

@@ -1,0 +1,151 @@
+"""BankService: categories, versioned questions and quizzes (the trainer's side).
+
+Saving a question whose content changed makes a new version; attempts keep
+pointing at the version they showed. Fixing an answer key is different: it
+corrects the version in place and regrades every attempt that used it.
+"""
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..clock import Clock
+from ..models.quizzes import Question, QuestionCategory, QuestionType, QuestionVersion, Quiz, QuizSlot
+from .quizzes_grading import AnswerError
+
+VERSION_FIELDS = ("type", "text", "source", "points", "explanation", "data")
+TYPE_FIELDS = {
+    "single": ("options",), "multiple": ("options",), "truefalse": ("answer",), "short": ("answers",),
+    "ordering": ("items",), "matching": ("pairs",), "essay": ("rubric",),
+}
+
+
+def check_question(qtype: str, data: dict) -> None:
+    """Refuse a question its type cannot grade (raises AnswerError with a translatable msgid)."""
+    if qtype not in TYPE_FIELDS:
+        raise AnswerError("Unknown question type.")
+    if qtype in ("single", "multiple"):
+        options = data.get("options") or []
+        if len(options) < 2 or not all(isinstance(o, dict) and str(o.get("text", "")).strip() for o in options):
+            raise AnswerError("A choice question needs at least two options with text.")
+        correct = sum(1 for o in options if o.get("correct"))
+        if correct == 0 or (qtype == "single" and correct != 1):
+            raise AnswerError("Mark the correct option (exactly one for single choice).")
+    elif qtype == "truefalse" and not isinstance(data.get("answer"), bool):
+        raise AnswerError("A true/false question needs answer true or false.")
+    elif qtype == "short" and not [a for a in data.get("answers") or [] if str(a).strip()]:
+        raise AnswerError("A short-answer question needs at least one accepted answer.")
+    elif qtype == "ordering" and len(data.get("items") or []) < 2:
+        raise AnswerError("An ordering question needs at least two items.")
+    elif qtype == "matching":
+        pairs = data.get("pairs") or []
+        if len(pairs) < 2 or not all(isinstance(p, dict) and p.get("left") and p.get("right") for p in pairs):
+            raise AnswerError("A matching question needs at least two pairs.")
+
+
+class BankService:
+    def __init__(self, dbsession, clock: Clock):
+        self.dbsession = dbsession
+        self.clock = clock
+
+    # -- categories and questions ------------------------------------------
+
+    def categories(self) -> list[QuestionCategory]:
+        return list(self.dbsession.scalars(
+            select(QuestionCategory).order_by(QuestionCategory.slug)
+            .options(selectinload(QuestionCategory.questions).selectinload(Question.versions))))
+
+    def category(self, slug: str) -> QuestionCategory | None:
+        return self.dbsession.scalar(select(QuestionCategory).where(QuestionCategory.slug == slug))
+
+    def ensure_category(self, slug: str, title: str, description: str = "") -> QuestionCategory:
+        category = self.category(slug)
+        if category is None:
+            category = QuestionCategory(slug=slug, title=title, description=description)
+            self.dbsession.add(category)
+            self.dbsession.flush()
+        else:
+            category.title, category.description = title, description
+        return category
+
+    def question(self, ident: str) -> Question | None:
+        slug, _, key = ident.partition("/")
+        return self.dbsession.scalar(
+            select(Question).join(QuestionCategory).where(QuestionCategory.slug == slug, Question.key == key))
+
+    def question_by_id(self, question_id: int) -> Question | None:
+        return self.dbsession.get(Question, question_id)
+
+    def save_question(self, category: QuestionCategory, key: str, fields: dict, tags=(), position=None) -> tuple:
+        """Create or update; returns (question, "created" | "updated" | "unchanged")."""
+        check_question(fields["type"], fields["data"])
+        question = self.dbsession.scalar(
+            select(Question).where(Question.category_id == category.id, Question.key == key))
+        now = self.clock.now()
+        if question is None:
+            question = Question(category=category, key=key, tags=list(tags), current_number=1,
+                                position=position if position is not None else len(category.questions))
+            self.dbsession.add(question)
+            self.dbsession.add(QuestionVersion(question=question, number=1, created_at=now, **fields))
+            self.dbsession.flush()
+            return question, "created"
+        status = "unchanged"
+        if list(question.tags) != list(tags) or (position is not None and question.position != position):
+            question.tags = list(tags)
+            if position is not None:
+                question.position = position
+            status = "updated"
+        current = question.current
+        if any(getattr(current, f) != fields[f] for f in VERSION_FIELDS):
+            number = (self.dbsession.scalar(select(func.max(QuestionVersion.number))
+                                            .where(QuestionVersion.question_id == question.id)) or 0) + 1
+            self.dbsession.add(QuestionVersion(question=question, number=number, created_at=now, **fields))
+            question.current_number = number
+            status = "updated"
+        self.dbsession.flush()
+        self.dbsession.refresh(question, ["versions"])
+        return question, status
+
+    # -- quizzes -----------------------------------------------------------
+
+    def quizzes(self) -> list[Quiz]:
+        return list(self.dbsession.scalars(select(Quiz).order_by(Quiz.slug)))
+
+    def quiz(self, slug: str) -> Quiz | None:
+        return self.dbsession.scalar(select(Quiz).where(Quiz.slug == slug))
+
+    def save_quiz(self, slug: str, settings: dict, fixed: list[str], random: list[tuple[str, int]]) -> tuple:
+        """Create or update a quiz and its slots; unknown question ids or categories raise AnswerError."""
+        slots = []
+        for ident in fixed:
+            question = self.question(ident)
+            if question is None:
+                raise AnswerError("Unknown question.")
+            slots.append((question.id, None, 1))
+        for slug_, count in random:
+            category = self.category(slug_)
+            if category is None or count < 1:
+                raise AnswerError("Unknown category.")
+            slots.append((None, category.id, count))
+        quiz = self.quiz(slug)
+        status = "unchanged"
+        if quiz is None:
+            quiz = Quiz(slug=slug, **settings)
+            self.dbsession.add(quiz)
+            status = "created"
+        else:
+            for name, value in settings.items():
+                if getattr(quiz, name) != value:
+                    setattr(quiz, name, value)
+                    status = "updated"
+        current = [(s.question_id, s.category_id, s.count) for s in quiz.slots]
+        if current != slots:
+            quiz.slots.clear()
+            self.dbsession.flush()
+            for position, (qid, cid, count) in enumerate(slots, 1):
+                quiz.slots.append(QuizSlot(position=position, question_id=qid, category_id=cid, count=count))
+            status = "updated" if status == "unchanged" else status
+        self.dbsession.flush()
+        return quiz, status
+
+
+QUESTION_TYPES = tuple(t.value for t in QuestionType)

@@ -1,0 +1,201 @@
+"""The bank as files: load and export `training/questions/*.yaml` and `training/quizzes/*.yaml`.
+
+Only those two subfolders of `training/` are ours. Loading is idempotent
+(unchanged questions keep their version); export writes the canonical form
+(`dump_yaml`), so load → export reproduces canonical files byte for byte.
+"""
+
+from pathlib import Path
+
+import yaml
+
+from ..clock import Clock
+from ..content import ContentReport
+from .quizzes_bank import TYPE_FIELDS, BankService
+from .quizzes_grading import AnswerError
+
+QUIZ_DEFAULTS = {"description": "", "pass_mark": 80, "time_limit_minutes": None, "attempts_allowed": 0,
+                 "grading": "highest", "shuffle_questions": False, "shuffle_options": False,
+                 "one_per_page": False, "review": "after_submit"}
+GRADINGS = ("highest", "last", "first", "average")
+REVIEWS = ("immediately", "after_submit", "after_close", "never")
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_list(dumper, data):
+    flow = all(isinstance(v, (str, int, float, bool)) and "\n" not in str(v) for v in data) and bool(data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
+
+
+def _represent_str(dumper, data):
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|" if "\n" in data else None)
+
+
+_Dumper.add_representer(list, _represent_list)
+_Dumper.add_representer(str, _represent_str)
+
+
+def dump_yaml(data) -> str:
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10**6,
+                     default_flow_style=False)
+
+
+def _number(value):
+    return int(value) if float(value).is_integer() else float(value)
+
+
+# -- questions -------------------------------------------------------------
+
+
+def question_fields(item: dict) -> tuple[dict, list]:
+    """(version fields, tags) from one YAML question; raises AnswerError for a bad one."""
+    if not isinstance(item, dict) or not isinstance(item.get("key"), str) or not item["key"].isascii():
+        raise AnswerError("A question needs an ascii key.")
+    qtype = item.get("type")
+    if qtype not in TYPE_FIELDS:
+        raise AnswerError("Unknown question type.")
+    if not str(item.get("text") or "").strip():
+        raise AnswerError("A question needs its text.")
+    data = {name: item[name] for name in TYPE_FIELDS[qtype] if name in item}
+    if qtype in ("single", "multiple"):
+        data["options"] = [{k: o[k] for k in ("text", "correct", "feedback") if k in o and o[k] not in (None, False)}
+                           for o in data.get("options") or [] if isinstance(o, dict)]
+    if qtype == "short":
+        data["answers"] = [str(a) for a in data.get("answers") or []]
+    fields = {"type": qtype, "text": str(item["text"]), "source": str(item.get("source") or ""),
+              "points": float(item.get("points", 1)), "explanation": str(item.get("explanation") or ""),
+              "data": data}
+    tags = [str(t) for t in item.get("tags") or []]
+    return fields, tags
+
+
+def question_yaml(question) -> dict:
+    version = question.current
+    out = {"key": question.key, "type": version.type, "text": version.text}
+    if version.source:
+        out["source"] = version.source
+    if question.tags:
+        out["tags"] = list(question.tags)
+    if version.points != 1:
+        out["points"] = _number(version.points)
+    if version.explanation:
+        out["explanation"] = version.explanation
+    for name in TYPE_FIELDS[version.type]:
+        if name in version.data:
+            out[name] = version.data[name]
+    return out
+
+
+def load_questions(bank: BankService, folder: Path, report: ContentReport) -> None:
+    for path in sorted((folder / "questions").glob("*.yaml")):
+        try:
+            doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (UnicodeDecodeError, yaml.YAMLError) as error:
+            report.errors.append(f"{path.name}: {error}")
+            continue
+        category = bank.ensure_category(path.stem, str(doc.get("category") or path.stem),
+                                        str(doc.get("description") or ""))
+        for position, item in enumerate(doc.get("questions") or []):
+            try:
+                fields, tags = question_fields(item)
+                _, status = bank.save_question(category, item["key"], fields, tags, position=position)
+            except AnswerError as error:
+                report.errors.append(f"{path.name} #{position + 1}: {error.msgid}")
+                continue
+            setattr(report, status, getattr(report, status) + 1)
+
+
+def export_questions(bank: BankService, folder: Path) -> int:
+    target = folder / "questions"
+    target.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for category in bank.categories():
+        doc = {"category": category.title}
+        if category.description:
+            doc["description"] = category.description
+        doc["questions"] = [question_yaml(q) for q in sorted(category.questions, key=lambda q: q.position)]
+        (target / f"{category.slug}.yaml").write_text(dump_yaml(doc), encoding="utf-8")
+        written += 1
+    return written
+
+
+# -- quizzes -----------------------------------------------------------------
+
+
+def quiz_settings(doc: dict) -> dict:
+    settings = {"title": str(doc.get("title") or "").strip()}
+    if not settings["title"]:
+        raise AnswerError("A quiz needs a title.")
+    for name, default in QUIZ_DEFAULTS.items():
+        settings[name] = doc.get(name, default)
+    if settings["grading"] not in GRADINGS or settings["review"] not in REVIEWS:
+        raise AnswerError("Unknown grading method or review option.")
+    settings["pass_mark"] = float(settings["pass_mark"])
+    return settings
+
+
+def load_quizzes(bank: BankService, folder: Path, report: ContentReport) -> None:
+    for path in sorted((folder / "quizzes").glob("*.yaml")):
+        try:
+            doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            settings = quiz_settings(doc)
+            random = [(str(r["category"]), int(r.get("count", 1))) for r in doc.get("random") or []]
+            _, status = bank.save_quiz(path.stem, settings, [str(q) for q in doc.get("questions") or []], random)
+        except (UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError, ValueError) as error:
+            report.errors.append(f"{path.name}: {getattr(error, 'msgid', error)}")
+            continue
+        setattr(report, status, getattr(report, status) + 1)
+
+
+def quiz_yaml(quiz) -> dict:
+    out = {"title": quiz.title}
+    for name, default in QUIZ_DEFAULTS.items():
+        value = getattr(quiz, name)
+        if name == "pass_mark":
+            value = _number(value)
+        if name in ("pass_mark", "attempts_allowed", "grading", "review") or value != default:
+            out[name] = value
+    fixed = [s.question.ident for s in quiz.slots if s.question is not None]
+    random = [{"category": s.category.slug, "count": s.count} for s in quiz.slots if s.category is not None]
+    if fixed:
+        out["questions"] = fixed
+    if random:
+        out["random"] = random
+    review = out.pop("review")
+    out["review"] = review
+    return out
+
+
+def export_quizzes(bank: BankService, folder: Path) -> int:
+    target = folder / "quizzes"
+    target.mkdir(parents=True, exist_ok=True)
+    for quiz in bank.quizzes():
+        (target / f"{quiz.slug}.yaml").write_text(dump_yaml(quiz_yaml(quiz)), encoding="utf-8")
+    return len(bank.quizzes())
+
+
+# -- the content handler -------------------------------------------------------
+
+
+def _bank(request) -> BankService:
+    return BankService(request.dbsession, request.find_service(Clock))
+
+
+def load(request, folder: Path, progress) -> ContentReport:
+    report = ContentReport()
+    bank = _bank(request)
+    load_questions(bank, Path(folder), report)
+    load_quizzes(bank, Path(folder), report)
+    return report
+
+
+def export(request, folder: Path, progress) -> int:
+    bank = _bank(request)
+    return export_questions(bank, Path(folder)) + export_quizzes(bank, Path(folder))
+
+
+def register(config):
+    config.add_content_handler("quizzes", "training", load, export, order=30)

@@ -1,0 +1,210 @@
+"""Attempt integrity through AttemptService: start/resume, sequence numbers, finish once, timer, sweep."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+import transaction
+import zope.sqlalchemy
+from sqlalchemy import func, select
+
+from cs_handbook.clock import FixedClock
+from cs_handbook.models.quizzes import Attempt, AttemptQuestion, QuizGrade
+from cs_handbook.services.quizzes import AttemptService, QuizError
+from cs_handbook.services.quizzes_grading import correct_answer
+from tests.factories import AccountFactory
+from tests.factories_quizzes import make_bank, make_quiz
+
+
+def service(session, clock, events=None):
+    return AttemptService(session, clock, notify=(events.append if events is not None else None))
+
+
+def answers_for(attempt, right=True):
+    out = {}
+    for q in attempt.questions:
+        answer = correct_answer(q.version.type, q.version.data)
+        if not right and q.version.type == "truefalse":
+            answer = not answer
+        out[str(q.position)] = answer
+    return out
+
+
+def test_start_resumes_and_grades_full_marks(dbsession, clock):
+    quiz = make_quiz(dbsession)
+    account = AccountFactory()
+    events = []
+    svc = service(dbsession, clock, events)
+    attempt = svc.start(quiz, account.id)
+    assert svc.start(quiz, account.id).id == attempt.id
+    assert len(attempt.questions) == 6
+    assert all(svc.save(attempt, answers_for(attempt), 1).values())
+    assert svc.finish(attempt) is True
+    assert attempt.state == "graded" and attempt.score_percent == 100.0 and attempt.passed
+    assert [e.id for e in events] == [attempt.id]
+    assert svc.finish(attempt) is False
+    assert len(events) == 1
+    second = svc.start(quiz, account.id)
+    assert second.number == 2
+
+
+def test_late_older_save_is_ignored(dbsession, clock):
+    quiz = make_quiz(dbsession, keys=["q-single"])
+    account = AccountFactory()
+    svc = service(dbsession, clock)
+    attempt = svc.start(quiz, account.id)
+    assert svc.save(attempt, {"1": 0}, 5) == {1: True}
+    assert svc.save(attempt, {"1": 1}, 4) == {1: False}
+    dbsession.commit()
+    question = dbsession.scalar(select(AttemptQuestion))
+    assert question.answer == 0 and question.seq == 5
+
+
+@pytest.mark.parametrize("answers", [{"9": 0}, {"1": 7}, {"1": [0]}, {"1": "0"}])
+def test_bad_answers_store_nothing(dbsession, clock, answers):
+    quiz = make_quiz(dbsession, keys=["q-single", "q-tf"])
+    svc = service(dbsession, clock)
+    attempt = svc.start(quiz, AccountFactory().id)
+    with pytest.raises(QuizError) as info:
+        svc.save(attempt, {"2": True, **answers}, 1)
+    assert info.value.status == 400
+    assert all(q.seq == 0 and q.answer is None for q in attempt.questions)
+
+
+def test_timer_refuses_late_save_and_sweep_submits_once(dbsession, clock):
+    quiz = make_quiz(dbsession, keys=["q-single", "q-tf"], time_limit_minutes=10)
+    svc = service(dbsession, clock)
+    attempt = svc.start(quiz, AccountFactory().id)
+    clock.advance(minutes=9, seconds=59)
+    svc.save(attempt, {"1": 0}, 1)
+    assert svc.sweep() == 0 and attempt.state == "in_progress"
+    clock.advance(seconds=2)
+    with pytest.raises(QuizError) as info:
+        svc.save(attempt, {"2": True}, 2)
+    assert info.value.status == 409
+    assert svc.sweep() == 1
+    assert svc.sweep() == 0
+    dbsession.refresh(attempt)
+    assert attempt.state == "graded" and attempt.score_percent == 50.0
+    assert attempt.submitted_at == attempt.deadline
+
+
+def test_attempts_allowed_and_grading_method(dbsession, clock):
+    quiz = make_quiz(dbsession, keys=["q-tf"], attempts_allowed=2, grading="last")
+    account = AccountFactory()
+    svc = service(dbsession, clock)
+    first = svc.start(quiz, account.id)
+    svc.save(first, {"1": True}, 1)
+    svc.finish(first)
+    second = svc.start(quiz, account.id)
+    svc.save(second, {"1": False}, 1)
+    svc.finish(second)
+    grade = dbsession.scalar(select(QuizGrade))
+    assert grade.grade_percent == 0.0 and grade.passed is False
+    with pytest.raises(QuizError):
+        svc.start(quiz, account.id)
+
+
+def test_closed_quiz_cannot_start(dbsession, clock):
+    quiz = make_quiz(dbsession, close_at=clock.now() - timedelta(days=1))
+    with pytest.raises(QuizError):
+        service(dbsession, clock).start(quiz, AccountFactory().id)
+
+
+def test_essay_then_regrade_after_key_fix(dbsession, clock):
+    quiz = make_quiz(dbsession, keys=["q-single", "q-essay"])
+    events = []
+    svc = service(dbsession, clock, events)
+    attempt = svc.start(quiz, AccountFactory().id)
+    svc.save(attempt, {"1": 1, "2": "首问负责、限时答复"}, 1)
+    svc.finish(attempt)
+    assert attempt.state == "submitted" and not events
+    [pending] = svc.essay_queue()
+    svc.grade_essay(pending, 1.0, "好", grader_id=attempt.account_id)
+    assert attempt.state == "graded" and attempt.score_percent == 50.0 and len(events) == 1
+    version = attempt.questions[0].version
+    fixed = {"options": [{"text": "实际感受与期望之间的差距"}, {"text": "价格高低", "correct": True}]}
+    assert svc.fix_key(version, fixed) == 1
+    assert attempt.score_percent == 100.0 and len(events) == 2
+
+
+def test_random_slots_prefer_unseen(dbsession, clock):
+    make_bank(dbsession, keys=["q-single", "q-tf", "q-short"])
+    quiz = make_quiz(dbsession, keys=[], random=[("basics", 1)])
+    account = AccountFactory()
+    svc = service(dbsession, clock)
+    seen = []
+    for _ in range(3):
+        attempt = svc.start(quiz, account.id)
+        seen.append(attempt.questions[0].version.question_id)
+        svc.finish(attempt)
+    assert len(set(seen)) == 3
+
+
+def test_editing_makes_new_version_attempt_keeps_old(dbsession, clock):
+    bank = make_bank(dbsession, keys=["q-tf"])
+    quiz = make_quiz(dbsession, keys=["q-tf"])
+    svc = service(dbsession, clock)
+    attempt = svc.start(quiz, AccountFactory().id)
+    question = bank.question("basics/q-tf")
+    fields = {"type": "truefalse", "text": "改过的题目", "source": "x", "points": 1.0, "explanation": "",
+              "data": {"answer": False}}
+    _, status = bank.save_question(question.category, "q-tf", fields, ["标签"])
+    assert status == "updated" and question.current_number == 2
+    assert attempt.questions[0].version.number == 1
+
+
+def _threaded(registry, count, work):
+    errors, results = [], []
+    barrier = threading.Barrier(count)
+
+    def run(i):
+        session = registry["dbsession_factory"]()
+        try:
+            barrier.wait()
+            manager = transaction.TransactionManager(explicit=True)
+            zope.sqlalchemy.register(session, transaction_manager=manager)
+            with manager:
+                results.append(work(session, i))
+        except Exception as error:  # collected and asserted below
+            errors.append(error)
+        finally:
+            session.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results, errors
+
+
+def test_concurrent_starts_make_one_attempt_each(dbsession, registry, clock):
+    quiz = make_quiz(dbsession)
+    accounts = [AccountFactory().id for _ in range(3)]
+    fixed = FixedClock(clock.now())
+
+    def start(session, i):
+        from cs_handbook.models.quizzes import Quiz
+
+        return AttemptService(session, fixed).start(session.get(Quiz, quiz.id), accounts[i % 3]).id
+
+    results, errors = _threaded(registry, 12, start)
+    assert not errors
+    assert len(set(results)) == 3
+    assert dbsession.scalar(select(func.count()).select_from(Attempt)) == 3
+
+
+def test_concurrent_finish_grades_once(dbsession, registry, clock):
+    quiz = make_quiz(dbsession, keys=["q-tf"])
+    attempt = AttemptService(dbsession, clock).start(quiz, AccountFactory().id)
+    dbsession.commit()
+    fixed = FixedClock(clock.now())
+    graded = []
+
+    def finish(session, i):
+        return AttemptService(session, fixed, notify=graded.append).finish(session.get(Attempt, attempt.id))
+
+    results, errors = _threaded(registry, 6, finish)
+    assert not errors
+    assert results.count(True) == 1 and len(graded) == 1
