@@ -1,0 +1,146 @@
+"""Mentor and manager pages: mentees, one person's progress, sign-off decisions,
+the team view (who is behind), pairing mentors and enrolling by hand."""
+
+import colander
+import deform
+from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPSeeOther
+from pyramid.view import view_config
+
+from ...forms import flash, make_form
+from ...i18n import _
+from ...permissions import Permission
+from ...schemas.training import EnrolSchema, MentorSchema
+from ...services.accounts import AccountError, AccountService
+from ...services.training import TrainingError, TrainingForbidden, TrainingService
+
+
+def _people_rows(service, people):
+    return [(person, service.enrolment_for(person.id), service.summary(person)) for person in people]
+
+
+@view_config(route_name="training.mentees", renderer="training/mentees.jinja2", request_method="GET",
+             permission=Permission.TRAINING_MENTOR)
+def mentees(request):
+    service = request.find_service(TrainingService)
+    people = service.mentees(request.identity.account)
+    return {"rows": _people_rows(service, people), "pending": service.pending_signoffs(people),
+            "people": {p.id: p for p in people}}
+
+
+@view_config(route_name="training.person", renderer="training/mine.jinja2", request_method="GET",
+             permission=Permission.TRAINING_PROGRESS_VIEW)
+def person(request):
+    service = request.find_service(TrainingService)
+    person = request.context.person
+    return {"person": person, "enrolment": service.enrolment_for(person.id), "summary": service.summary(person),
+            "today": service.today_rows(person), "certificate": service.certificate_for(person.id),
+            "own": person.id == request.identity.id,
+            "pending": service.pending_signoffs([person])}
+
+
+@view_config(route_name="training.signoff.decide", request_method="POST", permission=Permission.TRAINING_MENTOR)
+def decide(request):
+    service = request.find_service(TrainingService)
+    approve = request.POST.get("decision") == "approve"
+    if request.POST.get("decision") not in ("approve", "send_back"):
+        raise HTTPBadRequest(request.localizer.translate(_("Choose sign off or send back.")))
+    note = request.POST.get("note", "").strip()[:2000]
+    try:
+        service.decide(request.identity.account, request.context.signoff, approve, note)
+    except TrainingForbidden:
+        raise HTTPForbidden() from None
+    except TrainingError as error:
+        raise HTTPBadRequest(request.localizer.translate(_(error.msgid, mapping=error.mapping))) from None
+    flash(request, _("Signed off.") if approve else _("Sent back."))
+    came_from = request.POST.get("came_from", "")
+    target = came_from if came_from.startswith("/training/") else request.route_path("training.mentees")
+    return HTTPSeeOther(request.application_url + target)
+
+
+@view_config(route_name="training.team", renderer="training/team.jinja2", request_method="GET",
+             permission=Permission.TRAINING_MANAGE)
+def team(request):
+    service = request.find_service(TrainingService)
+    people = service.managed_people(request.identity.account)
+    rows = _people_rows(service, people)
+    behind = [r for r in rows if r[2].overdue]
+    return {"rows": rows, "behind": behind}
+
+
+def _mentor_form(request, person):
+    mentors = [a for a in request.find_service(AccountService).search(active=True) if a.id != person.id]
+    return make_form(request, MentorSchema(), bind={"mentors": mentors}, formid="mentor",
+                     action=request.route_url("training.person.mentor", account_id=person.id),
+                     buttons=(deform.Button("submit", request.localizer.translate(_("Assign mentor"))),))
+
+
+def _enrol_form(request, person):
+    paths = request.find_service(TrainingService).paths()
+    return make_form(request, EnrolSchema(), bind={"paths": paths}, formid="enrol",
+                     action=request.route_url("training.person.enrol", account_id=person.id),
+                     buttons=(deform.Button("submit", request.localizer.translate(_("Enrol"))),))
+
+
+def _manage_page(request, mentor_form=None, enrol_form=None, error=None):
+    person = request.context.person
+    enrolment = request.find_service(TrainingService).enrolment_for(person.id)
+    values = {"start_date": person.start_date or colander.null,
+              "path": enrolment.path.position_code if enrolment else (person.position.code if person.position
+                                                                        else colander.null)}
+    return {"person": person, "enrolment": enrolment, "error": error,
+            "mentor_form": mentor_form or _mentor_form(request, person).render(
+                {"mentor": str(person.mentor_id or "")}),
+            "enrol_form": enrol_form or _enrol_form(request, person).render(
+                {k: v for k, v in values.items() if v is not colander.null})}
+
+
+@view_config(route_name="training.person.mentor", renderer="training/manage_person.jinja2", request_method="GET",
+             permission=Permission.TRAINING_MANAGE)
+@view_config(route_name="training.person.enrol", renderer="training/manage_person.jinja2", request_method="GET",
+             permission=Permission.TRAINING_MANAGE)
+def manage_person(request):
+    return _manage_page(request)
+
+
+@view_config(route_name="training.person.mentor", renderer="training/manage_person.jinja2", request_method="POST",
+             permission=Permission.TRAINING_MANAGE)
+def assign_mentor(request):
+    person = request.context.person
+    form = _mentor_form(request, person)
+    try:
+        appstruct = form.validate(request.POST.items())
+    except deform.ValidationFailure as failure:
+        request.response.status_int = 400
+        return _manage_page(request, mentor_form=failure.render())
+    mentor_id = int(appstruct["mentor"]) if appstruct["mentor"] else None
+    try:
+        request.find_service(AccountService).update(person, actor=request.identity.account,
+                                                    ip=request.client_addr or "", mentor_id=mentor_id)
+    except AccountError as error:
+        request.response.status_int = 400
+        return _manage_page(request, error=request.localizer.translate(_(error.msgid, mapping=error.mapping)))
+    flash(request, _("Mentor saved."))
+    return HTTPSeeOther(request.route_url("training.person.mentor", account_id=person.id))
+
+
+@view_config(route_name="training.person.enrol", renderer="training/manage_person.jinja2", request_method="POST",
+             permission=Permission.TRAINING_MANAGE)
+def enrol(request):
+    person = request.context.person
+    service = request.find_service(TrainingService)
+    form = _enrol_form(request, person)
+    try:
+        appstruct = form.validate(request.POST.items())
+    except deform.ValidationFailure as failure:
+        request.response.status_int = 400
+        return _manage_page(request, enrol_form=failure.render())
+    try:
+        service.enrol(person, service.path_for_position(appstruct["path"]), appstruct["start_date"],
+                      appstruct["due_date"])
+    except TrainingError as error:
+        request.response.status_int = 400
+        return _manage_page(request, error=request.localizer.translate(_(error.msgid, mapping=error.mapping)))
+    flash(request, _("${name} is enrolled.", mapping={"name": person.display_name}))
+    return HTTPSeeOther(request.route_url("training.person", account_id=person.id))
+
+
