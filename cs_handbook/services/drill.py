@@ -1,5 +1,347 @@
-"""Services of the drill area (filled in by its issue)."""
+"""DrillService: today's queue, answers scheduled with FSRS, streaks, targeted items and regeneration.
+
+Every method takes time from the injected clock; the day boundary is the
+person's team time zone. The trainer and manager views (leeches, items
+everyone fails, the retention heat-map) are in `drill_reports.py`.
+"""
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from ..clock import Clock
+from ..models.accounts import Account
+from ..models.drill import (
+    DrillCard,
+    DrillItem,
+    DrillQueueEntry,
+    DrillReviewLog,
+    DrillStreak,
+    DrillTeamSettings,
+    ItemStatus,
+)
+from . import drill_queue
+from .drill_generate import ItemSpec
+from .drill_scheduler import LEECH_LAPSES, copy_to_row, local_day, rating_for, scheduler_for, to_fsrs
+
+DEFAULTS = {"new_per_day": 5, "reviews_per_day": 20, "target_retention": 0.9}
+LIMITS = {"new_per_day": (0, 50), "reviews_per_day": (0, 500), "target_retention": (0.7, 0.97)}
+
+
+class DrillError(ValueError):
+    """A refused request; `msgid` is translatable and `status` the HTTP status to answer with."""
+
+    def __init__(self, msgid: str, status: int = 400, mapping=None):
+        super().__init__(msgid)
+        self.msgid = msgid
+        self.status = status
+        self.mapping = mapping or {}
+
+
+@dataclass
+class Settings:
+    new_per_day: int
+    reviews_per_day: int
+    target_retention: float
+
+
+@dataclass
+class AnswerResult:
+    entry: DrillQueueEntry
+    correct: bool
+    item: DrillItem
+    card: DrillCard
+    became_leech: bool
+
+
+@dataclass
+class RegenReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    stale: int = 0
+    flagged_cards: int = 0
+    slugs: list = field(default_factory=list)
+
+
+def normalise(text) -> str:
+    text = unicodedata.normalize("NFKC", str(text or ""))
+    return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch)[0] not in "PZ")
+
+
+def check_response(item: DrillItem, response: dict) -> bool:
+    """Is `response` right for `item`? Orders compare exactly; numbers numerically; choices after normalising."""
+    if item.kind == "order-steps":
+        return [normalise(s) for s in response.get("order") or ()] == [normalise(s) for s in item.answer["order"]]
+    if item.kind == "recall-number":
+        given = normalise(response.get("value")).removesuffix(normalise(item.payload.get("unit", "")))
+        try:
+            return float(given) == float(item.answer["value"])
+        except ValueError:
+            return False
+    return normalise(response.get("value")) == normalise(item.answer.get("value"))
+
+
+class DrillService:
+    def __init__(self, dbsession, clock: Clock):
+        self.dbsession = dbsession
+        self.clock = clock
+
+    # -- settings and days -----------------------------------------------
+
+    def settings(self, team_id: int | None) -> Settings:
+        row = self.dbsession.get(DrillTeamSettings, team_id) if team_id else None
+        if row is None:
+            return Settings(**DEFAULTS)
+        return Settings(row.new_per_day, row.reviews_per_day, row.target_retention)
+
+    def set_settings(self, team_id: int, *, new_per_day: int, reviews_per_day: int, target_retention: float) -> None:
+        values = {"new_per_day": new_per_day, "reviews_per_day": reviews_per_day,
+                  "target_retention": target_retention}
+        for name, value in values.items():
+            low, high = LIMITS[name]
+            if not low <= value <= high:
+                raise DrillError("${name} must be between ${low} and ${high}.", 400,
+                                 {"name": name, "low": low, "high": high})
+        row = self.dbsession.get(DrillTeamSettings, team_id)
+        if row is None:
+            row = DrillTeamSettings(team_id=team_id, updated_at=self.clock.now())
+            self.dbsession.add(row)
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.updated_at = self.clock.now()
+
+    def account(self, account_id: int) -> Account:
+        account = self.dbsession.get(Account, account_id)
+        if account is None:
+            raise DrillError("No such person.", 404)
+        return account
+
+    def tz_of(self, account: Account) -> str | None:
+        return account.team.timezone if account.team else None
+
+    def today(self, account: Account) -> date:
+        return local_day(self.clock.now(), self.tz_of(account))
+
+    # -- the queue ---------------------------------------------------------
+
+    def queue(self, account_id: int) -> list[DrillQueueEntry]:
+        """Today's queue, built on first use and then fixed for the day."""
+        account = self.account(account_id)
+        day = self.today(account)
+        entries = self._entries(account_id, day)
+        if entries:
+            return entries
+        s = self.settings(account.team_id)
+        role_slug = f"roles/{account.position.code}" if account.position else None
+        return drill_queue.build(self.dbsession, account_id, day, self.tz_of(account), self.clock.now(),
+                                 retention=s.target_retention, reviews_cap=s.reviews_per_day,
+                                 new_cap=s.new_per_day, role_slug=role_slug)
+
+    def _entries(self, account_id: int, day: date) -> list[DrillQueueEntry]:
+        return list(self.dbsession.scalars(select(DrillQueueEntry).where(
+            DrillQueueEntry.account_id == account_id, DrillQueueEntry.day == day).order_by(DrillQueueEntry.position)))
+
+    def next_entry(self, account_id: int) -> DrillQueueEntry | None:
+        return next((e for e in self.queue(account_id) if e.answered_at is None), None)
+
+    def entry(self, account_id: int, entry_id: int) -> DrillQueueEntry:
+        entry = self.dbsession.get(DrillQueueEntry, entry_id)
+        if entry is None:
+            raise DrillError("This item is not in today's drill.", 404)
+        if entry.account_id != account_id:
+            raise DrillError("This is not your drill.", 403)
+        return entry
+
+    def next_due(self, account_id: int):
+        """When the next card (after today's queue) falls due, in UTC; None when nothing is scheduled."""
+        account = self.account(account_id)
+        from .drill_scheduler import day_end_utc
+        return self.dbsession.scalar(select(func.min(DrillCard.due)).where(
+            DrillCard.account_id == account_id, DrillCard.leech.is_(False),
+            DrillCard.due >= day_end_utc(self.today(account), self.tz_of(account))))
+
+    # -- answering ---------------------------------------------------------
+
+    def answer(self, account_id: int, entry_id: int, response: dict, confidence: str | None = None) -> AnswerResult:
+        account = self.account(account_id)
+        entry = self.entry(account_id, entry_id)
+        today = self.today(account)
+        if entry.day != today:
+            raise DrillError("This item is not in today's drill.", 409)
+        if entry.answered_at is not None:
+            raise DrillError("You have already answered this item today.", 409)
+        if confidence not in (None, "", "hard", "easy"):
+            raise DrillError("Unknown confidence.", 400)
+        card, item = entry.card, entry.card.item
+        now = self.clock.now()
+        correct = check_response(item, response)
+        rating = rating_for(correct, confidence)
+        was_review = card.state == 2
+        reviewed, _log = scheduler_for(self.settings(account.team_id).target_retention).review_card(
+            to_fsrs(card), rating, now)
+        self.dbsession.add(DrillReviewLog(card_id=card.id, account_id=account_id, item_id=item.id, rating=int(rating),
+                                          correct=correct, reviewed_at=now, day=today, due_before=card.due,
+                                          due_after=reviewed.due))
+        copy_to_row(reviewed, card)
+        card.reps += 1
+        card.source_changed = False
+        became_leech = False
+        if not correct and was_review:
+            card.lapses += 1
+            if card.lapses >= LEECH_LAPSES and not card.leech:
+                card.leech = became_leech = True
+        entry.answered_at, entry.correct, entry.response = now, correct, response
+        self._count_streak(account_id, today)
+        self.dbsession.flush()
+        return AnswerResult(entry, correct, item, card, became_leech)
+
+    # -- streaks and history -----------------------------------------------
+
+    def _count_streak(self, account_id: int, today: date) -> None:
+        streak = self.dbsession.get(DrillStreak, account_id)
+        if streak is None:
+            streak = DrillStreak(account_id=account_id, current=0, best=0)
+            self.dbsession.add(streak)
+        if streak.last_day == today:
+            return
+        streak.current = streak.current + 1 if streak.last_day == today - timedelta(days=1) else 1
+        streak.best = max(streak.best or 0, streak.current)
+        streak.last_day = today
+
+    def streak(self, account_id: int) -> tuple[int, int]:
+        """(current, best): a streak still counts today until the day is over without a drill."""
+        streak = self.dbsession.get(DrillStreak, account_id)
+        if streak is None or streak.last_day is None:
+            return 0, 0
+        today = self.today(self.account(account_id))
+        current = streak.current if streak.last_day >= today - timedelta(days=1) else 0
+        return current, streak.best
+
+    def history(self, account_id: int, days: int = 14) -> list[dict]:
+        today = self.today(self.account(account_id))
+        since = today - timedelta(days=days - 1)
+        rows = self.dbsession.execute(
+            select(DrillReviewLog.day, func.count(), func.sum(case_correct()))
+            .where(DrillReviewLog.account_id == account_id, DrillReviewLog.day >= since)
+            .group_by(DrillReviewLog.day)).all()
+        by_day = {r[0]: (r[1], int(r[2] or 0)) for r in rows}
+        return [{"day": since + timedelta(days=i), "answered": by_day.get(since + timedelta(days=i), (0, 0))[0],
+                 "correct": by_day.get(since + timedelta(days=i), (0, 0))[1]} for i in range(days)]
+
+    def due_today_count(self, account_id: int) -> int:
+        return sum(1 for e in self.queue(account_id) if e.answered_at is None)
+
+    # -- targeted items (other areas call this) ------------------------------
+
+    def add_targeted_items(self, account_id: int, topic_or_slugs, reason: str) -> int:
+        """Bring the items of some documents into this person's drill now; returns how many cards were queued.
+
+        `topic_or_slugs` is a slug, a slug prefix ending in "/" (e.g. "scripts/"), a "slug#anchor"
+        (e.g. "policies/response-and-standard-scripts#fact:first-response") or a list of those.
+        Existing cards are made due now (an early review is fine for FSRS); missing ones are created.
+        """
+        account = self.account(account_id)
+        targets = [topic_or_slugs] if isinstance(topic_or_slugs, str) else list(topic_or_slugs)
+        cond = None
+        for t in targets:
+            if "#" in t:
+                slug, anchor = t.split("#", 1)
+                c = (DrillItem.source_slug == slug) & (DrillItem.source_anchor == anchor)
+            elif t.endswith("/"):
+                c = DrillItem.source_slug.startswith(t)
+            else:
+                c = DrillItem.source_slug == t
+            cond = c if cond is None else cond | c
+        if cond is None:
+            return 0
+        items = list(self.dbsession.scalars(select(DrillItem).where(cond, DrillItem.status == ItemStatus.ACTIVE)
+                                            .order_by(DrillItem.id)))
+        now = self.clock.now()
+        cards = {c.item_id: c for c in self.dbsession.scalars(select(DrillCard).where(
+            DrillCard.account_id == account_id, DrillCard.item_id.in_([i.id for i in items])))}
+        day = self.today(account)
+        entries = self._entries(account_id, day) if items else []
+        queued = {e.card_id for e in entries}
+        taken = {drill_queue.anchor_of(e.card.item.source_slug, e.card.item.source_anchor) for e in entries}
+        count = 0
+        for item in items:
+            card = cards.get(item.id)
+            if card is None:
+                card = DrillCard(account_id=account_id, item_id=item.id, state=1, step=0, due=now, created_at=now)
+                self.dbsession.add(card)
+                self.dbsession.flush()
+            elif card.leech:
+                continue
+            card.due = min(card.due, now)
+            card.targeted_reason = reason[:200]
+            anchor = drill_queue.anchor_of(item.source_slug, item.source_anchor)
+            # When today's queue already exists, targeted items join it (one per anchor).
+            if entries and card.id not in queued and anchor not in taken:
+                taken.add(anchor)
+                self.dbsession.add(DrillQueueEntry(account_id=account_id, day=day, card_id=card.id,
+                                                   position=len(entries) + count, is_new=card.reps == 0))
+            count += 1
+        self.dbsession.flush()
+        return count
+
+    # -- regeneration --------------------------------------------------------
+
+    def regenerate(self, specs: list[ItemSpec], slugs: set[str], progress=None) -> RegenReport:
+        """Make the items of `slugs` match `specs`: new ones created, changed ones updated and their cards
+        flagged (due now, marked "changed"), vanished ones set to needs-review (cards kept)."""
+        report = RegenReport(slugs=sorted(slugs))
+        now = self.clock.now()
+        existing = {i.key: i for i in self.dbsession.scalars(select(DrillItem).where(DrillItem.source_slug.in_(slugs)))}
+        seen = set()
+        for spec in specs:
+            seen.add(spec.key)
+            item = existing.get(spec.key)
+            fields = {k: getattr(spec, k) for k in ("kind", "prompt", "payload", "answer", "explanation", "source_slug",
+                                                    "source_kind", "source_title", "source_version", "source_anchor",
+                                                    "section", "content_hash")}
+            if item is None:
+                self.dbsession.add(DrillItem(key=spec.key, status=ItemStatus.ACTIVE, created_at=now, updated_at=now,
+                                             **fields))
+                report.created += 1
+            elif item.content_hash != spec.content_hash:
+                for k, v in fields.items():
+                    setattr(item, k, v)
+                item.updated_at = now
+                if item.status == ItemStatus.NEEDS_REVIEW:
+                    item.status = ItemStatus.ACTIVE
+                for card in self.dbsession.scalars(select(DrillCard).where(DrillCard.item_id == item.id)):
+                    card.source_changed = True
+                    card.due = min(card.due, now)
+                    report.flagged_cards += 1
+                report.updated += 1
+            else:
+                item.source_version = spec.source_version
+                if item.status == ItemStatus.NEEDS_REVIEW:
+                    item.status = ItemStatus.ACTIVE
+                report.unchanged += 1
+            if progress is not None:
+                progress.step(spec.key)
+        for key, item in existing.items():
+            if key not in seen and item.status == ItemStatus.ACTIVE:
+                item.status = ItemStatus.NEEDS_REVIEW
+                item.updated_at = now
+                report.stale += 1
+        self.dbsession.flush()
+        return report
+
+
+def case_correct():
+    from sqlalchemy import case
+    return case((DrillReviewLog.correct.is_(True), 1), else_=0)
+
+
+def factory(context, request):
+    return DrillService(request.dbsession, request.find_service(Clock))
 
 
 def includeme(config):
-    pass
+    config.register_service_factory(factory, DrillService)
+    config.include(".drill_hooks")

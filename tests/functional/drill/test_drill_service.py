@@ -1,0 +1,196 @@
+"""DrillService against the database: FSRS due dates, caps, day boundaries, streaks, leeches, targeted items."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from fsrs import Card, Rating, State
+
+from cs_handbook.clock import FixedClock
+from cs_handbook.models.drill import DrillCard, DrillQueueEntry, DrillReviewLog
+from cs_handbook.services.drill import DrillError
+from cs_handbook.services.drill_scheduler import LEECH_LAPSES, scheduler_for
+
+from ...factories import AccountFactory, PositionFactory, TeamFactory
+from ...factories_drill import WRONG, DrillItemFactory, right, service
+from .. import drill as _pkg  # noqa: F401
+
+
+def person(tz="Asia/Shanghai"):
+    return AccountFactory(team=TeamFactory(timezone=tz), position=PositionFactory())
+
+
+def answer_all(svc, account, pattern):
+    """Answer today's queue; `pattern(i)` says whether answer i is right."""
+    results = []
+    for i, entry in enumerate(list(svc.queue(account.id))):
+        if entry.answered_at is None:
+            item = entry.card.item
+            results.append(svc.answer(account.id, entry.id, right(item) if pattern(i) else WRONG))
+    return results
+
+
+def test_weeks_of_answers_match_the_fsrs_scheduler(dbsession):
+    clock = FixedClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+    account = person()
+    DrillItemFactory()
+    svc = service(dbsession, clock)
+    reference = Card(card_id=1, state=State.Learning, step=0, due=clock.now())
+    scheduler = scheduler_for(0.9)
+    # A person who drills every morning for six weeks, wrong now and then.
+    outcomes = iter([True, False, True, True, False, True, True, True, True, True, True, True])
+    reviews = 0
+    for day in range(42):
+        queue = svc.queue(account.id)
+        for entry in queue:
+            if entry.answered_at is not None:
+                continue
+            ok = next(outcomes, True)
+            result = svc.answer(account.id, entry.id, right(entry.card.item) if ok else WRONG)
+            reference, _ = scheduler.review_card(reference, Rating.Good if ok else Rating.Again, clock.now())
+            assert result.card.due == reference.due
+            assert result.card.stability == pytest.approx(reference.stability)
+            assert result.card.difficulty == pytest.approx(reference.difficulty)
+            reviews += 1
+        dbsession.flush()
+        clock.advance(days=1)
+    assert reviews >= 6  # the intervals grew: far fewer reviews than days
+    assert reviews < 20
+    assert dbsession.query(DrillReviewLog).count() == reviews
+
+
+def test_caps_and_one_item_per_anchor(dbsession):
+    clock = FixedClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+    account = person()
+    for _ in range(12):
+        DrillItemFactory()
+    # Two items of the same paragraph never come on the same day.
+    DrillItemFactory(source_slug="handbook/test/same", source_anchor="procedure:a", key="same#a:1")
+    DrillItemFactory(source_slug="handbook/test/same", source_anchor="procedure:a", key="same#a:2")
+    svc = service(dbsession, clock)
+    svc.set_settings(account.team_id, new_per_day=20, reviews_per_day=3, target_retention=0.9)
+    queue = svc.queue(account.id)
+    assert len(queue) == 13  # 14 items, 13 anchors
+    svc.set_settings(account.team_id, new_per_day=4, reviews_per_day=3, target_retention=0.9)
+    answer_all(svc, account, lambda i: False)  # all wrong → all due tomorrow
+    clock.advance(days=1)
+    queue = svc.queue(account.id)
+    assert sum(1 for e in queue if not e.is_new) == 3  # review cap
+    assert sum(1 for e in queue if e.is_new) == 1  # the one anchor left over yesterday
+    assert all(not e.is_new for e in queue[:3])  # reviews first
+
+
+def test_bad_settings_are_refused(dbsession, clock):
+    account = person()
+    with pytest.raises(DrillError):
+        service(dbsession, clock).set_settings(account.team_id, new_per_day=5, reviews_per_day=20,
+                                               target_retention=1.5)
+
+
+@pytest.mark.parametrize(("tz", "utc_hour", "expected_day"), [
+    ("Asia/Shanghai", 15, date(2026, 3, 2)),   # 23:00 in Shanghai
+    ("Asia/Shanghai", 16, date(2026, 3, 3)),   # midnight in Shanghai
+    ("America/New_York", 4, date(2026, 3, 1)),  # 23:00 the evening before in New York
+    ("America/New_York", 5, date(2026, 3, 2)),  # midnight in New York
+])
+def test_the_day_follows_the_team_time_zone(dbsession, tz, utc_hour, expected_day):
+    clock = FixedClock(datetime(2026, 3, 2, utc_hour, 0, tzinfo=UTC))
+    account = person(tz)
+    DrillItemFactory()
+    queue = service(dbsession, clock).queue(account.id)
+    assert queue[0].day == expected_day
+
+
+def test_a_card_due_tonight_local_is_due_today(dbsession):
+    # First drilled at 00:00 UTC (08:00 Mar 2 Shanghai, 19:00 Mar 1 New York), all wrong → due 24 h later.
+    clock = FixedClock(datetime(2026, 3, 2, 0, 0, tzinfo=UTC))
+    shanghai, new_york = person("Asia/Shanghai"), person("America/New_York")
+    DrillItemFactory()
+    svc = service(dbsession, clock)
+    for who in (shanghai, new_york):
+        answer_all(svc, who, lambda i: False)
+    clock.set(datetime(2026, 3, 2, 15, 30, tzinfo=UTC))  # 23:30 Mar 2 Shanghai: same day, queue done
+    assert [e.answered_at is not None for e in svc.queue(shanghai.id)] == [True]
+    assert svc.due_today_count(shanghai.id) == 0
+    clock.set(datetime(2026, 3, 2, 16, 30, tzinfo=UTC))  # 00:30 Mar 3 Shanghai: the card due at 08:00 is today's
+    assert [(e.day, e.is_new) for e in svc.queue(shanghai.id)] == [(date(2026, 3, 3), False)]
+    # 11:30 Mar 2 in New York: a new day, and the card due at 19:00 tonight belongs to it.
+    assert [(e.day, e.is_new) for e in svc.queue(new_york.id)] == [(date(2026, 3, 2), False)]
+
+
+def test_answer_twice_other_person_and_not_today_are_refused(dbsession):
+    clock = FixedClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+    me, other = person(), person()
+    DrillItemFactory()
+    svc = service(dbsession, clock)
+    entry = svc.queue(me.id)[0]
+    with pytest.raises(DrillError) as err:
+        svc.answer(other.id, entry.id, right(entry.card.item))
+    assert err.value.status == 403
+    svc.answer(me.id, entry.id, right(entry.card.item))
+    due = entry.card.due
+    with pytest.raises(DrillError) as err:
+        svc.answer(me.id, entry.id, right(entry.card.item))
+    assert err.value.status == 409
+    assert entry.card.due == due and entry.card.reps == 1
+    clock.advance(days=1)
+    with pytest.raises(DrillError) as err:
+        svc.answer(me.id, entry.id, right(entry.card.item))
+    assert err.value.status == 409
+    with pytest.raises(DrillError) as err:
+        svc.answer(me.id, 999999, {})
+    assert err.value.status == 404
+
+
+def test_streaks(dbsession):
+    clock = FixedClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+    account = person()
+    for _ in range(10):
+        DrillItemFactory()
+    svc = service(dbsession, clock)
+    svc.set_settings(account.team_id, new_per_day=1, reviews_per_day=0, target_retention=0.9)
+    for _ in range(3):
+        answer_all(svc, account, lambda i: True)
+        clock.advance(days=1)
+    assert svc.streak(account.id) == (3, 3)  # today not done yet, the streak still stands
+    clock.advance(days=1)  # a day missed
+    assert svc.streak(account.id) == (0, 3)
+    answer_all(svc, account, lambda i: True)
+    assert svc.streak(account.id) == (1, 3)
+    history = svc.history(account.id, days=7)
+    assert [h["answered"] for h in history] == [0, 0, 1, 1, 1, 0, 1]
+
+
+def test_leech_after_eight_lapses_is_held_back(dbsession):
+    clock = FixedClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+    account = person()
+    item = DrillItemFactory()
+    svc = service(dbsession, clock)
+    results = []
+    for _ in range(LEECH_LAPSES + 1):  # the first wrong answer is a new card, not a lapse
+        results += answer_all(svc, account, lambda i: False)
+        clock.advance(days=1)
+    card = dbsession.query(DrillCard).filter_by(item_id=item.id).one()
+    assert card.lapses == LEECH_LAPSES and card.leech
+    assert [r.became_leech for r in results][-1] is True
+    clock.advance(days=3)
+    assert svc.queue(account.id) == []
+
+
+def test_targeted_items_join_today_and_future_queues(dbsession):
+    clock = FixedClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+    account = person()
+    DrillItemFactory(source_slug="scripts/phone", source_kind="scripts")
+    target = DrillItemFactory(source_slug="scripts/greeting-and-closing", source_kind="scripts",
+                              source_anchor="situation:greeting")
+    svc = service(dbsession, clock)
+    svc.set_settings(account.team_id, new_per_day=1, reviews_per_day=5, target_retention=0.9)
+    queue = svc.queue(account.id)
+    assert len(queue) == 1
+    assert {e.card.item_id for e in queue} != {target.id}
+    assert svc.add_targeted_items(account.id, "scripts/greeting-and-closing", "qa:greeting:1") == 1
+    queue = svc.queue(account.id)
+    assert target.id in {e.card.item_id for e in queue}
+    assert dbsession.query(DrillQueueEntry).count() == 2
+    assert svc.add_targeted_items(account.id, [], "nothing") == 0
+    assert svc.add_targeted_items(account.id, "scripts/", "qa:wording:2") == 2  # both, no duplicate entries
+    assert dbsession.query(DrillQueueEntry).count() == 2

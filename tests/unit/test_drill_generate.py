@@ -1,0 +1,64 @@
+"""The drill generator on the real `policies/` files: every kind of item, deterministic, answers right."""
+
+from collections import Counter
+from pathlib import Path
+
+from cs_handbook.services.drill_generate import SourceDoc, generate, load_folder
+
+POLICIES = Path(__file__).resolve().parents[2] / "policies"
+
+
+def items_by_key():
+    return {i.key: i for i in generate(load_folder(POLICIES))}
+
+
+def test_every_kind_is_generated_from_the_real_content():
+    items = items_by_key()
+    kinds = Counter(i.kind for i in items.values())
+    assert set(kinds) == {"order-steps", "recall-number", "match-duty-role", "pick-phrase", "spot-forbidden"}
+    first = items["policies/response-and-standard-scripts#fact:first-response:recall-number"]
+    assert first.answer == {"value": 60} and first.payload == {"unit": "秒"}
+    duty = items["roles/cs-agent#duty:1:match-duty-role"]
+    assert duty.answer == {"value": "客户服务人员"} and "客户服务人员" in duty.payload["choices"]
+    assert len(set(duty.payload["choices"])) == 4
+
+
+def test_choices_hold_the_answer_and_orders_are_shuffled():
+    for item in items_by_key().values():
+        if item.kind == "order-steps":
+            assert sorted(item.payload["choices"]) == sorted(item.answer["order"])
+            assert item.payload["choices"] != item.answer["order"]
+        elif "choices" in item.payload:
+            assert item.answer["value"] in item.payload["choices"]
+
+
+def test_forbidden_phrases_are_never_the_right_pick():
+    docs = load_folder(POLICIES)
+    forbidden = {p["text"] for d in docs for s in d.data.get("situations") or () for p in s["phrases"]
+                 if p.get("forbidden")}
+    for item in items_by_key().values():
+        if item.kind == "pick-phrase":
+            assert item.answer["value"] not in forbidden
+            assert len([c for c in item.payload["choices"] if c in forbidden]) == len(item.payload["choices"]) - 1
+        if item.kind == "spot-forbidden":
+            assert item.answer["value"] in forbidden
+
+
+def test_generation_is_deterministic_and_hashes_follow_content():
+    assert {k: v.content_hash for k, v in items_by_key().items()} == \
+        {k: v.content_hash for k, v in items_by_key().items()}
+    procedure = {"key": "p", "title": "流程", "steps": ["甲", "乙", "丙"]}
+    doc = SourceDoc("handbook/x/y", "handbook", "T", {"procedures": [procedure]})
+    before = generate([doc])[0]
+    doc.data["procedures"][0]["steps"].append("丁")
+    after = generate([doc])[0]
+    assert before.key == after.key and before.content_hash != after.content_hash
+    assert before.source_anchor == "procedure:p"
+
+
+def test_malformed_entries_are_skipped():
+    doc = SourceDoc("handbook/x/z", "handbook", "T", {
+        "procedures": [{"key": "one", "steps": ["只有一步"]}, {"key": "dup", "steps": ["甲", "甲"]}],
+        "facts": [{"key": "text", "label": "不是数字", "value": "很多"}, {"key": "flag", "value": True}],
+    })
+    assert generate([doc]) == []
