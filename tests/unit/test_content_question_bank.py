@@ -4,6 +4,7 @@ Reads the YAML files directly (format: docs/content-format.md, sections
 "Question bank" and "Quizzes"); does not import the application.
 """
 import collections
+import functools
 import pathlib
 import re
 
@@ -61,6 +62,7 @@ QUESTION_FILES = sorted(QUESTIONS.glob("*.yaml"))
 QUIZ_FILES = sorted(QUIZZES.glob("*.yaml"))
 
 
+@functools.lru_cache(maxsize=None)
 def bank():
     """{category slug: data}"""
     return {path.stem: load(path) for path in QUESTION_FILES}
