@@ -27,7 +27,8 @@ QUESTION_KEYS = {
 }
 QUIZ_KEYS = {
     "title", "description", "pass_mark", "time_limit_minutes", "attempts_allowed",
-    "grading", "shuffle_questions", "shuffle_options", "questions", "random", "review",
+    "grading", "shuffle_questions", "shuffle_options", "one_per_page", "questions", "random",
+    "review",
 }
 REQUIRED_QUIZZES = {
     "day1-culture-etiquette", "day2-workflow-roles", "day3-product-issues",
