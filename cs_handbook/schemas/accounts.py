@@ -5,6 +5,7 @@ import deform
 
 from ..i18n import LOCALE_NAMES, _
 from ..models.accounts import GlobalRole
+from ..forms import UploadTmpStore
 from .base import CSRFSchema, no_control_characters, text_node, trimmed
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,63}$"
@@ -99,7 +100,7 @@ class NewAccountSchema(AccountSchema):
 class RosterSchema(CSRFSchema):
     roster = colander.SchemaNode(
         deform.FileData(), title=_("Roster (CSV, UTF-8)"),
-        widget=deform.widget.FileUploadWidget(tmpstore={}),
+        widget=deform.widget.FileUploadWidget(tmpstore=UploadTmpStore()),
     )
     default_password = new_password_node(_("Initial password for new accounts"))
 
@@ -118,3 +119,16 @@ class GrantSchema(CSRFSchema):
     )
     scope_id = colander.SchemaNode(colander.Integer(), title=_("Id of the team, person or item"),
                                    validator=colander.Range(min=1))
+
+
+def valid_timezone(node, value):
+    from zoneinfo import available_timezones
+
+    if value not in available_timezones():
+        raise colander.Invalid(node, _("Unknown time zone."))
+
+
+class TeamSchema(CSRFSchema):
+    name = text_node(_("Team name"), max_length=100)
+    timezone = colander.SchemaNode(colander.String(), title=_("Time zone"), default="Asia/Shanghai",
+                                   preparer=trimmed, validator=valid_timezone)

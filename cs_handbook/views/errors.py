@@ -18,8 +18,14 @@ def forbidden(exc, request):
     if not request.is_authenticated:
         # Not signed in (or the session ended): the way forward is to sign in.
         return HTTPSeeOther(request.route_url("auth.signin", _query={"next": request.path_qs}))
+    # The request's transaction is aborted after a denial anyway; ending it
+    # now releases SQLite's write lock (taken at BEGIN for unsafe methods),
+    # which the audit row's own transaction below would otherwise wait on.
+    account = request.identity.account
+    request.tm.abort()
+    request.tm.begin()
     request.find_service(AuditService).record_now(
-        AuditAction.PERMISSION_DENIED, actor=request.identity.account, target_type="route",
+        AuditAction.PERMISSION_DENIED, actor=account, target_type="route",
         target_id=request.matched_route.name if request.matched_route else request.path,
         detail={"method": request.method, "path": request.path[:200]}, ip=request.client_addr or "",
     )

@@ -1,0 +1,34 @@
+"""A `testapp` whose requests cannot leave the test's own session holding SQLite's write lock.
+
+Requests set `models.sqlite_write_intent` (a ContextVar, default True) from
+their method; WebTest calls the app in the test's thread, so after a POST the
+test's `dbsession` would open its next transaction with `BEGIN IMMEDIATE` and
+keep the write lock while the following request waits ("database is
+locked"). Here each request runs in a copy of the context and the test's
+own reads use a plain `BEGIN`.
+
+Use it by importing the fixture: `from tests.functional.isolation import testapp  # noqa: F401`.
+"""
+
+import contextvars
+
+import pytest
+import webtest
+
+from cs_handbook.models import sqlite_write_intent
+
+
+class _IsolatedApp:
+    def __init__(self, app):
+        self.app = app
+        self.registry = app.registry
+
+    def __call__(self, environ, start_response):
+        return contextvars.copy_context().run(lambda: list(self.app(environ, start_response)))
+
+
+@pytest.fixture
+def testapp(app, dbsession):
+    token = sqlite_write_intent.set(False)
+    yield webtest.TestApp(_IsolatedApp(app), extra_environ={"REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "localhost"})
+    sqlite_write_intent.reset(token)
