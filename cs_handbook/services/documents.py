@@ -1,5 +1,307 @@
-"""Services of the documents area (filled in by its issue)."""
+"""DocumentService: documents, versions, the review workflow, and what staff may read.
+
+Every save is a new version rendered and sanitised once; a save must name
+the version it was edited from, so two people editing the same version
+cannot overwrite each other (the second is refused and keeps their text).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from ..clock import Clock
+from ..events import DocumentPublished
+from ..models.documents import (Document, DocumentKind, DocumentLink, DocumentSection, DocumentState, DocumentTag,
+                                DocumentTransition, DocumentVersion)
+from .documents_render import plain_text, render_markdown
+from .documents_search import SearchHit, index_document, matching_ids, snippet, unindex_document
+
+S = DocumentState
+# (from states, to state) per action; who may act is the views' permission.
+TRANSITIONS = {
+    "submit": ({S.DRAFT}, S.PENDING),
+    "approve": ({S.PENDING}, S.PUBLISHED),
+    "send_back": ({S.PENDING}, S.DRAFT),
+    "archive": ({S.DRAFT, S.PENDING, S.PUBLISHED}, S.ARCHIVED),
+    "restore": ({S.ARCHIVED}, S.DRAFT),
+}
+DATE_KEYS = ("effective", "expires", "review_due")
+
+
+class DocumentError(ValueError):
+    """A change refused for a reason the user can fix; `msgid` is translatable."""
+
+    def __init__(self, msgid: str, mapping=None, field="title"):
+        super().__init__(msgid)
+        self.msgid = msgid
+        self.mapping = mapping or {}
+        self.field = field
+
+
+@dataclass
+class PublishedDocument:
+    """What other areas read: the published version of a document."""
+
+    id: int
+    slug: str
+    title: str
+    kind: str
+    summary: str
+    data: dict
+    body_html: str
+    tags: list
+    version_id: int
+
+
+def _parse_date(value):
+    if not value:
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+class DocumentService:
+    def __init__(self, dbsession, clock: Clock, request=None):
+        self.dbsession = dbsession
+        self.clock = clock
+        self.request = request
+
+    def today(self) -> date:
+        return self.clock.now().date()
+
+    # -- look-ups --------------------------------------------------------
+
+    def by_slug(self, slug: str) -> Document | None:
+        return self.dbsession.scalar(select(Document).where(Document.slug == slug))
+
+    def by_id(self, document_id: int) -> Document | None:
+        return self.dbsession.get(Document, document_id)
+
+    def version(self, document: Document, version_id: int) -> DocumentVersion | None:
+        version = self.dbsession.get(DocumentVersion, version_id)
+        return version if version is not None and version.document_id == document.id else None
+
+    def versions(self, document: Document) -> list[DocumentVersion]:
+        return list(self.dbsession.scalars(select(DocumentVersion).where(DocumentVersion.document_id == document.id)
+                                           .order_by(DocumentVersion.number.desc())))
+
+    def transitions(self, document: Document) -> list[DocumentTransition]:
+        return list(self.dbsession.scalars(select(DocumentTransition).where(
+            DocumentTransition.document_id == document.id).order_by(DocumentTransition.id.desc())))
+
+    def sections(self) -> list[DocumentSection]:
+        return list(self.dbsession.scalars(select(DocumentSection).order_by(DocumentSection.order,
+                                                                            DocumentSection.path)))
+
+    def section_by_path(self, path: str) -> DocumentSection | None:
+        return self.dbsession.scalar(select(DocumentSection).where(DocumentSection.path == path))
+
+    def readable(self, document: Document, see_all: bool) -> bool:
+        """Staff read published, current documents; editors (`see_all`) also expired ones."""
+        if document.published_version_id is None or document.state == S.ARCHIVED:
+            return see_all
+        return see_all or document.is_current(self.today())
+
+    def _visible_stmt(self, see_all: bool):
+        stmt = select(Document).where(Document.published_version_id.is_not(None), Document.state != S.ARCHIVED)
+        if not see_all:
+            today = self.today()
+            stmt = stmt.where((Document.effective_date.is_(None)) | (Document.effective_date <= today),
+                              (Document.expiry_date.is_(None)) | (Document.expiry_date > today))
+        return stmt
+
+    def listed(self, see_all=False, kind=None, section_id=None) -> list[Document]:
+        stmt = self._visible_stmt(see_all).order_by(Document.order, Document.slug)
+        if kind:
+            stmt = stmt.where(Document.kind == kind)
+        if section_id is not None:
+            stmt = stmt.where(Document.section_id == section_id)
+        return list(self.dbsession.scalars(stmt))
+
+    def recently_updated(self, see_all=False, limit=8) -> list[Document]:
+        stmt = self._visible_stmt(see_all).order_by(Document.updated_at.desc(), Document.id.desc()).limit(limit)
+        return list(self.dbsession.scalars(stmt))
+
+    def pending(self) -> list[Document]:
+        return list(self.dbsession.scalars(select(Document).where(Document.state == S.PENDING)
+                                           .order_by(Document.updated_at)))
+
+    def pending_count(self) -> int:
+        return self.dbsession.scalar(select(func.count()).select_from(Document).where(Document.state == S.PENDING))
+
+    def drafts_of(self, account_id: int) -> list[Document]:
+        stmt = (select(Document).join(DocumentVersion, DocumentVersion.id == Document.latest_version_id)
+                .where(Document.state.in_([S.DRAFT, S.PENDING]),
+                       (Document.owner_id == account_id) | (DocumentVersion.author_id == account_id))
+                .order_by(Document.updated_at.desc()))
+        return list(self.dbsession.scalars(stmt))
+
+    def needs_review(self, account_id: int | None = None) -> list[Document]:
+        stmt = select(Document).where(Document.review_due.is_not(None), Document.review_due <= self.today(),
+                                      Document.state != S.ARCHIVED).order_by(Document.review_due)
+        if account_id is not None:
+            stmt = stmt.where(Document.owner_id == account_id)
+        return list(self.dbsession.scalars(stmt))
+
+    # -- what other areas read ---------------------------------------------
+
+    def _as_published(self, document: Document) -> PublishedDocument:
+        v = document.published_version
+        return PublishedDocument(document.id, document.slug, v.title, document.kind, v.summary, dict(v.data or {}),
+                                 v.body_html, list(v.tags or ()), v.id)
+
+    def published(self, slug: str) -> PublishedDocument | None:
+        document = self.by_slug(slug)
+        if document is None or not self.readable(document, see_all=False):
+            return None
+        return self._as_published(document)
+
+    def published_of_kind(self, kind: str) -> list[PublishedDocument]:
+        return [self._as_published(d) for d in self.listed(kind=kind)]
+
+    # -- changes ---------------------------------------------------------
+
+    def create(self, *, slug: str, kind: str, title: str, body_md: str = "", summary: str = "", tags=(),
+               data=None, author=None, comment: str = "", section: DocumentSection | None = None) -> Document:
+        if kind not in set(DocumentKind):
+            raise DocumentError("Unknown kind ${kind}.", {"kind": kind}, field="kind")
+        if self.by_slug(slug) is not None:
+            raise DocumentError("A document with the address ${slug} exists.", {"slug": slug}, field="slug")
+        now = self.clock.now()
+        document = Document(slug=slug, kind=kind, title=title, state=S.DRAFT, section=section, created_at=now,
+                            updated_at=now, owner_id=author.id if author else None)
+        self.dbsession.add(document)
+        self.dbsession.flush()
+        self._add_version(document, None, title=title, body_md=body_md, summary=summary, tags=tags, data=data,
+                          author=author, comment=comment)
+        self._log(document, "", S.DRAFT, author, comment)
+        return document
+
+    def save(self, document: Document, *, base_version_id: int | None, title: str, body_md: str,
+             summary: str = "", tags=(), data=None, author=None, comment: str = "") -> DocumentVersion:
+        """A new version after `base_version_id`, which must still be the latest one."""
+        if base_version_id != document.latest_version_id:
+            raise DocumentError("Someone saved this document after you opened it; your text was not saved over "
+                                "theirs. Copy your changes, reload, and apply them again.", field="body_md")
+        if document.state == S.ARCHIVED:
+            raise DocumentError("An archived document cannot be edited.", field="body_md")
+        if document.state == S.PENDING:
+            raise DocumentError("This document is waiting for review; it can be edited after it is sent back.",
+                                field="body_md")
+        version = self._add_version(document, document.latest_version, title=title, body_md=body_md,
+                                    summary=summary, tags=tags, data=data, author=author, comment=comment)
+        if document.state == S.PUBLISHED:
+            # The working copy: staff keep reading `published_version`.
+            self._log(document, S.PUBLISHED, S.DRAFT, author, comment or "working copy")
+            document.state = S.DRAFT
+        if document.published_version_id is None:
+            document.title = title
+        return version
+
+    def revert(self, document: Document, version: DocumentVersion, author=None) -> DocumentVersion:
+        comment = f"revert to v{version.number}"
+        return self.save(document, base_version_id=document.latest_version_id, title=version.title,
+                         body_md=version.body_md, summary=version.summary, tags=version.tags,
+                         data=version.data, author=author, comment=comment)
+
+    def transition(self, document: Document, action: str, actor=None, comment: str = "") -> None:
+        if action not in TRANSITIONS:
+            raise DocumentError("Unknown action.", field="comment")
+        sources, target = TRANSITIONS[action]
+        if document.state not in sources:
+            raise DocumentError("This action is not possible while the document is ${state}.",
+                                {"state": document.state}, field="comment")
+        if action == "send_back" and not comment.strip():
+            raise DocumentError("Say what needs changing when sending a document back.", field="comment")
+        self._log(document, document.state, target, actor, comment)
+        document.state = target
+        document.updated_at = self.clock.now()
+        if target == S.PUBLISHED:
+            self._publish(document)
+        elif target == S.ARCHIVED:
+            unindex_document(self.dbsession, document.id)
+
+    def publish_now(self, document: Document, actor=None, comment: str = "") -> None:
+        """Publish the latest version at once (default content loaded by an admin)."""
+        if document.state != S.PUBLISHED or document.published_version_id != document.latest_version_id:
+            self._log(document, document.state, S.PUBLISHED, actor, comment)
+            document.state = S.PUBLISHED
+            self._publish(document)
+
+    def _publish(self, document: Document) -> None:
+        version = document.latest_version
+        document.published_version = version
+        document.title = version.title
+        data = version.data or {}
+        document.order = int(data.get("order", 100))
+        document.effective_date = _parse_date(data.get("effective"))
+        document.expiry_date = _parse_date(data.get("expires"))
+        document.review_due = _parse_date(data.get("review_due"))
+        self.dbsession.flush()
+        self._replace_rows(DocumentTag, document, [{"tag": t} for t in dict.fromkeys(version.tags or ())])
+        self._replace_rows(DocumentLink, document, [{"target_slug": s} for s in dict.fromkeys(data.get("links", ()))])
+        index_document(self.dbsession, document, version)
+        if self.request is not None:
+            self.request.registry.notify(DocumentPublished(self.request, document.id, document.slug,
+                                                           document.kind, version.id))
+
+    def _replace_rows(self, model, document, rows) -> None:
+        for row in self.dbsession.scalars(select(model).where(model.document_id == document.id)):
+            self.dbsession.delete(row)
+        self.dbsession.flush()
+        for row in rows:
+            self.dbsession.add(model(document_id=document.id, **row))
+
+    def _add_version(self, document, base, *, title, body_md, summary, tags, data, author, comment):
+        data = dict(data or {})
+        for key in DATE_KEYS:
+            if data.get(key) is not None:
+                data[key] = _parse_date(data[key]).isoformat()
+        effective, expires = _parse_date(data.get("effective")), _parse_date(data.get("expires"))
+        if effective and expires and expires <= effective:
+            raise DocumentError("The expiry date must come after the effective date.", field="expires")
+        number = (base.number + 1) if base is not None else 1
+        if base is not None:
+            number = self.dbsession.scalar(select(func.max(DocumentVersion.number))
+                                           .where(DocumentVersion.document_id == document.id)) + 1
+        version = DocumentVersion(document_id=document.id, number=number, base_version_id=base.id if base else None,
+                                  author_id=author.id if author else None, created_at=self.clock.now(),
+                                  comment=comment or "", title=title, summary=summary or "", body_md=body_md or "",
+                                  body_html=render_markdown(body_md), tags=list(tags or ()), data=data)
+        self.dbsession.add(version)
+        self.dbsession.flush()
+        document.latest_version = version
+        document.updated_at = version.created_at
+        return version
+
+    def _log(self, document, from_state, to_state, actor, comment) -> None:
+        self.dbsession.add(DocumentTransition(document_id=document.id, version_id=document.latest_version_id,
+                                              from_state=from_state, to_state=to_state,
+                                              actor_id=actor.id if actor else None, at=self.clock.now(),
+                                              comment=comment or ""))
+
+    # -- search ------------------------------------------------------------
+
+    def search(self, query: str, kind: str | None = None, see_all: bool = False, limit: int = 50) -> list[SearchHit]:
+        ids = matching_ids(self.dbsession, query[:200], kind=kind or None)
+        if not ids:
+            return []
+        visible = {d.id: d for d in self.dbsession.scalars(self._visible_stmt(see_all).where(Document.id.in_(ids)))}
+        hits = []
+        for document_id in ids:
+            document = visible.get(document_id)
+            if document is None:
+                continue
+            v = document.published_version
+            source = v.summary + " " + plain_text(v.body_html)
+            hits.append(SearchHit(document.id, document.slug, v.title, document.kind, snippet(source, query)))
+            if len(hits) >= limit:
+                break
+        return hits
 
 
 def includeme(config):
-    pass
+    def factory(context, request):
+        return DocumentService(request.dbsession, request.find_service(Clock), request)
+
+    config.register_service_factory(factory, DocumentService)

@@ -1,0 +1,215 @@
+"""Writing and reviewing: new/edit forms with preview, workflow actions, history, diff, revert, queues."""
+
+from pyramid.httpexceptions import HTTPBadRequest, HTTPNotFound, HTTPSeeOther
+from pyramid.view import view_config, view_defaults
+
+from ...forms import FormView, flash
+from ...i18n import _
+from ...models.documents import DocumentKind
+from ...permissions import Permission
+from ...schemas.documents import DocumentSchema, NewDocumentSchema
+from ...services.documents import TRANSITIONS, DocumentError, DocumentService
+from ...services.documents_diff import diff_lines
+from ...services.documents_files import KIND_BY_FOLDER
+from ...services.documents_render import render_markdown
+
+# Which permission each workflow action needs (checked on the document's ACL).
+ACTION_PERMISSION = {"submit": Permission.DOCUMENTS_EDIT, "approve": Permission.DOCUMENTS_REVIEW,
+                     "send_back": Permission.DOCUMENTS_REVIEW, "archive": Permission.DOCUMENTS_REVIEW,
+                     "restore": Permission.DOCUMENTS_REVIEW}
+
+
+def _service(request) -> DocumentService:
+    return request.find_service(DocumentService)
+
+
+def _fields(appstruct, base_data):
+    data = dict(base_data or {})
+    for key in ("effective", "expires", "review_due"):
+        if appstruct.get(key):
+            data[key] = appstruct[key].isoformat()
+        else:
+            data.pop(key, None)
+    tags = [t.strip() for t in appstruct["tags"].replace("，", ",").split(",") if t.strip()]
+    return {"title": appstruct["title"], "summary": appstruct["summary"], "body_md": appstruct["body_md"],
+            "tags": list(dict.fromkeys(tags)), "data": data, "comment": appstruct["comment"]}
+
+
+@view_defaults(route_name="documents.new", renderer="documents/form.jinja2", permission=Permission.DOCUMENTS_CREATE)
+class NewDocumentView(FormView):
+    schema = NewDocumentSchema
+    form_options = {"formid": "document"}
+
+    def __init__(self, context, request):
+        self.context, self.request = context, request
+        from ...forms import make_form
+
+        self.form = make_form(request, self.schema(), formid="document",
+                              bind={"sections": _service(request).sections()})
+
+    def template_vars(self):
+        return {"document": None}
+
+    @view_config(request_method="GET")
+    def get(self):
+        return super().get()
+
+    @view_config(request_method="POST")
+    def post(self):
+        return super().post()
+
+    def on_success(self, appstruct):
+        service = _service(self.request)
+        slug = appstruct["slug"]
+        fields = _fields(appstruct, {})
+        section = service.section_by_path(appstruct["section"]) if appstruct["section"] else None
+        try:
+            document = service.create(slug=slug, kind=KIND_BY_FOLDER[slug.split("/")[0]], section=section,
+                                      author=self.request.identity.account, **fields)
+        except DocumentError as error:
+            return self.invalid(error.field if error.field in ("slug", "expires") else "title", error.msgid,
+                                error.mapping)
+        flash(self.request, _("Draft saved."))
+        return HTTPSeeOther(self.request.route_url("documents.edit", document_id=document.id))
+
+
+@view_defaults(route_name="documents.edit", renderer="documents/form.jinja2", permission=Permission.DOCUMENTS_EDIT)
+class EditDocumentView(FormView):
+    schema = DocumentSchema
+    form_options = {"formid": "document"}
+
+    def appstruct(self):
+        version = self.context.document.latest_version
+        data = version.data or {}
+        values = {"title": version.title, "summary": version.summary, "body_md": version.body_md,
+                  "tags": ", ".join(version.tags or ()), "base_version_id": version.id, "comment": ""}
+        from datetime import date
+
+        for key in ("effective", "expires", "review_due"):
+            if data.get(key):
+                values[key] = date.fromisoformat(data[key])
+        return values
+
+    def template_vars(self):
+        return {"document": self.context.document}
+
+    @view_config(request_method="GET")
+    def get(self):
+        return super().get()
+
+    @view_config(request_method="POST")
+    def post(self):
+        return super().post()
+
+    def on_success(self, appstruct):
+        document = self.context.document
+        fields = _fields(appstruct, document.latest_version.data)
+        try:
+            _service(self.request).save(document, base_version_id=appstruct["base_version_id"],
+                                        author=self.request.identity.account, **fields)
+        except DocumentError as error:
+            return self.invalid(error.field if error.field in ("expires",) else "body_md", error.msgid, error.mapping)
+        flash(self.request, _("Saved as a new version."))
+        return HTTPSeeOther(self.request.route_url("documents.history", document_id=document.id))
+
+
+@view_config(route_name="documents.preview", renderer="json", permission=Permission.DOCUMENTS_CREATE,
+             request_method="POST")
+def preview(request):
+    """Re-render the Markdown without saving (the form's preview button)."""
+    text = request.POST.get("body_md", "")
+    if len(text) > 200_000:
+        raise HTTPBadRequest(request.localizer.translate(_("The text is too long.")))
+    return {"html": render_markdown(text)}
+
+
+@view_config(route_name="documents.transition", permission=Permission.DOCUMENTS_READ, request_method="POST")
+def transition(request):
+    document = request.context.document
+    action = request.POST.get("action", "")
+    if action not in TRANSITIONS:
+        raise HTTPBadRequest(request.localizer.translate(_("Unknown action.")))
+    if not request.has_permission(ACTION_PERMISSION[action], request.context):
+        # Answered here rather than raised: the action is known only from the body.
+        from pyramid.renderers import render_to_response
+
+        response = render_to_response("errors/error.jinja2", {
+            "status": 403, "title": _("Access denied"),
+            "message": _("You may not do this to the document.")}, request=request)
+        response.status_int = 403
+        return response
+    comment = request.POST.get("comment", "").strip()[:1000]
+    try:
+        _service(request).transition(document, action, actor=request.identity.account, comment=comment)
+    except DocumentError as error:
+        flash(request, _(error.msgid, mapping=error.mapping), queue="error")
+        return HTTPSeeOther(request.route_url("documents.history", document_id=document.id))
+    flash(request, _("Done: ${action}.", mapping={"action": action}))
+    target = "documents.review_queue" if action in ("approve", "send_back") else "documents.history"
+    return HTTPSeeOther(request.route_url(target, **({} if target == "documents.review_queue"
+                                                      else {"document_id": document.id})))
+
+
+@view_config(route_name="documents.history", renderer="documents/history.jinja2",
+             permission=Permission.DOCUMENTS_HISTORY, request_method="GET")
+def history(request):
+    service = _service(request)
+    document = request.context.document
+    return {"document": document, "versions": service.versions(document),
+            "transitions": service.transitions(document),
+            "can_edit": bool(request.has_permission(Permission.DOCUMENTS_EDIT, request.context)),
+            "can_review": bool(request.has_permission(Permission.DOCUMENTS_REVIEW, request.context))}
+
+
+@view_config(route_name="documents.diff", renderer="documents/diff.jinja2", permission=Permission.DOCUMENTS_READ,
+             request_method="GET")
+def diff(request):
+    """Any two versions; staff may compare published ones (they see what changed)."""
+    service = _service(request)
+    document = request.context.document
+    may_history = request.has_permission(Permission.DOCUMENTS_HISTORY, request.context)
+    try:
+        a, b = int(request.params.get("a", "")), int(request.params.get("b", ""))
+    except ValueError:
+        versions = service.versions(document)
+        if len(versions) < 2:
+            raise HTTPNotFound() from None
+        a, b = versions[1].id, versions[0].id
+    old, new = service.version(document, a), service.version(document, b)
+    if old is None or new is None:
+        raise HTTPNotFound()
+    if not may_history and (not service.readable(document, False) or b != document.published_version_id):
+        raise HTTPNotFound()
+    return {"document": document, "old": old, "new": new,
+            "title_rows": diff_lines(old.title, new.title), "rows": diff_lines(old.body_md, new.body_md)}
+
+
+@view_config(route_name="documents.revert", permission=Permission.DOCUMENTS_EDIT, request_method="POST")
+def revert(request):
+    service = _service(request)
+    document = request.context.document
+    version = service.version(document, int(request.matchdict["version_id"]))
+    if version is None:
+        raise HTTPNotFound()
+    try:
+        service.revert(document, version, author=request.identity.account)
+    except DocumentError as error:
+        flash(request, _(error.msgid, mapping=error.mapping), queue="error")
+    else:
+        flash(request, _("Reverted: a new version was made from version ${n}.", mapping={"n": version.number}))
+    return HTTPSeeOther(request.route_url("documents.history", document_id=document.id))
+
+
+@view_config(route_name="documents.mine", renderer="documents/mine.jinja2", permission=Permission.DOCUMENTS_CREATE,
+             request_method="GET")
+def mine(request):
+    service = _service(request)
+    account = request.identity.account
+    return {"drafts": service.drafts_of(account.id), "due": service.needs_review(account.id),
+            "all_due": service.needs_review(), "kinds": list(DocumentKind)}
+
+
+@view_config(route_name="documents.review_queue", renderer="documents/queue.jinja2",
+             permission=Permission.DOCUMENTS_REVIEW, request_method="GET")
+def review_queue(request):
+    return {"documents": _service(request).pending()}

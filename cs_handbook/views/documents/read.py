@@ -1,0 +1,85 @@
+"""Reading: the handbook index, a document page, its printable view, and search."""
+
+from pyramid.httpexceptions import HTTPNotFound
+from pyramid.view import view_config
+from sqlalchemy import select
+
+from ...models.accounts import Account, Position
+from ...models.documents import DocumentKind
+from ...permissions import Permission
+from ...services.documents import DocumentService
+from . import can_see_all
+
+
+def _service(request) -> DocumentService:
+    return request.find_service(DocumentService)
+
+
+@view_config(route_name="documents.index", renderer="documents/index.jinja2", permission=Permission.DOCUMENTS_READ,
+             request_method="GET")
+def index(request):
+    service = _service(request)
+    see_all = can_see_all(request)
+    documents = service.listed(see_all=see_all)
+    by_section = {}
+    for document in documents:
+        by_section.setdefault(document.section_id, []).append(document)
+    sections = [(s, by_section.get(s.id, [])) for s in service.sections() if by_section.get(s.id)]
+    loose = by_section.get(None, [])
+    return {"sections": sections, "loose": loose, "recent": service.recently_updated(see_all=see_all)}
+
+
+def _readable(request):
+    document = request.context.document
+    service = _service(request)
+    see_all = can_see_all(request)
+    if not service.readable(document, see_all):
+        raise HTTPNotFound()
+    version = document.published_version or (document.latest_version if see_all else None)
+    if version is None:
+        raise HTTPNotFound()
+    return document, version, see_all
+
+
+def _page(request):
+    document, version, see_all = _readable(request)
+    service = _service(request)
+    data = version.data or {}
+    holders = []
+    if document.kind == DocumentKind.ROLE and data.get("position"):
+        holders = list(request.dbsession.scalars(
+            select(Account).join(Position, Account.position_id == Position.id)
+            .where(Position.code == str(data["position"]), Account.is_active.is_(True)).order_by(Account.display_name)))
+    crumbs = []
+    if document.section is not None:
+        crumbs.append(document.section.title)
+    links = [d for d in (service.by_slug(s) for s in data.get("links", ()) if isinstance(s, str))
+             if d is not None and service.readable(d, see_all)]
+    return {"document": document, "version": version, "data": data, "holders": holders, "crumbs": crumbs,
+            "links": links, "expired": not document.is_current(service.today()),
+            "unpublished": document.published_version_id is None,
+            "working_copy": document.has_working_copy, "can_edit": bool(
+                request.has_permission(Permission.DOCUMENTS_EDIT, request.context))}
+
+
+@view_config(route_name="documents.view", renderer="documents/view.jinja2", permission=Permission.DOCUMENTS_READ,
+             request_method="GET")
+def view(request):
+    return _page(request)
+
+
+@view_config(route_name="documents.print", renderer="documents/print.jinja2", permission=Permission.DOCUMENTS_READ,
+             request_method="GET")
+def print_view(request):
+    return _page(request)
+
+
+@view_config(route_name="documents.search", renderer="documents/search.jinja2", permission=Permission.SEARCH,
+             request_method="GET")
+def search(request):
+    query = request.params.get("q", "").strip()[:200]
+    kind = request.params.get("kind", "")
+    if kind not in set(DocumentKind):
+        kind = ""
+    hits = _service(request).search(query, kind=kind or None, see_all=can_see_all(request)) if query else []
+    return {"q": query, "kind": kind, "hits": hits, "kinds": list(DocumentKind)}

@@ -1,0 +1,117 @@
+"""Content files (load/export round trip, conflict, bad files), search recall and XSS."""
+
+import shutil
+from pathlib import Path
+
+from markupsafe import escape
+
+from cs_handbook.content import DEFAULT_CONTENT_DIRS
+from cs_handbook.scripts.progress import Progress
+from cs_handbook.services import documents_files
+from tests.conftest import login
+from tests.factories import AccountFactory
+from tests.factories_documents import make_document, service
+
+
+class _Request:
+    identity = None
+
+    def __init__(self, dbsession):
+        self.svc = service(dbsession)
+
+    def find_service(self, cls):
+        return self.svc
+
+
+def _copy_policies(tmp_path) -> Path:
+    target = tmp_path / "policies"
+    shutil.copytree(DEFAULT_CONTENT_DIRS["policies"], target)
+    return target
+
+
+def test_load_export_round_trip_on_real_files(dbsession, tmp_path):
+    folder = _copy_policies(tmp_path)
+    request = _Request(dbsession)
+    report = documents_files.load(request, folder, Progress(quiet=True))
+    assert not report.errors and report.created > 10
+    out = tmp_path / "out"
+    documents_files.export(request, out, Progress(quiet=True))
+    for path in folder.rglob("*.md"):
+        exported = out / path.relative_to(folder)
+        assert exported.read_text(encoding="utf-8") == documents_files.render_file(
+            *documents_files.parse_file(path, path.name)), path
+    again = documents_files.load(request, out, Progress(quiet=True))
+    assert again.created == 0 and again.updated == 0 and not again.conflicts
+
+
+def test_changed_file_new_version_and_web_edit_conflict(dbsession, tmp_path):
+    folder = tmp_path / "policies"
+    (folder / "policies").mkdir(parents=True)
+    page = folder / "policies" / "rule.md"
+    page.write_text("---\ntitle: 规则\nsummary: 摘要\nsources: ['001']\n---\n\n原文\n", encoding="utf-8")
+    request = _Request(dbsession)
+    assert documents_files.load(request, folder, Progress(quiet=True)).created == 1
+    assert documents_files.load(request, folder, Progress(quiet=True)).unchanged == 1
+    page.write_text("---\ntitle: 规则\nsummary: 摘要\nsources: ['001']\n---\n\n新文\n", encoding="utf-8")
+    assert documents_files.load(request, folder, Progress(quiet=True)).updated == 1
+    document = request.svc.by_slug("policies/rule")
+    assert document.published_version.body_md == "新文" and document.published_version.number == 2
+    request.svc.save(document, base_version_id=document.latest_version_id, title="规则", body_md="网页修改")
+    page.write_text("---\ntitle: 规则\nsummary: 摘要\nsources: ['001']\n---\n\n文件修改\n", encoding="utf-8")
+    report = documents_files.load(request, folder, Progress(quiet=True))
+    assert report.conflicts and "policies/rule.md" in report.conflicts[0]
+    assert document.latest_version.body_md == "网页修改"
+
+
+def test_invalid_front_matter_names_file_and_line(dbsession, tmp_path):
+    folder = tmp_path / "policies"
+    (folder / "policies").mkdir(parents=True)
+    (folder / "policies" / "bad.md").write_text("---\ntitle: 规则\nsummary: [unclosed\nsources: []\n---\n",
+                                                encoding="utf-8")
+    report = documents_files.load(_Request(dbsession), folder, Progress(quiet=True))
+    assert report.errors and report.errors[0].startswith("policies/bad.md:")
+    assert report.errors[0].split(":")[1] in {"3", "4", "5"}
+
+
+# Labelled queries: each must find the document of its label (2-, 3- and 4-character words).
+CORPUS = {
+    "handbook/basics/complaints": ("投诉处理流程", "客户投诉时先记录再受理，然后分析、处理并反馈结果。"),
+    "handbook/basics/greeting": ("电话礼仪", "接听电话时先问候客户，语气亲切自然，报出工号。"),
+    "handbook/basics/records": ("档案管理", "客户信息档案应当及时更新并妥善保密。"),
+}
+QUERIES = [("投诉", "handbook/basics/complaints"), ("反馈", "handbook/basics/complaints"),
+           ("问候", "handbook/basics/greeting"), ("工号", "handbook/basics/greeting"),
+           ("保密", "handbook/basics/records"), ("客户信息", "handbook/basics/records"),
+           ("处理流程", "handbook/basics/complaints"), ("电话", "handbook/basics/greeting")]
+
+
+def test_search_recall_and_highlight(testapp, dbsession, clock):
+    for slug, (title, body) in CORPUS.items():
+        make_document(slug, title=title, body=body)
+    make_document("handbook/basics/hidden", title="投诉草稿", body="投诉", publish=False)
+    staff = AccountFactory()
+    login(testapp, staff.username)
+    for query, slug in QUERIES:
+        page = testapp.get("/handbook/search", {"q": query})
+        assert f"/handbook/read/{slug}" in page.text, query
+        assert "basics/hidden" not in page.text
+    page = testapp.get("/handbook/search", {"q": "投诉"})
+    assert "<mark>投诉</mark>" in page.text
+    assert "/handbook/read/" not in testapp.get("/handbook/search", {"q": "投诉", "kind": "policy"}).text
+
+
+XSS = ["<script>alert(1)</script>", '<img src=x onerror="alert(1)">', "[点我](javascript:alert(1))", "{{7*7}}"]
+
+
+def test_xss_is_inert(testapp, dbsession, clock):
+    for index, payload in enumerate(XSS):
+        make_document(f"handbook/basics/x{index}", title=f"标题{payload}", body=f"正文 {payload}", tags=(payload,))
+    staff = AccountFactory()
+    login(testapp, staff.username)
+    for index, payload in enumerate(XSS):
+        page = testapp.get(f"/handbook/read/handbook/basics/x{index}")
+        assert "<script>alert" not in page.text and "<img" not in page.text
+        assert 'href="javascript:' not in page.text and "49" not in page.text
+        assert str(escape(f"标题{payload}")) in page.text
+    search = testapp.get("/handbook/search", {"q": "<script>alert(1)</script> 正文"})
+    assert "<script>alert" not in search.text

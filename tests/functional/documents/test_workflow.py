@@ -1,0 +1,152 @@
+"""Workflow, versions, working copy, concurrency, expiry and diff through the web pages."""
+
+import re
+
+from cs_handbook.models.documents import Document
+from tests.conftest import login
+from tests.factories import AccountFactory
+from tests.factories_documents import make_document
+
+
+def _people():
+    return {"trainer": AccountFactory(roles=["trainer"]), "reviewer": AccountFactory(roles=["reviewer"]),
+            "staff": AccountFactory()}
+
+
+def _csrf(page):
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+
+def _edit(testapp, document_id, body, comment="改", status=303):
+    page = testapp.get(f"/handbook/doc/{document_id}/edit")
+    form = page.forms["document"]
+    form["body_md"] = body
+    form["comment"] = comment
+    return form.submit("submit", status=status)
+
+
+def _act(testapp, document_id, action, comment="", status=303):
+    page = testapp.get(f"/handbook/doc/{document_id}/history")
+    return testapp.post(f"/handbook/doc/{document_id}/transition",
+                        {"action": action, "comment": comment, "csrf_token": _csrf(page)}, status=status)
+
+
+def test_working_copy_review_and_publish(testapp, dbsession, clock):
+    people = _people()
+    document = make_document("policies/first-contact-ownership", body="首问负责，限时答复。")
+    login(testapp, people["trainer"].username)
+    _edit(testapp, document.id, "首问负责，两小时内答复。")
+    # Staff still read the published version while the working copy exists.
+    staff = testapp.__class__(testapp.app, extra_environ=testapp.extra_environ)
+    login(staff, people["staff"].username)
+    assert "限时答复" in staff.get("/handbook/read/policies/first-contact-ownership").text
+    _act(testapp, document.id, "submit", "请审核")
+    # A trainer cannot approve.
+    _act(testapp, document.id, "approve", status=403)
+    reviewer = testapp.__class__(testapp.app, extra_environ=testapp.extra_environ)
+    login(reviewer, people["reviewer"].username)
+    assert "Nothing is waiting" not in reviewer.get("/handbook/review").text
+    _act(reviewer, document.id, "approve", "好")
+    page = staff.get("/handbook/read/policies/first-contact-ownership")
+    assert "两小时内答复" in page.text and "限时答复" not in page.text
+    diff = staff.get(f"/handbook/doc/{document.id}/diff")
+    assert "<del>限</del>时答复" in diff.text and "<ins>两小</ins>时<ins>内</ins>" in diff.text
+    history = reviewer.get(f"/handbook/doc/{document.id}/history")
+    assert "请审核" in history.text and "v2" in history.text
+
+
+def test_send_back_needs_comment_and_staff_cannot_act(testapp, dbsession, clock):
+    people = _people()
+    document = make_document(publish=False)
+    login(testapp, people["trainer"].username)
+    _act(testapp, document.id, "submit")
+    dbsession.rollback()  # a fresh snapshot: the app committed in another connection
+    dbsession.expire_all()
+    assert dbsession.get(Document, document.id).state == "pending"
+    reviewer = testapp.__class__(testapp.app, extra_environ=testapp.extra_environ)
+    login(reviewer, people["reviewer"].username)
+    _act(reviewer, document.id, "send_back", "")  # refused: flash, state unchanged
+    dbsession.rollback()  # a fresh snapshot: the app committed in another connection
+    dbsession.expire_all()
+    assert dbsession.get(Document, document.id).state == "pending"
+    _act(reviewer, document.id, "send_back", "补充数字")
+    dbsession.rollback()  # a fresh snapshot: the app committed in another connection
+    dbsession.expire_all()
+    assert dbsession.get(Document, document.id).state == "draft"
+    _act(reviewer, document.id, "archive", "过时")
+    dbsession.rollback()  # a fresh snapshot: the app committed in another connection
+    dbsession.expire_all()
+    assert dbsession.get(Document, document.id).state == "archived"
+    staff = testapp.__class__(testapp.app, extra_environ=testapp.extra_environ)
+    login(staff, people["staff"].username)
+    staff.get(f"/handbook/doc/{document.id}/history", status=403)
+    page = staff.get("/handbook/")
+    staff.post(f"/handbook/doc/{document.id}/transition", {"action": "submit", "csrf_token": _csrf(page)},
+               status=403)
+
+
+def test_second_save_on_same_base_is_refused(testapp, dbsession, clock):
+    people = _people()
+    document = make_document()
+    login(testapp, people["trainer"].username)
+    first = testapp.get(f"/handbook/doc/{document.id}/edit").forms["document"]
+    second = testapp.get(f"/handbook/doc/{document.id}/edit").forms["document"]
+    first["body_md"] = "第一人的修改"
+    first.submit("submit", status=303)
+    second["body_md"] = "第二人的修改"
+    refused = second.submit("submit", status=400)
+    assert "第二人的修改" in refused.text  # nothing lost: the text is still in the form
+    dbsession.rollback()  # a fresh snapshot: the app committed in another connection
+    dbsession.expire_all()
+    assert dbsession.get(Document, document.id).latest_version.body_md == "第一人的修改"
+
+
+def test_revert_makes_a_new_version(testapp, dbsession, clock):
+    people = _people()
+    document = make_document(body="原文")
+    login(testapp, people["trainer"].username)
+    _edit(testapp, document.id, "新文")
+    dbsession.rollback()  # a fresh snapshot: the app committed in another connection
+    dbsession.expire_all()
+    doc = dbsession.get(Document, document.id)
+    first = doc.published_version_id
+    page = testapp.get(f"/handbook/doc/{document.id}/history")
+    testapp.post(f"/handbook/doc/{document.id}/revert/{first}", {"csrf_token": _csrf(page)}, status=303)
+    dbsession.rollback()  # a fresh snapshot: the app committed in another connection
+    dbsession.expire_all()
+    doc = dbsession.get(Document, document.id)
+    assert doc.latest_version.number == 3 and doc.latest_version.body_md == "原文"
+
+
+def test_expired_is_404_for_staff_and_bannered_for_trainers(testapp, dbsession, clock):
+    people = _people()
+    make_document("policies/old", data={"effective": "2025-01-01", "expires": "2026-01-01"})
+    login(testapp, people["staff"].username)
+    testapp.get("/handbook/read/policies/old", status=404)
+    trainer = testapp.__class__(testapp.app, extra_environ=testapp.extra_environ)
+    login(trainer, people["trainer"].username)
+    assert "has expired" in trainer.get("/handbook/read/policies/old").text or "已过期" in trainer.get(
+        "/handbook/read/policies/old").text
+
+
+def test_role_profile_lists_duties_and_holders(testapp, dbsession, clock):
+    from tests.factories import PositionFactory
+
+    position = PositionFactory(code="cs-agent", name="客户服务人员")
+    holder = AccountFactory(position=position, display_name="张小红")
+    make_document("roles/cs-agent", title="客户服务人员岗位职责",
+                  data={"position": "cs-agent", "duties": ["受理咨询", "记录工单"]})
+    login(testapp, holder.username)
+    page = testapp.get("/handbook/read/roles/cs-agent")
+    assert re.search(r"<ol class=\"duties\"><li>受理咨询</li><li>记录工单</li></ol>", page.text)
+    assert "张小红" in page.text
+
+
+def test_script_set_marks_forbidden_phrases(testapp, dbsession, clock):
+    staff = AccountFactory()
+    make_document("scripts/greeting", title="问候", data={"situations": [
+        {"key": "greeting", "title": "问候", "manner": "亲切", "phrases": [
+            {"text": "您好，很高兴为您服务！"}, {"text": "喂，干嘛？", "forbidden": True, "note": "不礼貌"}]}]})
+    login(testapp, staff.username)
+    page = testapp.get("/handbook/read/scripts/greeting")
+    assert "<del>喂，干嘛？</del>" in page.text and "亲切" in page.text
