@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..clock import Clock
+from ..i18n import _
 from ..models.accounts import Account, GlobalRole, Grant, LoginSession, Position, Scope, ScopedRole, Team
 from ..passwords import hash_password, verify_password
 from .audit import AuditAction, AuditService
@@ -98,7 +99,7 @@ class AccountService:
     def create(self, *, username, display_name, password, actor=None, ip="", **fields) -> Account:
         username = username.strip().lower()
         if self.by_username(username) is not None:
-            raise AccountError("The username ${username} is taken.", {"username": username})
+            raise AccountError(_("The username ${username} is taken."), {"username": username})
         account = Account(
             username=username,
             display_name=display_name.strip(),
@@ -131,12 +132,12 @@ class AccountService:
         if "mentor_id" in fields:
             mentor_id = fields.pop("mentor_id")
             if mentor_id == account.id and mentor_id is not None:
-                raise AccountError("A person cannot be their own mentor.")
+                raise AccountError(_("A person cannot be their own mentor."))
             if mentor_id != account.mentor_id:
                 self._set_mentor(account, mentor_id)
                 changed.add("mentor_id")
         if "language" in fields and fields["language"] not in LANGUAGES:
-            raise AccountError("Unknown language.")
+            raise AccountError(_("Unknown language."))
         for name, value in fields.items():
             if isinstance(value, str):
                 value = value.strip()
@@ -165,7 +166,7 @@ class AccountService:
         if mentor_id:
             mentor = self.by_id(mentor_id)
             if mentor is None or not mentor.is_active:
-                raise AccountError("The mentor must be an active account.")
+                raise AccountError(_("The mentor must be an active account."))
             self.dbsession.add(
                 Grant(account_id=mentor_id, role=ScopedRole.MENTOR, scope_type=Scope.ACCOUNT,
                       scope_id=account.id, created_at=self.clock.now())
@@ -246,7 +247,7 @@ class AccountService:
             Scope.QUIZ: {ScopedRole.OWNER},
         }
         if role not in allowed.get(scope_type, set()):
-            raise AccountError("The role ${role} cannot be granted on ${scope}.", {"role": role, "scope": scope_type})
+            raise AccountError(_("The role ${role} cannot be granted on ${scope}."), {"role": role, "scope": scope_type})
 
     def managed_team_ids(self, account: Account) -> set[int]:
         return {g.scope_id for g in account.grants if g.role == ScopedRole.MANAGER and g.scope_type == Scope.TEAM}
@@ -263,7 +264,7 @@ class AccountService:
         reader = csv.DictReader(io.StringIO(text))
         missing = {"username", "display_name"} - set(reader.fieldnames or ())
         if missing:
-            result.errors.append((1, "Missing columns: ${columns}", {"columns": ", ".join(sorted(missing))}))
+            result.errors.append((1, _("Missing columns: ${columns}"), {"columns": ", ".join(sorted(missing))}))
             return result
         rows = []
         seen = set()
@@ -274,7 +275,7 @@ class AccountService:
             else:
                 rows.append(parsed)
         if not rows and not result.errors:
-            result.errors.append((1, "The file has no rows.", {}))
+            result.errors.append((1, _("The file has no rows."), {}))
         if result.errors:
             return result
         for fields in rows:
@@ -298,36 +299,36 @@ class AccountService:
         get = lambda key: (row.get(key) or "").strip()  # noqa: E731
         username = get("username").lower()
         if not username or len(username) > 64 or not username.replace("_", "").replace(".", "").replace("-", "").isalnum():
-            return {}, ("Invalid username: ${value}", {"value": username[:64]})
+            return {}, (_("Invalid username: ${value}"), {"value": username[:64]})
         if username in seen:
-            return {}, ("Username ${value} appears twice.", {"value": username})
+            return {}, (_("Username ${value} appears twice."), {"value": username})
         seen.add(username)
         display_name = get("display_name")
         if not display_name or len(display_name) > 100:
-            return {}, ("A display name of 1 to 100 characters is required.", {})
+            return {}, (_("A display name of 1 to 100 characters is required."), {})
         fields = {"username": username, "display_name": display_name, "email": get("email") or None}
         if get("position"):
             position = self.position_by_code(get("position"))
             if position is None:
-                return {}, ("Unknown position: ${value}", {"value": get("position")})
+                return {}, (_("Unknown position: ${value}"), {"value": get("position")})
             fields["position_id"] = position.id
         if get("team"):
             team = self.team_by_name(get("team"))
             if team is None:
-                return {}, ("Unknown team: ${value}", {"value": get("team")})
+                return {}, (_("Unknown team: ${value}"), {"value": get("team")})
             fields["team_id"] = team.id
         if get("start_date"):
             try:
                 fields["start_date"] = date.fromisoformat(get("start_date"))
             except ValueError:
-                return {}, ("Invalid date (use YYYY-MM-DD): ${value}", {"value": get("start_date")})
+                return {}, (_("Invalid date (use YYYY-MM-DD): ${value}"), {"value": get("start_date")})
         if get("language"):
             if get("language") not in LANGUAGES:
-                return {}, ("Unknown language: ${value}", {"value": get("language")})
+                return {}, (_("Unknown language: ${value}"), {"value": get("language")})
             fields["language"] = get("language")
         mentor = get("mentor").lower()
         if mentor and mentor not in seen and self.by_username(mentor) is None:
-            return {}, ("Unknown mentor: ${value}", {"value": mentor})
+            return {}, (_("Unknown mentor: ${value}"), {"value": mentor})
         fields["mentor"] = mentor
         return fields, None
 

@@ -137,7 +137,7 @@ def add_grant(request):
         if role == "mentor":
             mentee = service.by_id(appstruct["scope_id"])
             if mentee is None:
-                raise AccountError("No account with id ${id}.", {"id": appstruct["scope_id"]})
+                raise AccountError(_("No account with id ${id}."), {"id": appstruct["scope_id"]})
             service.update(mentee, actor=request.identity.account, ip=_ip(request), mentor_id=account.id)
         else:
             service.grant(account, role, scope_type, appstruct["scope_id"], actor=request.identity.account,
