@@ -34,6 +34,7 @@ class Permission(enum.StrEnum):
     QUIZZES_AUTHOR = "quizzes:author"
     QUIZZES_GRADE = "quizzes:grade"
     QUIZZES_RESULTS = "quizzes:results"
+    QUIZZES_REVIEW = "quizzes:review"  # one attempt: its owner, trainers, the owner's team managers
     QUIZZES_TAKE = "quizzes:take"
 
     REPORTS_TEAM = "reports:team"

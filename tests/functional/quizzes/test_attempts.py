@@ -9,6 +9,7 @@ import zope.sqlalchemy
 from sqlalchemy import func, select
 
 from cs_handbook.clock import FixedClock
+from cs_handbook.models import sqlite_write_intent
 from cs_handbook.models.quizzes import Attempt, AttemptQuestion, QuizGrade
 from cs_handbook.services.quizzes import AttemptService, QuizError
 from cs_handbook.services.quizzes_grading import correct_answer
@@ -159,6 +160,8 @@ def _threaded(registry, count, work):
     barrier = threading.Barrier(count)
 
     def run(i):
+        # Writers take SQLite's write lock at BEGIN, as requests that write do.
+        sqlite_write_intent.set(True)
         session = registry["dbsession_factory"]()
         try:
             barrier.wait()
@@ -180,30 +183,31 @@ def _threaded(registry, count, work):
 
 
 def test_concurrent_starts_make_one_attempt_each(dbsession, registry, clock):
-    quiz = make_quiz(dbsession)
+    quiz_id = make_quiz(dbsession).id
     accounts = [AccountFactory().id for _ in range(3)]
     fixed = FixedClock(clock.now())
 
     def start(session, i):
         from cs_handbook.models.quizzes import Quiz
 
-        return AttemptService(session, fixed).start(session.get(Quiz, quiz.id), accounts[i % 3]).id
+        return AttemptService(session, fixed).start(session.get(Quiz, quiz_id), accounts[i % 3]).id
 
     results, errors = _threaded(registry, 12, start)
     assert not errors
     assert len(set(results)) == 3
+    dbsession.rollback()
     assert dbsession.scalar(select(func.count()).select_from(Attempt)) == 3
 
 
 def test_concurrent_finish_grades_once(dbsession, registry, clock):
     quiz = make_quiz(dbsession, keys=["q-tf"])
-    attempt = AttemptService(dbsession, clock).start(quiz, AccountFactory().id)
+    attempt_id = AttemptService(dbsession, clock).start(quiz, AccountFactory().id).id
     dbsession.commit()
     fixed = FixedClock(clock.now())
     graded = []
 
     def finish(session, i):
-        return AttemptService(session, fixed, notify=graded.append).finish(session.get(Attempt, attempt.id))
+        return AttemptService(session, fixed, notify=graded.append).finish(session.get(Attempt, attempt_id))
 
     results, errors = _threaded(registry, 6, finish)
     assert not errors

@@ -1,0 +1,71 @@
+"""Resources of the quiz pages: a quiz by slug, an attempt by id, an answer (for essay grading).
+
+An attempt may be taken (saved, finished) only by its owner: the ACL allows
+`quizzes:take` to `u:<owner>` and denies it to everyone else before the root
+ACL, so not even an admin writes into someone's attempt. Reviewing it is open
+to the owner, trainers (root ACL: results) and managers of the owner's team.
+"""
+
+from pyramid.authorization import Allow, Deny, Everyone
+from pyramid.httpexceptions import HTTPNotFound
+from sqlalchemy import select
+
+from ..models.accounts import Account, GlobalRole
+from ..models.quizzes import Attempt, AttemptQuestion, Quiz, QuestionVersion
+from ..permissions import Permission as P
+from . import ROOT_ACL, Root
+
+
+class QuizResource(Root):
+    def __init__(self, request):
+        super().__init__(request)
+        self.quiz = request.dbsession.scalar(select(Quiz).where(Quiz.slug == request.matchdict["slug"]))
+        if self.quiz is None:
+            raise HTTPNotFound()
+
+
+def _id(request, name) -> int:
+    value = request.matchdict[name]
+    if not value.isdigit() or len(value) > 12:
+        raise HTTPNotFound()
+    return int(value)
+
+
+class AttemptResource(Root):
+    def __init__(self, request):
+        super().__init__(request)
+        self.attempt = request.dbsession.get(Attempt, _id(request, "attempt_id"))
+        if self.attempt is None:
+            raise HTTPNotFound()
+
+    def __acl__(self):
+        owner = self.request.dbsession.get(Account, self.attempt.account_id)
+        acl = [(Allow, f"u:{owner.id}", (P.QUIZZES_TAKE, P.QUIZZES_REVIEW)),
+               (Deny, Everyone, P.QUIZZES_TAKE),
+               (Allow, "role:admin", P.QUIZZES_REVIEW),
+               (Allow, f"role:{GlobalRole.TRAINER}", P.QUIZZES_REVIEW)]
+        if owner.team_id is not None:
+            acl.append((Allow, f"grant:manager:team:{owner.team_id}", P.QUIZZES_REVIEW))
+        acl.append((Deny, Everyone, P.QUIZZES_REVIEW))
+        return acl + ROOT_ACL
+
+
+class AnswerResource(Root):
+    """One question of one attempt (the essay grading form)."""
+
+    def __init__(self, request):
+        super().__init__(request)
+        self.item = request.dbsession.get(AttemptQuestion, _id(request, "item_id"))
+        if self.item is None:
+            raise HTTPNotFound()
+
+
+class VersionResource(Root):
+    def __init__(self, request):
+        super().__init__(request)
+        self.version = request.dbsession.get(QuestionVersion, _id(request, "version_id"))
+        if self.version is None:
+            raise HTTPNotFound()
+
+
+__all__ = ["AnswerResource", "AttemptResource", "QuizResource", "VersionResource"]

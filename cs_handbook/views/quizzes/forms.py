@@ -1,0 +1,83 @@
+"""Between the take page's HTML form and the service's answer shapes; what a question shows.
+
+Form field names: `q<position>` for single/multiple/truefalse/short/essay,
+`q<position>-<n>` for ordering (place n → item index) and matching (left n →
+right index); `shown` lists the positions the page displayed, so a question
+left blank on the page is cleared and one on another page is untouched.
+"""
+
+from ...models.quizzes import ReviewWhen
+from ...services.quizzes import QuizError
+from ...services.quizzes_grading import correct_answer
+
+
+def _int(value: str):
+    if not value.isdigit() or len(value) > 6:
+        raise QuizError("Unknown option.")
+    return int(value)
+
+
+def answers_from_form(attempt, post) -> dict:
+    by_position = {q.position: q for q in attempt.questions}
+    answers = {}
+    for raw in post.getall("shown"):
+        position = _int(raw)
+        question = by_position.get(position)
+        if question is None:
+            raise QuizError("That question is not in this attempt.")
+        qtype, name = question.version.type, f"q{position}"
+        if qtype == "multiple":
+            answers[position] = [_int(v) for v in post.getall(name)]
+        elif qtype in ("ordering", "matching"):
+            values = [post.get(f"{name}-{n}", "") for n in range(len(question.order))]
+            if qtype == "ordering" and all(v == "" for v in values):
+                answers[position] = None
+            elif qtype == "ordering":
+                answers[position] = [_int(v) for v in values]
+            else:
+                answers[position] = [None if v == "" else _int(v) for v in values]
+        else:
+            value = post.get(name)
+            if value is None or (value == "" and qtype in ("single", "truefalse")):
+                answers[position] = None
+            elif qtype == "single":
+                answers[position] = _int(value)
+            elif qtype == "truefalse":
+                if value not in ("true", "false"):
+                    raise QuizError("Unknown option.")
+                answers[position] = value == "true"
+            else:
+                answers[position] = value
+    return answers
+
+
+def view_question(question) -> dict:
+    """What a template needs: the version's choices in the attempt's display order."""
+    version = question.version
+    data = version.data
+    view = {"item": question, "position": question.position, "type": version.type, "text": version.text,
+            "points": version.points, "explanation": version.explanation, "source": version.source,
+            "answer": question.answer, "fraction": question.fraction, "feedback": question.feedback,
+            "correct": correct_answer(version.type, data)}
+    if version.type in ("single", "multiple"):
+        view["choices"] = [(i, data["options"][i]) for i in question.order]
+    elif version.type == "ordering":
+        view["choices"] = [(i, data["items"][i]) for i in question.order]
+        view["steps"] = data["items"]
+    elif version.type == "matching":
+        view["lefts"] = [p["left"] for p in data["pairs"]]
+        view["choices"] = [(i, data["pairs"][i]["right"]) for i in question.order]
+        view["rights"] = [p["right"] for p in data["pairs"]]
+    elif version.type == "short":
+        view["accepted"] = data.get("answers", [])
+    return view
+
+
+def review_allowed(attempt, now) -> bool:
+    """Whether the owner may see marks per question, explanations and the right answers."""
+    quiz = attempt.quiz
+    if attempt.state == "in_progress" or quiz.review == ReviewWhen.NEVER:
+        return False
+    if quiz.review == ReviewWhen.AFTER_CLOSE:
+        return quiz.close_at is None or now >= quiz.close_at
+    return True

@@ -1,0 +1,131 @@
+"""Staff pages: my quizzes, start/resume, take (with and without JavaScript), autosave, finish, review."""
+
+from pyramid.httpexceptions import HTTPBadRequest, HTTPConflict, HTTPSeeOther
+from pyramid.view import view_config
+
+from ...forms import flash
+from ...i18n import _
+from ...models.quizzes import AttemptState, Quiz
+from ...permissions import Permission
+from ...services.quizzes import AttemptService, QuizError
+from ...services.quizzes_bank import BankService
+from .forms import answers_from_form, review_allowed, view_question
+
+ERRORS = {400: HTTPBadRequest, 409: HTTPConflict}
+
+
+def _error(request, error: QuizError):
+    return ERRORS.get(error.status, HTTPBadRequest)(detail=request.localizer.translate(_(error.msgid)))
+
+
+@view_config(route_name="quizzes.index", renderer="quizzes/index.jinja2", permission=Permission.QUIZZES_TAKE,
+             request_method="GET")
+def index(request):
+    attempts = request.find_service(AttemptService)
+    account_id = request.identity.account.id
+    mine = attempts.attempts_of(account_id)
+    rows = []
+    for quiz in request.find_service(BankService).quizzes():
+        rows.append({"quiz": quiz, "open": attempts.is_open(quiz), "grade": attempts.grade_of(quiz.id, account_id),
+                     "attempts": [a for a in mine if a.quiz_id == quiz.id]})
+    return {"rows": rows}
+
+
+@view_config(route_name="quizzes.start", permission=Permission.QUIZZES_TAKE, request_method="POST")
+def start(context, request):
+    try:
+        attempt = request.find_service(AttemptService).start(context.quiz, request.identity.account.id)
+    except QuizError as error:
+        raise _error(request, error) from error
+    return HTTPSeeOther(request.route_url("quizzes.take", attempt_id=attempt.id))
+
+
+def _page_count(quiz: Quiz, attempt) -> int:
+    return max(1, len(attempt.questions)) if quiz.one_per_page else 1
+
+
+def _current_page(request, count: int) -> int:
+    page = request.params.get("page", "1")
+    return min(max(1, int(page)), count) if page.isdigit() and len(page) < 6 else 1
+
+
+@view_config(route_name="quizzes.take", renderer="quizzes/take.jinja2", permission=Permission.QUIZZES_TAKE,
+             request_method="GET")
+def take(context, request):
+    attempt = context.attempt
+    service = request.find_service(AttemptService)
+    # A reload after the time ran out submits the attempt (the sweep would too).
+    if service.finish_if_overdue(attempt) or attempt.state != AttemptState.IN_PROGRESS:
+        return HTTPSeeOther(request.route_url("quizzes.review", attempt_id=attempt.id))
+    quiz = attempt.quiz
+    count = _page_count(quiz, attempt)
+    page = _current_page(request, count)
+    shown = attempt.questions[page - 1:page] if quiz.one_per_page else attempt.questions
+    return {"attempt": attempt, "quiz": quiz, "page": page, "pages": count,
+            "questions": [view_question(q) for q in shown], "now": service.clock.now(),
+            "seq": max((q.seq for q in attempt.questions), default=0)}
+
+
+@view_config(route_name="quizzes.take", renderer="quizzes/take.jinja2", permission=Permission.QUIZZES_TAKE,
+             request_method="POST")
+def take_post(context, request):
+    """The page without JavaScript: save what was shown, then move or finish."""
+    attempt = context.attempt
+    service = request.find_service(AttemptService)
+    if service.finish_if_overdue(attempt) or attempt.state != AttemptState.IN_PROGRESS:
+        # Time ran out before this post arrived: what was saved in time is graded, this post is not stored.
+        flash(request, _("The time limit had passed; answers sent after it were not saved."), "error")
+        return HTTPSeeOther(request.route_url("quizzes.review", attempt_id=attempt.id))
+    try:
+        answers = answers_from_form(attempt, request.POST)
+        # Form posts are one at a time, so they follow whatever was saved before.
+        service.save(attempt, answers, max((q.seq for q in attempt.questions), default=0) + 1)
+    except QuizError as error:
+        raise _error(request, error) from error
+    action = request.POST.get("action", "save")
+    if action == "finish":
+        service.finish(attempt)
+        flash(request, _("Your attempt was submitted."))
+        return HTTPSeeOther(request.route_url("quizzes.review", attempt_id=attempt.id))
+    page = request.POST.get("goto", "1")
+    flash(request, _("Your answers were saved."))
+    query = {"page": page} if page.isdigit() and len(page) < 6 else {}
+    return HTTPSeeOther(request.route_url("quizzes.take", attempt_id=attempt.id, _query=query))
+
+
+@view_config(route_name="quizzes.save", renderer="json", permission=Permission.QUIZZES_TAKE, request_method="POST")
+def autosave(context, request):
+    """JSON: {"seq": n, "answers": {"<position>": answer}} → {"saved": {...}}; 409 once time is up."""
+    try:
+        body = request.json_body
+    except ValueError:
+        body = None
+    translate = request.localizer.translate
+    if not isinstance(body, dict):
+        request.response.status_int = 400
+        return {"error": translate(_("The answer has the wrong shape."))}
+    try:
+        stored = request.find_service(AttemptService).save(context.attempt, body.get("answers"), body.get("seq"))
+    except QuizError as error:
+        request.response.status_int = error.status
+        return {"error": translate(_(error.msgid)), "state": context.attempt.state}
+    return {"saved": {str(k): v for k, v in stored.items()}, "seq": body["seq"]}
+
+
+@view_config(route_name="quizzes.finish", permission=Permission.QUIZZES_TAKE, request_method="POST")
+def finish(context, request):
+    request.find_service(AttemptService).finish(context.attempt)
+    return HTTPSeeOther(request.route_url("quizzes.review", attempt_id=context.attempt.id))
+
+
+@view_config(route_name="quizzes.review", renderer="quizzes/review.jinja2", permission=Permission.QUIZZES_REVIEW,
+             request_method="GET")
+def review(context, request):
+    attempt = context.attempt
+    service = request.find_service(AttemptService)
+    service.finish_if_overdue(attempt)
+    is_owner = attempt.account_id == request.identity.account.id
+    details = (not is_owner) or review_allowed(attempt, service.clock.now())
+    has_documents = request.registry.introspector.get("routes", "documents.view") is not None
+    return {"attempt": attempt, "quiz": attempt.quiz, "details": details, "has_documents": has_documents,
+            "questions": [view_question(q) for q in attempt.questions] if details else []}
