@@ -287,6 +287,18 @@ class DrillService:
         self.dbsession.flush()
         return count
 
+    # -- trainers' fixes ---------------------------------------------------
+
+    def set_item_status(self, item: DrillItem, status: str) -> None:
+        item.status = ItemStatus(status)
+        item.updated_at = self.clock.now()
+
+    def fix_item(self, item: DrillItem, *, prompt: str, explanation: str) -> None:
+        """A trainer's correction; the item becomes active again (a regeneration may later replace it)."""
+        item.prompt, item.explanation = prompt, explanation
+        item.status = ItemStatus.ACTIVE
+        item.updated_at = self.clock.now()
+
     # -- regeneration --------------------------------------------------------
 
     def regenerate(self, specs: list[ItemSpec], slugs: set[str], progress=None) -> RegenReport:

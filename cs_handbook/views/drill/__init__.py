@@ -1,5 +1,18 @@
-"""Views of the drill area (filled in by its issue); `includeme` adds its routes."""
+"""Views of the daily drill; `includeme` adds its routes (prefix `/drill`), the home panel and the demo builder."""
+
+from ...resources.drill import DrillItemResource, DrillTeamResource
 
 
 def includeme(config):
-    pass
+    config.add_route("drill.today", "/")
+    config.add_route("drill.answer", "/answer")
+    config.add_route("drill.manage", "/manage")
+    config.add_route("drill.team_settings", "/manage/teams/{team_id:\\d+}", factory=DrillTeamResource)
+    config.add_route("drill.item_update", "/items/{item_id:\\d+}", factory=DrillItemResource)
+    config.add_route("drill.heatmap", "/heatmap")
+    config.add_demo_builder("cs_handbook.views.drill.demo.build_demo", order=50)
+    # `views.home` (which defines add_home_panel) is included after the routes:
+    # append to the same registry list the directive fills.
+    from .learner import home_panel
+
+    config.registry.setdefault("home_panels", []).append(home_panel)

@@ -1,0 +1,23 @@
+"""Route factories of the drill: a team's settings and one item, both trainer business (root ACL)."""
+
+from pyramid.httpexceptions import HTTPNotFound
+
+from ..models.accounts import Team
+from ..models.drill import DrillItem
+from . import Root
+
+
+class DrillTeamResource(Root):
+    def __init__(self, request):
+        super().__init__(request)
+        self.team = request.dbsession.get(Team, int(request.matchdict["team_id"]))
+        if self.team is None:
+            raise HTTPNotFound()
+
+
+class DrillItemResource(Root):
+    def __init__(self, request):
+        super().__init__(request)
+        self.item = request.dbsession.get(DrillItem, int(request.matchdict["item_id"]))
+        if self.item is None:
+            raise HTTPNotFound()

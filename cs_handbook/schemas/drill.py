@@ -1,0 +1,36 @@
+"""Input of the drill's forms: colander schemas for the settings and item forms, and the answer parser."""
+
+import colander
+
+from ..services.drill import DrillError
+from .base import CSRFSchema
+
+
+def parse_answer(post) -> tuple[int, dict, str | None]:
+    """(entry id, response, confidence) from an answer form; bad input → DrillError 400."""
+    entry_id = post.get("entry_id", "")
+    if not entry_id.isdigit():
+        raise DrillError("This item is not in today's drill.", 400)
+    confidence = post.get("confidence") or None
+    if confidence not in (None, "hard", "easy"):
+        raise DrillError("Unknown confidence.", 400)
+    steps = [v for k, v in sorted(((k, v) for k, v in post.items() if k.startswith("step_") and k[5:].isdigit()),
+                                  key=lambda kv: int(kv[0][5:]))]
+    if steps:
+        return int(entry_id), {"order": steps}, confidence
+    value = post.get("value", "").strip()
+    if not value or len(value) > 500:
+        raise DrillError("Please give an answer.", 400)
+    return int(entry_id), {"value": value}, confidence
+
+
+class TeamSettingsSchema(CSRFSchema):
+    new_per_day = colander.SchemaNode(colander.Int(), validator=colander.Range(0, 50))
+    reviews_per_day = colander.SchemaNode(colander.Int(), validator=colander.Range(0, 500))
+    target_retention = colander.SchemaNode(colander.Float(), validator=colander.Range(0.7, 0.97))
+
+
+class ItemUpdateSchema(CSRFSchema):
+    action = colander.SchemaNode(colander.String(), validator=colander.OneOf(("suspend", "activate", "save")))
+    prompt = colander.SchemaNode(colander.String(), missing="", validator=colander.Length(max=2000))
+    explanation = colander.SchemaNode(colander.String(), missing="", validator=colander.Length(max=4000))

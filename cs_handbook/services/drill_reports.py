@@ -1,0 +1,67 @@
+"""What trainers and managers see of the drill: leeches, items everyone fails, predicted recall per section."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, select
+
+from ..models.accounts import Account, Grant, Scope, ScopedRole, Team
+from ..models.drill import DrillCard, DrillItem, DrillReviewLog, ItemStatus
+from .drill_scheduler import retrievability, scheduler_for
+
+
+@dataclass
+class HeatRow:
+    account: Account
+    cells: dict  # section -> (percent 0-100, cards) or None
+
+
+def leeches(dbsession) -> list[tuple[DrillCard, Account]]:
+    return list(dbsession.execute(
+        select(DrillCard, Account).join(Account, Account.id == DrillCard.account_id)
+        .where(DrillCard.leech.is_(True)).order_by(DrillCard.lapses.desc(), DrillCard.id)).all())
+
+
+def hardest_items(dbsession, min_people: int = 2, limit: int = 20) -> list[tuple[DrillItem, int, int, float]]:
+    """(item, answers, people, wrong share) for items most people get wrong."""
+    wrong = func.sum(case((DrillReviewLog.correct.is_(False), 1), else_=0))
+    rows = dbsession.execute(
+        select(DrillReviewLog.item_id, func.count(), func.count(DrillReviewLog.account_id.distinct()), wrong)
+        .group_by(DrillReviewLog.item_id)
+        .having(func.count(DrillReviewLog.account_id.distinct()) >= min_people)).all()
+    ranked = sorted(((r[0], r[1], r[2], (r[3] or 0) / r[1]) for r in rows if r[3]), key=lambda r: -r[3])[:limit]
+    items = {i.id: i for i in dbsession.scalars(select(DrillItem).where(DrillItem.id.in_([r[0] for r in ranked])))}
+    return [(items[r[0]], r[1], r[2], r[3]) for r in ranked]
+
+
+def items_needing_attention(dbsession) -> list[DrillItem]:
+    return list(dbsession.scalars(select(DrillItem).where(DrillItem.status != ItemStatus.ACTIVE)
+                                  .order_by(DrillItem.source_slug, DrillItem.id)))
+
+
+def managed_teams(dbsession, account: Account) -> list[Team]:
+    """Teams whose heat-map this person sees: all for admins, else those they hold a manager grant for."""
+    if "admin" in account.global_roles:
+        return list(dbsession.scalars(select(Team).order_by(Team.name)))
+    ids = select(Grant.scope_id).where(Grant.account_id == account.id, Grant.role == ScopedRole.MANAGER,
+                                       Grant.scope_type == Scope.TEAM)
+    return list(dbsession.scalars(select(Team).where(Team.id.in_(ids)).order_by(Team.name)))
+
+
+def heatmap(dbsession, team_ids: list[int], now) -> tuple[list[str], list[HeatRow]]:
+    """Per person and section: mean predicted recall today of the cards reviewed at least once."""
+    people = list(dbsession.scalars(select(Account).where(Account.team_id.in_(team_ids), Account.is_active.is_(True))
+                                    .order_by(Account.team_id, Account.username)))
+    rows = dbsession.execute(
+        select(DrillCard.account_id, DrillItem.section, DrillCard.stability, DrillCard.last_review)
+        .join(DrillItem, DrillItem.id == DrillCard.item_id)
+        .where(DrillCard.account_id.in_([p.id for p in people]), DrillCard.last_review.is_not(None))).all()
+    scheduler = scheduler_for(0.9)
+    sums: dict = {}
+    for account_id, section, stability, last_review in rows:
+        r = retrievability(stability, last_review, now, scheduler)
+        total, n = sums.get((account_id, section), (0.0, 0))
+        sums[(account_id, section)] = (total + r, n + 1)
+    sections = sorted({s for _a, s in sums})
+    heat = [HeatRow(p, {s: (round(100 * sums[(p.id, s)][0] / sums[(p.id, s)][1]), sums[(p.id, s)][1])
+                        if (p.id, s) in sums else None for s in sections}) for p in people]
+    return sections, heat

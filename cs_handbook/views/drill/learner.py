@@ -1,0 +1,75 @@
+"""Today's drill: one item at a time as a plain form, immediate feedback, streak and history."""
+
+from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.interfaces import IRoutesMapper
+from pyramid.renderers import render_to_response
+from pyramid.view import view_config
+
+from ...i18n import _
+from ...permissions import Permission as P
+from ...schemas.drill import parse_answer
+from ...services.drill import DrillError, DrillService
+
+
+def source_url(request, slug: str) -> str | None:
+    """A link to the source document once the documents area serves it."""
+    if request.registry.getUtility(IRoutesMapper).get_route("documents.view") is None:
+        return None
+    return request.route_url("documents.view", slug=slug)
+
+
+def drill_error(request, err: DrillError):
+    response = render_to_response("drill/error.jinja2", {"message": request.localizer.translate(
+        _(err.msgid, mapping=err.mapping))}, request=request)
+    response.status_int = err.status
+    return response
+
+
+@view_config(route_name="drill.today", renderer="drill/today.jinja2", request_method="GET",
+             permission=P.DRILL_PRACTISE)
+def today(request):
+    svc = request.find_service(DrillService)
+    me = request.identity.id
+    queue = svc.queue(me)
+    feedback = None
+    done_id = request.GET.get("done", "")
+    if done_id.isdigit():
+        try:
+            entry = svc.entry(me, int(done_id))
+        except DrillError:
+            entry = None
+        if entry is not None and entry.answered_at is not None:
+            feedback = {"entry": entry, "item": entry.card.item,
+                        "source_url": source_url(request, entry.card.item.source_slug)}
+    current = next((e for e in queue if e.answered_at is None), None)
+    streak, best = svc.streak(me)
+    return {
+        "current": current,
+        "item": current.card.item if current else None,
+        "feedback": feedback,
+        "answered": sum(1 for e in queue if e.answered_at is not None),
+        "total": len(queue),
+        "streak": streak,
+        "best": best,
+        "history": svc.history(me),
+        "next_due": svc.next_due(me),
+    }
+
+
+@view_config(route_name="drill.answer", request_method="POST", permission=P.DRILL_PRACTISE)
+def answer(request):
+    svc = request.find_service(DrillService)
+    try:
+        entry_id, response, confidence = parse_answer(request.POST)
+        svc.answer(request.identity.id, entry_id, response, confidence)
+    except DrillError as err:
+        request.tm.doom()
+        return drill_error(request, err)
+    return HTTPSeeOther(request.route_url("drill.today", _query={"done": entry_id}))
+
+
+def home_panel(request):
+    if not request.is_authenticated or not request.has_permission(P.DRILL_PRACTISE):
+        return None
+    count = request.find_service(DrillService).due_today_count(request.identity.id)
+    return {"title": _("Daily drill"), "template": "drill/_panel.jinja2", "drill_due": count}

@@ -1,0 +1,77 @@
+"""The trainer's drill page (caps, retention, leeches, hard items, suspend/fix) and the manager's heat-map."""
+
+import colander
+from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.view import view_config
+
+from ...clock import Clock
+from ...i18n import _
+from ...permissions import Permission as P
+from ...schemas.drill import ItemUpdateSchema, TeamSettingsSchema
+from ...services import drill_reports as reports
+from ...services.accounts import AccountService
+from ...services.drill import DrillError, DrillService
+from .learner import drill_error
+
+
+@view_config(route_name="drill.manage", renderer="drill/manage.jinja2", request_method="GET",
+             permission=P.DRILL_MANAGE)
+def manage(request):
+    svc = request.find_service(DrillService)
+    teams = request.find_service(AccountService).teams()
+    return {
+        "teams": [(t, svc.settings(t.id)) for t in teams],
+        "leeches": reports.leeches(request.dbsession),
+        "hardest": reports.hardest_items(request.dbsession),
+        "attention": reports.items_needing_attention(request.dbsession),
+    }
+
+
+def _validated(request, schema):
+    try:
+        return schema.bind(request=request).deserialize(dict(request.POST))
+    except colander.Invalid as err:
+        messages = "; ".join(f"{k}: {request.localizer.translate(v)}" for k, v in err.asdict().items())
+        raise DrillError("Please correct the form: ${messages}", 400, {"messages": messages}) from err
+
+
+@view_config(route_name="drill.team_settings", request_method="POST", permission=P.DRILL_MANAGE)
+def team_settings(request):
+    try:
+        data = _validated(request, TeamSettingsSchema())
+        request.find_service(DrillService).set_settings(
+            request.context.team.id, new_per_day=data["new_per_day"], reviews_per_day=data["reviews_per_day"],
+            target_retention=data["target_retention"])
+    except DrillError as err:
+        request.tm.doom()
+        return drill_error(request, err)
+    request.session.flash(_("Drill settings saved for ${team}.", mapping={"team": request.context.team.name}),
+                          "success")
+    return HTTPSeeOther(request.route_url("drill.manage"))
+
+
+@view_config(route_name="drill.item_update", request_method="POST", permission=P.DRILL_MANAGE)
+def item_update(request):
+    item = request.context.item
+    try:
+        data = _validated(request, ItemUpdateSchema())
+        if data["action"] == "save" and not data["prompt"].strip():
+            raise DrillError("The question text cannot be empty.", 400)
+    except DrillError as err:
+        request.tm.doom()
+        return drill_error(request, err)
+    svc = request.find_service(DrillService)
+    if data["action"] == "save":
+        svc.fix_item(item, prompt=data["prompt"].strip(), explanation=data["explanation"].strip())
+    else:
+        svc.set_item_status(item, "suspended" if data["action"] == "suspend" else "active")
+    request.session.flash(_("Item updated."), "success")
+    return HTTPSeeOther(request.route_url("drill.manage"))
+
+
+@view_config(route_name="drill.heatmap", renderer="drill/heatmap.jinja2", request_method="GET",
+             permission=P.DRILL_TEAM_VIEW)
+def heatmap(request):
+    teams = reports.managed_teams(request.dbsession, request.identity.account)
+    sections, rows = reports.heatmap(request.dbsession, [t.id for t in teams], request.find_service(Clock).now())
+    return {"teams": teams, "sections": sections, "rows": rows}

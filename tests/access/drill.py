@@ -1,0 +1,28 @@
+"""Access-matrix rows of the drill's routes (cs_handbook/views/drill)."""
+
+from . import Row, only, signed_in
+
+TRAINERS = ("trainer", "admin")
+
+
+def _team(dbsession, people):
+    return {"team_id": people["team"].id}
+
+
+def _item(dbsession, people):
+    from tests.factories_drill import DrillItemFactory
+
+    return {"item_id": DrillItemFactory().id}
+
+
+ROWS = [
+    Row("drill.today", "GET", "/drill/", signed_in(200)),
+    # An entry that is nobody's today: refused for everyone, nothing changes.
+    Row("drill.answer", "POST", "/drill/answer", signed_in(404), data={"entry_id": "999999", "value": "60"}),
+    Row("drill.manage", "GET", "/drill/manage", only(200, *TRAINERS)),
+    Row("drill.team_settings", "POST", "/drill/manage/teams/{team_id}", only(303, *TRAINERS), setup=_team,
+        data={"new_per_day": "6", "reviews_per_day": "30", "target_retention": "0.9"}),
+    Row("drill.item_update", "POST", "/drill/items/{item_id}", only(303, *TRAINERS), setup=_item,
+        data={"action": "suspend"}),
+    Row("drill.heatmap", "GET", "/drill/heatmap", only(200, "manager", "admin")),
+]
