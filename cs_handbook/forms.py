@@ -69,6 +69,9 @@ class FormView:
 
     def invalid(self, node_name: str, message, mapping=None):
         """Show an error found after validation (say, by a service) on one field, with a 400."""
+        # Whatever the view changed before finding the problem must not be
+        # kept: the 400 would otherwise commit a half-made change.
+        self.request.tm.doom()
         error = colander.Invalid(self.form.schema, "")
         error[node_name] = self.request.localizer.translate(
             _(message, mapping=mapping) if isinstance(message, str) else message
@@ -79,3 +82,14 @@ class FormView:
 
     def on_success(self, appstruct):
         raise NotImplementedError
+
+
+class UploadTmpStore(dict):
+    """deform's upload widget keeps a file between a failed submit and the next.
+
+    We never re-show uploads (an import is read at once), so an empty,
+    per-form store with no preview is all the widget needs.
+    """
+
+    def preview_url(self, uid):
+        return None

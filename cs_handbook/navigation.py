@@ -34,6 +34,7 @@ ITEMS: list[NavItem] = [
     NavItem("quizzes.bank", _("Question bank"), P.QUIZZES_AUTHOR),
     NavItem("qa.index", _("Quality"), P.QA_EVALUATE),
     NavItem("qa.mine", _("My QA results"), P.QA_OWN_VIEW),
+    NavItem("qa.ledger", _("Points ledger"), P.QA_LEDGER),
     NavItem("reports.team", _("Team dashboard"), P.REPORTS_TEAM),
     NavItem("admin.accounts", _("Accounts"), P.ACCOUNTS_MANAGE),
     NavItem("admin.audit", _("Audit log"), P.AUDIT_READ),

@@ -104,7 +104,9 @@ def _empty_all_tables(engine):
 
 @pytest.fixture
 def dbsession(registry, engine):
-    session = registry["dbsession_factory"]()
+    # Expire on commit, unlike the app's sessions: after `dbsession.commit()`
+    # a test reads what its requests wrote, not what it had loaded before.
+    session = registry["dbsession_factory"](expire_on_commit=True)
     factories.set_session(session)
     yield session
     session.rollback()

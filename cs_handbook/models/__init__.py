@@ -8,6 +8,7 @@ from contextvars import ContextVar
 from pathlib import Path
 
 import zope.sqlalchemy
+from pyramid_retry import mark_error_retryable
 from sqlalchemy import engine_from_config, event, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import configure_mappers, sessionmaker
@@ -36,9 +37,10 @@ def _tune_sqlite(dbapi_connection, connection_record):
     cursor.close()
 
 
-# Whether the current unit of work means to write. Requests set it from their
-# method; scripts leave the default.
-sqlite_write_intent: ContextVar[bool] = ContextVar("sqlite_write_intent", default=True)
+# Whether the current request means to write; set from its method for the
+# request's duration and cleared after it, so that other work on the same
+# thread (scripts, tests) starts ordinary deferred transactions.
+sqlite_write_intent: ContextVar[bool] = ContextVar("sqlite_write_intent", default=False)
 
 
 def _begin(conn):
@@ -47,6 +49,14 @@ def _begin(conn):
     # Taking the write lock at BEGIN for requests that mean to write makes
     # concurrent writers queue on the busy timeout; reads stay concurrent.
     conn.exec_driver_sql("BEGIN IMMEDIATE" if sqlite_write_intent.get() else "BEGIN")
+
+
+def _retry_when_locked(context):
+    # Even with the write lock taken up front, SQLite can answer "database is
+    # locked" under a burst of writers; pyramid_retry then replays the request.
+    error = context.sqlalchemy_exception
+    if error is not None and "database is locked" in str(context.original_exception):
+        mark_error_retryable(error)
 
 
 def get_engine(settings, prefix="sqlalchemy.") -> Engine:
@@ -61,6 +71,7 @@ def get_engine(settings, prefix="sqlalchemy.") -> Engine:
         # pysqlite's own transaction handling is disabled so that BEGIN is ours.
         event.listen(engine, "connect", lambda c, r: setattr(c, "isolation_level", None))
         event.listen(engine, "begin", _begin)
+        event.listen(engine, "handle_error", _retry_when_locked)
         return engine
     return engine_from_config(settings, prefix, pool_pre_ping=True)
 
@@ -90,7 +101,8 @@ def includeme(config):
     def dbsession(request):
         # Tests may hand in their own session through the environ.
         session = request.environ.get("app.dbsession")
-        sqlite_write_intent.set(request.method not in SAFE_METHODS)
+        token = sqlite_write_intent.set(request.method not in SAFE_METHODS)
+        request.add_finished_callback(lambda _request: sqlite_write_intent.reset(token))
         if session is None:
             session = get_tm_session(session_factory, request.tm, request=request)
         return session

@@ -1,5 +1,16 @@
-"""Views of the qa area (filled in by its issue); `includeme` adds its routes."""
+"""Transcript quality assessment (聊天记录考核): import, sample, score, dispute, ledger."""
+
+from ...resources.qa import DisputeResource, EvaluationResource
 
 
 def includeme(config):
-    pass
+    config.add_route("qa.index", "/")
+    config.add_route("qa.import", "/import")
+    config.add_route("qa.sample", "/sample")
+    config.add_route("qa.evaluation", "/evaluations/{evaluation_id:\\d+}", factory=EvaluationResource)
+    config.add_route("qa.dispute", "/evaluations/{evaluation_id:\\d+}/dispute", factory=EvaluationResource)
+    config.add_route("qa.dispute_resolve", "/disputes/{dispute_id:\\d+}/resolve", factory=DisputeResource)
+    config.add_route("qa.mine", "/mine")
+    config.add_route("qa.ledger", "/ledger")
+    config.add_route("qa.ledger_export", "/ledger.{fmt:(csv|xlsx)}")
+    config.add_route("qa.rules", "/rules")
