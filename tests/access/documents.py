@@ -1,0 +1,44 @@
+"""Access-matrix rows of the documents area (cs_handbook/views/documents)."""
+
+from . import Row, expect, only, signed_in
+
+EDITORS = ("trainer", "admin")
+REVIEWERS = ("reviewer", "admin")
+
+
+def _doc(dbsession, people):
+    from tests.factories_documents import make_document
+
+    document = make_document("policies/access-check", title="访问检查", body="正文")
+    return {"document_id": document.id, "version_id": document.latest_version_id, "slug": document.slug}
+
+
+def _pending(dbsession, people):
+    from tests.factories_documents import make_document, service
+
+    document = make_document("policies/access-pending", publish=False)
+    service(dbsession).transition(document, "submit")
+    dbsession.commit()
+    return {"document_id": document.id}
+
+
+ROWS = [
+    Row("documents.index", "GET", "/handbook/", signed_in(200)),
+    Row("documents.search", "GET", "/handbook/search?q=%E6%9C%8D%E5%8A%A1", signed_in(200)),
+    Row("documents.view", "GET", "/handbook/read/{slug}", signed_in(200), setup=_doc),
+    Row("documents.print", "GET", "/handbook/print/{slug}", signed_in(200), setup=_doc),
+    Row("documents.diff", "GET", "/handbook/doc/{document_id}/diff?a={version_id}&b={version_id}",
+        signed_in(200), setup=_doc),
+    Row("documents.history", "GET", "/handbook/doc/{document_id}/history",
+        only(200, "trainer", "reviewer", "manager", "admin"), setup=_doc),
+    Row("documents.review_queue", "GET", "/handbook/review", only(200, *REVIEWERS)),
+    Row("documents.mine", "GET", "/handbook/mine", only(200, *EDITORS)),
+    Row("documents.new", "GET", "/handbook/new", only(200, *EDITORS)),
+    Row("documents.edit", "GET", "/handbook/doc/{document_id}/edit", only(200, *EDITORS), setup=_doc),
+    Row("documents.preview", "POST", "/handbook/preview", only(200, *EDITORS), data={"body_md": "## 标题"}),
+    Row("documents.transition", "POST", "/handbook/doc/{document_id}/transition",
+        expect(403, anonymous=303, reviewer=303, admin=303), setup=_pending,
+        data={"action": "approve", "comment": "好"}),
+    Row("documents.revert", "POST", "/handbook/doc/{document_id}/revert/{version_id}",
+        only(303, *EDITORS), setup=_doc),
+]
