@@ -99,8 +99,10 @@ def deferred_path_validator(node, kw):
 class EnrolSchema(CSRFSchema):
     path = colander.SchemaNode(colander.String(), title=_("Onboarding path"), widget=deferred_path_widget,
                                validator=deferred_path_validator)
-    start_date = colander.SchemaNode(colander.Date(), title=_("Start date"))
-    due_date = colander.SchemaNode(colander.Date(), title=_("Finish by (optional)"), missing=None)
+    start_date = colander.SchemaNode(colander.Date(), title=_("Start date"),
+                                     widget=deform.widget.TextInputWidget(type_name="date"))
+    due_date = colander.SchemaNode(colander.Date(), title=_("Finish by (optional)"), missing=None,
+                                   widget=deform.widget.TextInputWidget(type_name="date"))
 
 
 @colander.deferred
