@@ -8,10 +8,10 @@ who missed a week relearns what they are losing fastest.
 
 from datetime import date, datetime
 
-from sqlalchemy import case, exists, select
+from sqlalchemy import case, exists, insert, select
 
 from ..models.drill import DrillCard, DrillItem, DrillQueueEntry, ItemStatus
-from .drill_scheduler import day_end_utc, retrievability, scheduler_for
+from .drill_scheduler import day_end_utc, scheduler_for
 
 # New items: the person's own role profile first, then scripts, policies, handbook, bank questions.
 KIND_PRIORITY = {"scripts": 1, "policy": 2, "handbook": 3, "question": 4}
@@ -32,10 +32,14 @@ def due_reviews(dbsession, account_id: int, day: date, tz: str, now: datetime, r
                DrillItem.status == ItemStatus.ACTIVE, DrillCard.due < day_end_utc(day, tz))
     ).all()
     scheduler = scheduler_for(retention)
+    factor, decay = scheduler._FACTOR, scheduler._DECAY
 
     def urgency(row):
-        r = retrievability(row.stability, row.last_review, now, scheduler)
-        return (1.0 if r is None else r, row.due, row.id)
+        # FSRS's forgetting curve inlined (same formula as `retrievability`): this runs per due card.
+        if row.stability is None or row.last_review is None:
+            return (1.0, row.due, row.id)
+        elapsed = max(0, (now - row.last_review).days)
+        return ((1 + factor * elapsed / row.stability) ** decay, row.due, row.id)
 
     picked = []
     for row in sorted(rows, key=urgency):
@@ -79,14 +83,16 @@ def build(dbsession, account_id: int, day: date, tz: str, now: datetime, *, rete
     taken: set[str] = set()
     reviews = due_reviews(dbsession, account_id, day, tz, now, retention, reviews_cap, taken)
     fresh = new_items(dbsession, account_id, role_slug, new_cap, taken)
-    entries = [DrillQueueEntry(account_id=account_id, day=day, card_id=card_id, position=i, is_new=False)
-               for i, (card_id, _anchor) in enumerate(reviews)]
-    cards = [DrillCard(account_id=account_id, item_id=item_id, state=1, step=0, due=now, created_at=now)
-             for item_id in fresh]
-    dbsession.add_all(cards)
-    dbsession.flush()
-    entries += [DrillQueueEntry(account_id=account_id, day=day, card_id=c.id, position=len(reviews) + i, is_new=True)
-                for i, c in enumerate(cards)]
-    dbsession.add_all(entries)
-    dbsession.flush()
-    return entries
+    card_ids = [card_id for card_id, _anchor in reviews]
+    if fresh:
+        # Core inserts: the ORM unit of work costs more than the queries for a day's handful of rows.
+        card_ids += list(dbsession.scalars(
+            insert(DrillCard).returning(DrillCard.id, sort_by_parameter_order=True),
+            [{"account_id": account_id, "item_id": item_id, "state": 1, "step": 0, "due": now, "created_at": now,
+              "reps": 0, "lapses": 0, "leech": False, "source_changed": False} for item_id in fresh]))
+    if card_ids:
+        dbsession.execute(insert(DrillQueueEntry), [
+            {"account_id": account_id, "day": day, "card_id": card_id, "position": i, "is_new": i >= len(reviews)}
+            for i, card_id in enumerate(card_ids)])
+    return list(dbsession.scalars(select(DrillQueueEntry).where(
+        DrillQueueEntry.account_id == account_id, DrillQueueEntry.day == day).order_by(DrillQueueEntry.position)))
