@@ -30,6 +30,11 @@ from ..models.training import (
 from .notices import NoticeService
 
 
+# Accounts whose start date is older than this are not enrolled automatically
+# (a manager can still enrol them by hand).
+AUTO_ENROL_MAX_DAYS = 90
+
+
 class TrainingError(ValueError):
     """A change refused for a reason the user can fix; `msgid` is translatable."""
 
@@ -198,6 +203,8 @@ class TrainingService:
         """Enrol on position + start date; move on a change of position."""
         if not account.is_active or account.position_id is None or account.start_date is None:
             return
+        if account.start_date < self.clock.now().date() - timedelta(days=AUTO_ENROL_MAX_DAYS):
+            return  # a veteran's record being filled in is not a new hire
         if (before.get("position_id") == account.position_id and before.get("start_date") == account.start_date
                 and self.enrolment_for(account.id) is not None):
             return

@@ -4,6 +4,7 @@ sign-off rules, position change, certificate, the quiz event and the bad-input r
 from datetime import date, timedelta
 
 import pytest
+from pyramid.scripting import prepare
 from sqlalchemy import func, select
 
 from cs_handbook.events import QuizAttemptGraded
@@ -101,6 +102,15 @@ def test_signoff_by_mentor_or_team_manager_only(dbsession, clock):
 
 
 def test_position_change_moves_path_and_keeps_completed(dbsession, clock, registry):
+    # The hook reads the clock from the current request, as in the app.
+    env = prepare(registry=registry)
+    try:
+        _position_change(dbsession, clock, registry)
+    finally:
+        env["closer"]()
+
+
+def _position_change(dbsession, clock, registry):
     path_a, (day1, _shadow, _day2) = ft.standard_programme("cs-agent")
     role = ft.course("role-order", ("profile", "reading", "roles/order-agent"))
     path_b = ft.path("order-agent", (day1, 0), (role, 1))
@@ -174,3 +184,21 @@ def test_bad_input_changes_nothing(dbsession, clock):
     loose = ft.course("loose", ("x", "reading", "a"))
     svc.delete_course(loose)
     assert dbsession.scalar(select(func.count()).select_from(Course)) == 3
+
+
+def test_veterans_are_not_enrolled_automatically(dbsession, clock, registry):
+    ft.standard_programme()
+    env = prepare(registry=registry)
+    try:
+        accounts = AccountService(dbsession, clock, AuditService(dbsession, clock),
+                                  account_changed_hooks=tuple(registry["account_changed_hooks"]))
+        position = factories.PositionFactory(code="cs-agent")
+        old = accounts.create(username="old", display_name="老员工", password="x" * 12, position_id=position.id,
+                              start_date=START - timedelta(days=400))
+        new = accounts.create(username="new", display_name="新员工", password="x" * 12, position_id=position.id)
+        svc = ft.service(dbsession, clock)
+        assert svc.enrolment_for(old.id) is None and svc.enrolment_for(new.id) is None  # no start date yet
+        accounts.update(new, start_date=START)
+        assert svc.enrolment_for(new.id) is not None
+    finally:
+        env["closer"]()
