@@ -29,7 +29,6 @@ from ..models.training import (
 )
 from .notices import NoticeService
 
-
 # Accounts whose start date is older than this are not enrolled automatically
 # (a manager can still enrol them by hand).
 AUTO_ENROL_MAX_DAYS = 90

@@ -95,7 +95,8 @@ def test_sweep_command(env, dbsession, clock):
     assert cmd_sweep(env, None, progress) == 0
     assert cmd_sweep(env, None, progress) == 0
     dbsession.commit()
-    assert dbsession.scalar(select(func.count()).select_from(Notice).where(Notice.account_id == person.id)) == 3  # two readings and the shadowing of day one
+    # Day one's two readings and its shadowing; the second run leaves nothing new.
+    assert dbsession.scalar(select(func.count()).select_from(Notice).where(Notice.account_id == person.id)) == 3
 
 
 def test_demo_builder_enrols_the_new_hires(env, dbsession, clock):
