@@ -292,5 +292,9 @@ def includeme(config):
     config.register_service_factory(
         lambda context, request: BankService(request.dbsession, request.find_service(Clock)), BankService)
     from .quizzes_files import register
+    from .quizzes_stats import StatsService
+
+    config.register_service_factory(
+        lambda context, request: StatsService(request.dbsession, request.find_service(Clock)), StatsService)
 
     register(config)

