@@ -77,6 +77,9 @@ class FormView:
             _(message, mapping=mapping) if isinstance(message, str) else message
         )
         self.request.response.status_int = 400
+        # deform marks the fields itself only inside validate(); an error
+        # found afterwards has to be handed to the widgets, or it is not shown.
+        self.form.widget.handle_error(self.form, error)
         rendered = deform.ValidationFailure(self.form, self.form.cstruct, error).render()
         return {"form": rendered, **self.template_vars()}
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -33,6 +34,10 @@ class RosterResult:
     errors: list[tuple[int, str, dict]] = field(default_factory=list)  # (line, msgid, mapping)
 
 
+# The same rules as the account form (schemas/accounts.py).
+USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
+EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")  # names are one line: no tab or newline either
 ROSTER_COLUMNS = ("username", "display_name", "email", "position", "team", "start_date", "mentor", "language")
 
 
@@ -261,17 +266,28 @@ class AccountService:
         line 40 leaves the first 39 unimported and reports every bad line.
         """
         result = RosterResult()
-        reader = csv.DictReader(io.StringIO(text))
+        reader = csv.DictReader(io.StringIO(text), strict=True)  # a broken quote is an error, not data
         missing = {"username", "display_name"} - set(reader.fieldnames or ())
         if missing:
             result.errors.append((1, _("Missing columns: ${columns}"), {"columns": ", ".join(sorted(missing))}))
             return result
         rows = []
         seen = set()
-        for line, row in enumerate(reader, start=2):
+        while True:
+            # line_num counts physical lines (a quoted field may span lines):
+            # a row is reported by the line it starts on.
+            start = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error:
+                # A broken quote: nothing after it can be trusted.
+                result.errors.append((start, _("This line is not valid CSV."), {}))
+                break
             parsed, error = self._parse_roster_row(row, seen)
             if error:
-                result.errors.append((line, *error))
+                result.errors.append((start, *error))
             else:
                 rows.append(parsed)
         if not rows and not result.errors:
@@ -298,15 +314,18 @@ class AccountService:
     def _parse_roster_row(self, row: dict, seen: set) -> tuple[dict, tuple | None]:
         get = lambda key: (row.get(key) or "").strip()  # noqa: E731
         username = get("username").lower()
-        if not username or len(username) > 64 or not username.replace("_", "").replace(".", "").replace("-", "").isalnum():
+        if not USERNAME_RE.fullmatch(username):
             return {}, (_("Invalid username: ${value}"), {"value": username[:64]})
         if username in seen:
             return {}, (_("Username ${value} appears twice."), {"value": username})
         seen.add(username)
         display_name = get("display_name")
-        if not display_name or len(display_name) > 100:
+        if not display_name or len(display_name) > 100 or CONTROL_RE.search(display_name):
             return {}, (_("A display name of 1 to 100 characters is required."), {})
-        fields = {"username": username, "display_name": display_name, "email": get("email") or None}
+        email = get("email")
+        if email and (len(email) > 254 or not EMAIL_RE.fullmatch(email)):
+            return {}, (_("Invalid email address: ${value}"), {"value": email[:254]})
+        fields = {"username": username, "display_name": display_name, "email": email or None}
         if get("position"):
             position = self.position_by_code(get("position"))
             if position is None:

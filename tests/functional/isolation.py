@@ -32,3 +32,13 @@ def testapp(app, dbsession):
     token = sqlite_write_intent.set(False)
     yield webtest.TestApp(_IsolatedApp(app), extra_environ={"REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "localhost"})
     sqlite_write_intent.reset(token)
+
+
+def fresh(dbsession) -> None:
+    """See what requests committed: end the test session's snapshot and forget loaded values.
+
+    The session factory keeps values after commit (`expire_on_commit=False`)
+    and a rollback outside a transaction expires nothing, so both are needed.
+    """
+    dbsession.rollback()
+    dbsession.expire_all()

@@ -143,6 +143,7 @@ def add_grant(request):
             service.grant(account, role, scope_type, appstruct["scope_id"], actor=request.identity.account,
                           ip=_ip(request))
     except AccountError as error:
+        request.tm.doom()  # nothing half-saved (the mentor change may have begun)
         request.response.status_int = 400
         return {"account": account, "grant_form": form.render(appstruct),
                 "error": _(error.msgid, mapping=error.mapping)}

@@ -1,0 +1,247 @@
+"""An admin creates, edits, disables and re-enables accounts, and grants roles."""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from cs_handbook.models.accounts import Account, Grant, Scope, ScopedRole
+from cs_handbook.models.audit import AuditEvent
+from tests.conftest import login
+from tests.factories import AccountFactory, PositionFactory, TeamFactory
+from tests.functional.isolation import fresh, testapp  # noqa: F401
+
+
+def _events(dbsession, action):
+    fresh(dbsession)
+    return list(dbsession.scalars(select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)))
+
+
+def _account(dbsession, username) -> Account:
+    fresh(dbsession)
+    return dbsession.scalar(select(Account).where(Account.username == username))
+
+
+def _mentor_grants(dbsession, mentee_id):
+    fresh(dbsession)
+    return list(dbsession.scalars(select(Grant).where(
+        Grant.role == ScopedRole.MENTOR, Grant.scope_type == Scope.ACCOUNT, Grant.scope_id == mentee_id)))
+
+
+def _admin(testapp):
+    AccountFactory(username="boss", roles=["admin"])
+    login(testapp, "boss")
+
+
+def _check_role(form, role):
+    for field in form.fields.get("checkbox", ()):
+        if field._value == role:
+            field.checked = True
+            return
+    raise AssertionError(f"no checkbox for {role}")
+
+
+def test_admin_creates_an_account_with_every_field(testapp, dbsession):
+    team = TeamFactory(name="客服一组")
+    position = PositionFactory(code="cs-agent", name="客户服务人员")
+    mentor = AccountFactory(username="laoshi", display_name="李老师")
+    ids = {"team": team.id, "position": position.id, "mentor": mentor.id}
+    _admin(testapp)
+    form = testapp.get("/admin/accounts/new").forms["account"]
+    form["username"] = "  Xiao.Wang "
+    form["display_name"] = "小王"
+    form["email"] = "xiaowang@example.com"
+    form["position_id"] = str(ids["position"])
+    form["team_id"] = str(ids["team"])
+    form["start_date"] = "2026-03-02"
+    form["mentor_id"] = str(ids["mentor"])
+    form["language"] = "en"
+    form["password"] = form["password-confirm"] = "a-long-password"
+    _check_role(form, "trainer")
+    response = form.submit("submit", status=303).follow()
+    assert "xiao.wang" in response.text
+
+    account = _account(dbsession, "xiao.wang")
+    assert (account.display_name, account.email, account.language) == ("小王", "xiaowang@example.com", "en")
+    assert (account.position_id, account.team_id, account.start_date) == (ids["position"], ids["team"], date(2026, 3, 2))
+    assert account.mentor_id == ids["mentor"] and account.global_roles == {"trainer"}
+    assert [g.account_id for g in _mentor_grants(dbsession, account.id)] == [ids["mentor"]]
+    created = _events(dbsession, "account.created")
+    assert [(e.actor_name, e.target_id, e.ip) for e in created] == [("boss", str(account.id), "127.0.0.1")]
+    assert created[0].at is not None
+    assert [e.detail["role"] for e in _events(dbsession, "grant.added") if e.target_id == str(account.id)] == [
+        "trainer"]
+    # The new person signs in with the initial password.
+    testapp.reset()
+    login(testapp, "xiao.wang", "a-long-password")
+
+
+def test_duplicate_or_bad_username_is_a_400_and_nothing_saved(testapp, dbsession):
+    AccountFactory(username="taken")
+    _admin(testapp)
+    for username, message in (("taken", "已被占用"), ("坏名字", "小写字母")):
+        form = testapp.get("/admin/accounts/new").forms["account"]
+        form["username"], form["display_name"] = username, "某人"
+        form["password"] = form["password-confirm"] = "a-long-password"
+        response = form.submit("submit", status=400)
+        assert message in response.text
+    fresh(dbsession)
+    assert dbsession.query(Account).count() == 2
+
+
+def test_admin_edits_fields_roles_and_the_mentor(testapp, dbsession):
+    first, second = AccountFactory(username="mentor1"), AccountFactory(username="mentor2")
+    person = AccountFactory(username="person", display_name="旧名", roles=["reviewer"])
+    ids = {"first": first.id, "second": second.id, "person": person.id}
+    _admin(testapp)
+    form = testapp.get(f"/admin/accounts/{ids['person']}").forms["account"]
+    form["display_name"] = "新名"
+    form["mentor_id"] = str(ids["first"])
+    for field in form.fields["checkbox"]:
+        field.checked = field._value == "qa"
+    form.submit("submit", status=303)
+    account = _account(dbsession, "person")
+    assert account.display_name == "新名" and account.global_roles == {"qa"}
+    assert [g.account_id for g in _mentor_grants(dbsession, ids["person"])] == [ids["first"]]
+    assert {e.detail["role"] for e in _events(dbsession, "grant.removed")} == {"reviewer"}
+    assert _events(dbsession, "account.updated")[-1].detail["fields"] == ["display_name", "mentor_id"]
+
+    # Another mentor: the old mentor grant goes, the new one comes.
+    form = testapp.get(f"/admin/accounts/{ids['person']}").forms["account"]
+    form["mentor_id"] = str(ids["second"])
+    form.submit("submit", status=303)
+    assert [g.account_id for g in _mentor_grants(dbsession, ids["person"])] == [ids["second"]]
+    # No mentor: no grant.
+    form = testapp.get(f"/admin/accounts/{ids['person']}").forms["account"]
+    form["mentor_id"] = ""
+    form.submit("submit", status=303)
+    assert _account(dbsession, "person").mentor_id is None
+    assert _mentor_grants(dbsession, ids["person"]) == []
+
+
+def test_an_inactive_mentor_is_refused_and_nothing_is_half_saved(testapp, dbsession):
+    good = AccountFactory(username="good")
+    gone = AccountFactory(username="gone")
+    person = AccountFactory(username="person", display_name="原名")
+    ids = {"good": good.id, "gone": gone.id, "person": person.id}
+    _admin(testapp)
+    form = testapp.get(f"/admin/accounts/{ids['person']}").forms["account"]
+    form["mentor_id"] = str(ids["good"])
+    form.submit("submit", status=303)
+    form = testapp.get(f"/admin/accounts/{ids['person']}").forms["account"]
+    gone = _account(dbsession, "gone")
+    gone.is_active = False
+    dbsession.commit()
+    form["display_name"] = "不该保存"
+    form["mentor_id"] = str(ids["gone"])
+    response = form.submit("submit", status=400)
+    assert "导师必须是启用中的账号" in response.text
+    account = _account(dbsession, "person")
+    assert account.display_name == "原名" and account.mentor_id == ids["good"]
+    assert [g.account_id for g in _mentor_grants(dbsession, ids["person"])] == [ids["good"]]
+
+
+def _status_form(page):
+    return next(f for f in page.forms.values() if f.action.endswith("/status"))
+
+
+def test_disable_and_re_enable(testapp, app, dbsession):
+    person = AccountFactory(username="leaver")
+    person_id = person.id
+    _admin(testapp)
+    page = testapp.get(f"/admin/accounts/{person_id}")
+    page = _status_form(page).submit(status=303).follow()
+    assert not _account(dbsession, "leaver").is_active
+    assert "已停用" in page.text
+    other = type(testapp)(testapp.app, extra_environ={"REMOTE_ADDR": "10.0.0.3", "HTTP_HOST": "localhost"})
+    assert "用户名或密码错误" in login(other, "leaver", status=400).text
+    _status_form(page).submit(status=303)
+    assert _account(dbsession, "leaver").is_active
+    login(other, "leaver")
+    assert [e.actor_name for e in _events(dbsession, "account.disabled")] == ["boss"]
+    assert [e.target_id for e in _events(dbsession, "account.enabled")] == [str(person_id)]
+
+
+def test_admin_cannot_disable_themself_and_bad_status_is_400(testapp, dbsession):
+    _admin(testapp)
+    boss_id = _account(dbsession, "boss").id
+    page = testapp.get(f"/admin/accounts/{boss_id}")
+    assert "不能停用自己的账号" in _status_form(page).submit(status=400).text
+    token = page.forms["account"]["csrf_token"].value
+    testapp.post(f"/admin/accounts/{boss_id}/status", {"csrf_token": token, "active": "maybe"}, status=400)
+    assert _account(dbsession, "boss").is_active
+
+
+def _add_grant(testapp, account_id, role, scope_id, status=303):
+    form = testapp.get(f"/admin/accounts/{account_id}").forms["grant"]
+    form["role"] = role
+    form["scope_id"] = str(scope_id)
+    return form.submit("submit", status=status)
+
+
+def test_scoped_grants_added_and_removed(testapp, dbsession):
+    team = TeamFactory()
+    manager = AccountFactory(username="lead")
+    mentee = AccountFactory(username="mentee")
+    ids = {"team": team.id, "lead": manager.id, "mentee": mentee.id}
+    _admin(testapp)
+    _add_grant(testapp, ids["lead"], "manager:team", ids["team"])
+    _add_grant(testapp, ids["lead"], "owner:course", 42)
+    # Mentor of a person: the mentee's mentor field follows.
+    _add_grant(testapp, ids["lead"], "mentor:account", ids["mentee"])
+    assert _account(dbsession, "mentee").mentor_id == ids["lead"]
+    grants = {(g.role, g.scope_type, g.scope_id) for g in _account(dbsession, "lead").grants}
+    assert grants == {("manager", "team", ids["team"]), ("owner", "course", 42), ("mentor", "account", ids["mentee"])}
+    added = [(e.actor_name, e.detail["role"], e.ip) for e in _events(dbsession, "grant.added")]
+    assert ("boss", "manager", "127.0.0.1") in added and ("boss", "owner", "127.0.0.1") in added
+    page = testapp.get(f"/admin/accounts/{ids['lead']}")
+    assert "manager · team" in page.text
+
+    # Removing each: the mentor grant also clears the mentee's field.
+    for grant in list(_account(dbsession, "lead").grants):
+        form = next(f for f in page.forms.values() if f.action.endswith(f"/grants/{grant.id}/remove"))
+        form.submit(status=303)
+    assert _account(dbsession, "lead").grants == []
+    assert _account(dbsession, "mentee").mentor_id is None
+    assert {e.detail["role"] for e in _events(dbsession, "grant.removed")} == {"manager", "owner"}
+
+
+def test_bad_grants_are_400_with_a_message(testapp, dbsession):
+    person_id = AccountFactory(username="person").id
+    _admin(testapp)
+    response = _add_grant(testapp, person_id, "mentor:account", 99999, status=400)
+    assert "没有编号为 99999 的账号" in response.text
+    response = _add_grant(testapp, person_id, "manager:team", 0, status=400)
+    assert "deform" in response.text  # the form again, with its message
+    response = _add_grant(testapp, person_id, "mentor:account", person_id, status=400)
+    assert "不能把本人设为自己的导师" in response.text
+    assert _account(dbsession, "person").grants == []
+    token = testapp.get(f"/admin/accounts/{person_id}").forms["grant"]["csrf_token"].value
+    testapp.post(f"/admin/accounts/{person_id}/grants/12345/remove", {"csrf_token": token}, status=400)
+
+
+def test_account_list_filters(testapp, dbsession):
+    team = TeamFactory(name="客服九组")
+    AccountFactory(username="inteam", display_name="组内", team=team)
+    AccountFactory(username="quitter", display_name="离职", disabled=True)
+    team_id = team.id
+    _admin(testapp)
+    page = testapp.get("/admin/accounts", {"team": str(team_id)})
+    assert "inteam" in page.text and "quitter" not in page.text
+    page = testapp.get("/admin/accounts", {"status": "disabled"})
+    assert "quitter" in page.text and "inteam" not in page.text
+    page = testapp.get("/admin/accounts", {"q": "组内"})
+    assert "inteam" in page.text and "quitter" not in page.text
+    testapp.get("/admin/accounts", {"team": "x", "status": "weird", "q": "x" * 5000}, status=200)
+
+
+def test_admin_adds_a_team(testapp, dbsession):
+    _admin(testapp)
+    form = testapp.get("/admin/teams").forms["team"]
+    form["name"] = "夜班组"
+    form.submit("submit", status=303)
+    form = testapp.get("/admin/teams").forms["team"]
+    form["name"] = "夜班组"
+    assert "已有同名团队" in form.submit("submit", status=400).text
+    form["name"], form["timezone"] = "另一组", "Mars/Olympus"
+    assert "未知的时区" in form.submit("submit", status=400).text
+    assert "夜班组" in testapp.get("/admin/accounts/new").text
