@@ -1,0 +1,61 @@
+"""Onboarding in real Chromium: a new hire reads two items and asks for a sign-off, the
+mentor signs off, the new hire's progress bar moves and the manager's view agrees."""
+
+from datetime import date
+
+import pytest
+
+from tests import factories
+from tests import factories_training as ft
+from tests.browser.conftest import browser_login
+
+pytestmark = pytest.mark.browser
+
+
+def _percent(page) -> str:
+    return page.locator("#training-progress").get_attribute("value")
+
+
+def test_new_hire_mentor_and_manager(page, live_server, dbsession, clock):
+    _path, (day1, shadow, _day2) = ft.standard_programme()
+    team = factories.TeamFactory()
+    person = ft.new_hire(date(2026, 3, 2), team=team, username="nh", display_name="新人小张")
+    mentor = factories.AccountFactory(username="mentor")
+    manager = factories.AccountFactory(username="boss", roles=["manager"])
+    factories.make_mentor(mentor, person)
+    factories.make_team_manager(manager, team)
+    ft.service(dbsession, clock).enrol(person)
+    dbsession.commit()
+
+    browser_login(page, live_server, "nh")
+    page.goto(live_server("/training/"))
+    assert _percent(page) == "0"
+    for item in day1.items[:2]:
+        page.goto(live_server(f"/training/items/{item.id}"))
+        with page.expect_navigation():
+            page.click("#training-confirm button[type=submit]")
+    assert _percent(page) == "50"
+    page.goto(live_server(f"/training/items/{shadow.items[0].id}"))
+    page.fill("#signoff-note", "跟随了两个电话咨询")
+    with page.expect_navigation():
+        page.click("#training-request button[type=submit]")
+    assert page.locator(".training-item.state-requested").count() >= 1
+
+    page.context.clear_cookies()
+    browser_login(page, live_server, "mentor")
+    page.goto(live_server("/training/mentees"))
+    assert "跟随了两个电话咨询" in page.inner_text("main")
+    page.fill("form.training-signoff textarea", "认真")
+    with page.expect_navigation():
+        page.click("form.training-signoff button[value=approve]")
+    assert page.locator("span.training-percent[data-person=nh]").inner_text() == "75%"
+
+    page.context.clear_cookies()
+    browser_login(page, live_server, "nh")
+    page.goto(live_server("/training/"))
+    assert _percent(page) == "75"
+
+    page.context.clear_cookies()
+    browser_login(page, live_server, "boss")
+    page.goto(live_server("/training/team"))
+    assert page.locator("span.training-percent[data-person=nh]").inner_text() == "75%"
