@@ -16,6 +16,7 @@ from sqlalchemy.orm import configure_mappers, sessionmaker
 # Import every model module so that the metadata is complete (for Alembic's
 # drift check and for relationships declared by name).
 from . import accounts, audit, documents, drill, notices, qa, quizzes, settings, training  # noqa: F401
+from . import reports  # noqa: F401
 from .meta import Base
 
 configure_mappers()

@@ -1,5 +1,11 @@
-"""Views of the reports area (filled in by its issue); `includeme` adds its routes."""
+"""Manager dashboards and reports: team dashboard, person drill-down, quiz report, org report, exports."""
 
 
 def includeme(config):
-    pass
+    config.add_route("reports.team", "/")
+    config.add_route("reports.team_export", "/export.{fmt:(csv|xlsx)}")
+    config.add_route("reports.person", "/people/{account_id:\\d+}")
+    config.add_route("reports.quiz", "/quizzes/{quiz_id:\\d+}")
+    config.add_route("reports.quiz_export", "/quizzes/{quiz_id:\\d+}/export.{fmt:(csv|xlsx)}")
+    config.add_route("reports.org", "/org")
+    config.add_route("reports.org_export", "/org/export.{fmt:(csv|xlsx)}")

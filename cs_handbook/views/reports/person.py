@@ -1,0 +1,48 @@
+"""One person's drill-down: the dashboard line, weak points by quiz category and drill section."""
+
+from pyramid.httpexceptions import HTTPForbidden, HTTPNotFound
+from pyramid.view import view_config
+
+from ... import charts
+from ...clock import Clock
+from ...i18n import _
+from ...models.accounts import Account
+from ...permissions import Permission
+from ...services import reports_detail
+from ...services.reports import RETENTION_DAYS, WEAK_BELOW, ReportsService
+from ...services.training import TrainingService
+from .scope import chosen_month, may_see_person
+
+
+@view_config(route_name="reports.person", renderer="reports/person.jinja2", permission=Permission.REPORTS_TEAM,
+             request_method="GET")
+def person(request):
+    account = request.dbsession.get(Account, int(request.matchdict["account_id"]))
+    if account is None:
+        raise HTTPNotFound()
+    if not may_see_person(request, account):
+        raise HTTPForbidden()
+    month = chosen_month(request)
+    rows = request.find_service(ReportsService).team_rows(None, month, {account.id})
+    today = request.find_service(Clock).now().date()
+    quiz_topics = reports_detail.quiz_topics(request.dbsession, account.id)
+    drill_topics = reports_detail.drill_topics(request.dbsession, account.id, today)
+    t = request.localizer.translate
+    summary = request.find_service(TrainingService).summary(account)
+    return {
+        "person": account,
+        "row": rows[0] if rows else None,
+        "month": month,
+        "overdue_items": [r for r in summary.rows if r.overdue],
+        "grades": reports_detail.quiz_grades(request.dbsession, account.id),
+        "quiz_topics": quiz_topics,
+        "drill_topics": drill_topics,
+        "retention_days": RETENTION_DAYS,
+        "weak_below": int(WEAK_BELOW * 100),
+        "quiz_chart": charts.bar_chart("quiz-topics", t(_("Quiz answers right by category")),
+                                       [(topic.title, topic.right_percent) for topic in quiz_topics],
+                                       flag_below=WEAK_BELOW * 100) if quiz_topics else "",
+        "drill_chart": charts.bar_chart("drill-topics", t(_("Drill answers right by section")),
+                                        [(topic.title, topic.right_percent) for topic in drill_topics],
+                                        flag_below=WEAK_BELOW * 100) if drill_topics else "",
+    }

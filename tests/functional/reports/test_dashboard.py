@@ -1,0 +1,90 @@
+"""The team dashboard on a team with known figures, its exports read back, and team isolation."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from tests.conftest import login
+
+from .known_team import build
+
+HEADERS_FIGURES = {"alice": ["alice", "爱丽丝", "一组", 25, 1, 75.0, 50.0, 3, 75.0, 25]}
+
+
+@pytest.fixture
+def known(dbsession, clock):
+    return build(dbsession)
+
+
+def _cells(page, username):
+    row = page.html.find("tr", attrs={"data-account": username})
+    return {cls: row.find("td", class_=cls).get_text(strip=True)
+            for cls in ("progress", "overdue", "quiz-average", "pass-rate", "streak", "retention", "qa-points")}
+
+
+def test_dashboard_shows_the_known_figures(testapp, known):
+    login(testapp, "boss")
+    page = testapp.get("/reports/", params={"month": "2026-03"})
+    assert _cells(page, "alice") == {"progress": "25", "overdue": "1", "quiz-average": "75.0", "pass-rate": "50.0",
+                                     "streak": "3", "retention": "75.0", "qa-points": "25"}
+    assert _cells(page, "bob") == {"progress": "—", "overdue": "0", "quiz-average": "—", "pass-rate": "—",
+                                   "streak": "0", "retention": "—", "qa-points": "—"}
+    assert "carol" not in page.text and "卡罗" not in page.text
+    svgs = page.html.find_all("svg")
+    assert len(svgs) == 2
+    for svg in svgs:
+        assert svg["role"] == "img" and svg.find("title") and svg["aria-label"]
+    # The numbers are written on the bars, not only drawn.
+    assert "25%" in svgs[0].get_text()
+    assert "style=" not in page.text
+
+
+def test_exports_read_back(testapp, known):
+    login(testapp, "boss")
+    response = testapp.get("/reports/export.xlsx", params={"month": "2026-03", "team": known["team"].id})
+    assert response.content_type.startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.body)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    by_user = {row[0]: list(row) for row in rows[1:]}
+    assert set(by_user) == {"alice", "bob"}
+    assert by_user["alice"] == HEADERS_FIGURES["alice"]
+    assert by_user["bob"][3:] == [None, 0, None, None, 0, None, None]
+    text = testapp.get("/reports/export.csv", params={"month": "2026-03"}).body.decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text)))
+    assert [line[0] for line in lines[1:]] == ["alice", "bob"]
+    assert lines[1][3:] == ["25", "1", "75.0", "50.0", "3", "75.0", "25"]
+
+
+def test_admin_sees_every_team_and_can_filter(testapp, known):
+    login(testapp, "root")
+    page = testapp.get("/reports/")
+    assert "carol" in page.text and "alice" in page.text
+    page = testapp.get("/reports/", params={"team": known["other"].id})
+    assert "carol" in page.text and "alice" not in page.text
+
+
+def test_manager_cannot_filter_to_another_team(testapp, known):
+    login(testapp, "boss")
+    testapp.get("/reports/", params={"team": known["other"].id}, status=403)
+    testapp.get("/reports/export.xlsx", params={"team": known["other"].id}, status=403)
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"team": "999999"}, "999999"),
+    ({"team": "abc"}, ""),
+    ({"month": "2026-13"}, ""),
+    ({"month": "march"}, ""),
+])
+def test_bad_filters_are_refused_with_a_message(testapp, known, params, message):
+    login(testapp, "boss")
+    page = testapp.get("/reports/", params=params, status=400)
+    assert message in page.text
+    assert page.html.find("main") is not None or page.html.find("h1") is not None
+    testapp.get("/reports/export.csv", params=params, status=400)
+
+
+def test_unknown_export_format_is_not_found(testapp, known):
+    login(testapp, "boss")
+    testapp.get("/reports/export.pdf", status=404)

@@ -1,0 +1,97 @@
+"""The per-person drill-down (weak points by topic) and the quiz report, with their access rules."""
+
+import io
+from datetime import UTC, datetime
+
+import openpyxl
+import pytest
+
+from cs_handbook.models.quizzes import (Attempt, AttemptQuestion, AttemptState, Question, QuestionCategory,
+                                        QuestionVersion)
+from tests.conftest import login
+
+from .known_team import NOW, build
+
+
+def _question(dbsession, category, key):
+    question = Question(category_id=category.id, key=key, tags=[])
+    dbsession.add(question)
+    dbsession.flush()
+    version = QuestionVersion(question_id=question.id, number=1, type="truefalse", text=key, data={"answer": True},
+                              created_at=NOW)
+    dbsession.add(version)
+    dbsession.flush()
+    return version
+
+
+def _attempt(dbsession, quiz, account, number, fractions, percent, passed):
+    attempt = Attempt(quiz_id=quiz.id, account_id=account.id, number=number, state=AttemptState.GRADED,
+                      started_at=NOW, submitted_at=datetime(2026, 3, 1, 10, tzinfo=UTC), score_percent=percent,
+                      passed=passed, max_score=len(fractions))
+    dbsession.add(attempt)
+    dbsession.flush()
+    for position, (version, fraction) in enumerate(fractions):
+        dbsession.add(AttemptQuestion(attempt_id=attempt.id, position=position, version_id=version.id,
+                                      order=[], fraction=fraction))
+
+
+@pytest.fixture
+def known(dbsession, clock):
+    data = build(dbsession)
+    rules = QuestionCategory(slug="rules", title="规章制度")
+    manners = QuestionCategory(slug="manners", title="服务礼仪")
+    dbsession.add_all([rules, manners])
+    dbsession.flush()
+    r1, r2, m1 = _question(dbsession, rules, "r1"), _question(dbsession, rules, "r2"), _question(dbsession, manners, "m1")
+    quiz = data["quizzes"][0]
+    # alice: rules 1/4 right (weak), manners 2/2 right.
+    _attempt(dbsession, quiz, data["alice"], 1, [(r1, 0.0), (r2, 0.0), (m1, 1.0)], 33.3, False)
+    _attempt(dbsession, quiz, data["alice"], 2, [(r1, 1.0), (r2, 0.0), (m1, 1.0)], 95.0, True)
+    _attempt(dbsession, quiz, data["carol"], 1, [(r1, 1.0), (r2, 1.0), (m1, 1.0)], 100.0, True)
+    dbsession.commit()
+    return data
+
+
+def test_person_page_shows_weak_points(testapp, known):
+    login(testapp, "boss")
+    page = testapp.get(f"/reports/people/{known['alice'].id}", params={"month": "2026-03"})
+    rows = page.html.find("table", class_="quiz-topics").find("tbody").find_all("tr")
+    cells = [[td.get_text(strip=True) for td in row.find_all("td")] for row in rows]
+    weak = page.html.find("span", class_="weak-mark").get_text(strip=True)
+    assert cells == [["规章制度", "4", "25.0", weak], ["服务礼仪", "2", "100.0", ""]]
+    drill = [[td.get_text(strip=True) for td in row.find_all("td")]
+             for row in page.html.find("table", class_="drill-topics").find("tbody").find_all("tr")]
+    assert drill == [["首问负责制 — 时限", "4", "75.0", ""]]
+    assert page.html.find("dd", class_="overdue").get_text(strip=True) == "1"
+    assert page.html.find("dd", class_="qa-points").get_text(strip=True) == "25"
+    assert "first:b" in page.text  # the overdue item is named
+
+
+def test_person_of_another_team_is_forbidden_and_unknown_is_not_found(testapp, known):
+    login(testapp, "boss")
+    testapp.get(f"/reports/people/{known['carol'].id}", status=403)
+    testapp.get("/reports/people/999999", status=404)
+    testapp.reset()
+    login(testapp, "root")
+    testapp.get(f"/reports/people/{known['carol'].id}", status=200)
+
+
+def test_quiz_report_counts_only_visible_people(testapp, known):
+    quiz = known["quizzes"][0]
+    login(testapp, "boss")
+    page = testapp.get(f"/reports/quizzes/{quiz.id}")
+    assert page.html.find("dd", class_="attempts").get_text(strip=True) == "2"
+    assert page.html.find("dd", class_="pass-rate").get_text(strip=True) == "50.0"
+    assert page.html.find("dd", class_="average").get_text(strip=True) == "64.2"
+    assert "卡罗" not in page.text
+    svg = page.html.find("svg")
+    assert svg["role"] == "img" and "30–40: 1" in svg["aria-label"] and "90–100: 1" in svg["aria-label"]
+    book = openpyxl.load_workbook(io.BytesIO(testapp.get(f"/reports/quizzes/{quiz.id}/export.xlsx").body))
+    rows = list(book.active.iter_rows(values_only=True))[1:]
+    assert [(r[0], r[3], r[6], r[7]) for r in rows] == [("alice", 1, 33.3, "no"), ("alice", 2, 95.0, "yes")]
+    testapp.reset()
+    login(testapp, "root")
+    page = testapp.get(f"/reports/quizzes/{quiz.id}")
+    assert page.html.find("dd", class_="attempts").get_text(strip=True) == "3"
+    testapp.get("/reports/quizzes/999999", status=404)
+    testapp.get(f"/reports/quizzes/{quiz.id}", params={"team": "x"}, status=400)
