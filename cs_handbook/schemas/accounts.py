@@ -43,6 +43,15 @@ class ChangePasswordSchema(CSRFSchema):
     new_password = new_password_node(_("New password"))
 
 
+ROLE_TITLES = {
+    GlobalRole.TRAINER: _("Trainer"),
+    GlobalRole.REVIEWER: _("Reviewer"),
+    GlobalRole.MANAGER: _("Manager"),
+    GlobalRole.QA: _("Quality inspector"),
+    GlobalRole.ADMIN: _("Administrator"),
+}
+
+
 def deferred_positions(node, kw):
     return [("", "—")] + [(str(p.id), f"{p.name} ({p.code})") for p in kw["positions"]]
 
@@ -83,7 +92,7 @@ class AccountSchema(CSRFSchema):
     )
     roles = colander.SchemaNode(
         colander.Set(), title=_("Global roles"), missing=set(),
-        widget=deform.widget.CheckboxChoiceWidget(values=[(r.value, r.value) for r in GlobalRole]),
+        widget=deform.widget.CheckboxChoiceWidget(values=[(r.value, ROLE_TITLES[r]) for r in GlobalRole]),
         validator=colander.ContainsOnly([r.value for r in GlobalRole]),
     )
 

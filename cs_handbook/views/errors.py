@@ -12,6 +12,15 @@ from ..services.audit import AuditAction, AuditService
 
 log = logging.getLogger(__name__)
 
+ERROR_TEXTS = {
+    400: (_("Bad request"), _("The request could not be understood. Check what you entered and try again.")),
+    404: (_("Page not found"), _("The page does not exist, or is not available to you.")),
+    405: (_("Method not allowed"), _("This page does not accept that request.")),
+    409: (_("Conflict"), _("Someone else changed this in the meantime. Reload the page and try again.")),
+    413: (_("Request too large"), _("What you sent is too large.")),
+    429: (_("Too many requests"), _("Please wait a moment and try again.")),
+}
+
 
 @forbidden_view_config(renderer="errors/error.jinja2")
 def forbidden(exc, request):
@@ -62,7 +71,9 @@ def http_error(exc, request):
     if exc.status_int < 400:
         return exc
     request.response.status_int = exc.status_int
-    return {"status": exc.status_int, "title": exc.title, "message": exc.detail or exc.explanation}
+    # webob's titles and explanations are English only: ours are translated.
+    title, explanation = ERROR_TEXTS.get(exc.status_int, ERROR_TEXTS[400])
+    return {"status": exc.status_int, "title": title, "message": exc.detail or explanation}
 
 
 @exception_view_config(Exception, renderer="errors/error.jinja2")
