@@ -8,12 +8,14 @@ before their processes start, never by a process at start-up.
 from pyramid.events import ApplicationCreated
 from pyramid.scripting import prepare
 
-from . import migrations
 from .models.accounts import Account
 
 
 def _first_run(event):
     registry = event.app.registry
+    # Imported only on a development site's first run: Alembic is not needed
+    # to serve requests.
+    from . import migrations
     from .scripts.initialize import initialise, print_demo_signins
     from .scripts.progress import Progress
 

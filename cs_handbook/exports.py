@@ -4,7 +4,6 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-from openpyxl import Workbook
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.response import Response
 
@@ -31,6 +30,10 @@ def table_bytes(fmt: str, headers: Sequence[str], rows: Iterable[Sequence], shee
             writer.writerow([_safe_cell(v) for v in row])
         # The BOM makes Excel read Chinese CSV as UTF-8.
         return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    # Imported here: openpyxl costs a large share of the start-up time and
+    # only exports need it.
+    from openpyxl import Workbook
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title[:31])
     sheet.append(list(headers))
