@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from ..clock import Clock
 from ..events import DocumentPublished
+from ..i18n import _
 from ..models.documents import (Document, DocumentKind, DocumentLink, DocumentSection, DocumentState, DocumentTag,
                                 DocumentTransition, DocumentVersion)
 from .documents_render import plain_text, render_markdown
@@ -27,6 +28,13 @@ TRANSITIONS = {
     "restore": ({S.ARCHIVED}, S.DRAFT),
 }
 DATE_KEYS = ("effective", "expires", "review_due")
+# What readers see for each state (the stored value stays the English key).
+STATE_LABELS = {S.DRAFT: _("Draft"), S.PENDING: _("Pending review"), S.PUBLISHED: _("Published"),
+                S.ARCHIVED: _("Archived")}
+# Comments the site writes itself; stored in English, shown translated.
+WORKING_COPY_COMMENT = "working copy"
+LOAD_COMMENT = "content load"
+REVERT_COMMENT = "revert to v{number}"
 
 
 class DocumentError(ValueError):
@@ -164,9 +172,9 @@ class DocumentService:
     def create(self, *, slug: str, kind: str, title: str, body_md: str = "", summary: str = "", tags=(),
                data=None, author=None, comment: str = "", section: DocumentSection | None = None) -> Document:
         if kind not in set(DocumentKind):
-            raise DocumentError("Unknown kind ${kind}.", {"kind": kind}, field="kind")
+            raise DocumentError(_("Unknown kind ${kind}."), {"kind": kind}, field="kind")
         if self.by_slug(slug) is not None:
-            raise DocumentError("A document with the address ${slug} exists.", {"slug": slug}, field="slug")
+            raise DocumentError(_("A document with the address ${slug} exists."), {"slug": slug}, field="slug")
         now = self.clock.now()
         document = Document(slug=slug, kind=kind, title=title, state=S.DRAFT, section=section, created_at=now,
                             updated_at=now, owner_id=author.id if author else None)
@@ -181,38 +189,38 @@ class DocumentService:
              summary: str = "", tags=(), data=None, author=None, comment: str = "") -> DocumentVersion:
         """A new version after `base_version_id`, which must still be the latest one."""
         if base_version_id != document.latest_version_id:
-            raise DocumentError("Someone saved this document after you opened it; your text was not saved over "
-                                "theirs. Copy your changes, reload, and apply them again.", field="body_md")
+            raise DocumentError(_("Someone saved this document after you opened it; your text was not saved over "
+                                "theirs. Copy your changes, reload, and apply them again."), field="body_md")
         if document.state == S.ARCHIVED:
-            raise DocumentError("An archived document cannot be edited.", field="body_md")
+            raise DocumentError(_("An archived document cannot be edited."), field="body_md")
         if document.state == S.PENDING:
-            raise DocumentError("This document is waiting for review; it can be edited after it is sent back.",
+            raise DocumentError(_("This document is waiting for review; it can be edited after it is sent back."),
                                 field="body_md")
         version = self._add_version(document, document.latest_version, title=title, body_md=body_md,
                                     summary=summary, tags=tags, data=data, author=author, comment=comment)
         if document.state == S.PUBLISHED:
             # The working copy: staff keep reading `published_version`.
-            self._log(document, S.PUBLISHED, S.DRAFT, author, comment or "working copy")
+            self._log(document, S.PUBLISHED, S.DRAFT, author, comment or WORKING_COPY_COMMENT)
             document.state = S.DRAFT
         if document.published_version_id is None:
             document.title = title
         return version
 
     def revert(self, document: Document, version: DocumentVersion, author=None) -> DocumentVersion:
-        comment = f"revert to v{version.number}"
+        comment = REVERT_COMMENT.format(number=version.number)
         return self.save(document, base_version_id=document.latest_version_id, title=version.title,
                          body_md=version.body_md, summary=version.summary, tags=version.tags,
                          data=version.data, author=author, comment=comment)
 
     def transition(self, document: Document, action: str, actor=None, comment: str = "") -> None:
         if action not in TRANSITIONS:
-            raise DocumentError("Unknown action.", field="comment")
+            raise DocumentError(_("Unknown action."), field="comment")
         sources, target = TRANSITIONS[action]
         if document.state not in sources:
-            raise DocumentError("This action is not possible while the document is ${state}.",
-                                {"state": document.state}, field="comment")
+            raise DocumentError(_("This action is not possible while the document is ${state}."),
+                                {"state": STATE_LABELS[document.state]}, field="comment")
         if action == "send_back" and not comment.strip():
-            raise DocumentError("Say what needs changing when sending a document back.", field="comment")
+            raise DocumentError(_("Say what needs changing when sending a document back."), field="comment")
         self._log(document, document.state, target, actor, comment)
         document.state = target
         document.updated_at = self.clock.now()
@@ -259,7 +267,7 @@ class DocumentService:
                 data[key] = _parse_date(data[key]).isoformat()
         effective, expires = _parse_date(data.get("effective")), _parse_date(data.get("expires"))
         if effective and expires and expires <= effective:
-            raise DocumentError("The expiry date must come after the effective date.", field="expires")
+            raise DocumentError(_("The expiry date must come after the effective date."), field="expires")
         number = (base.number + 1) if base is not None else 1
         if base is not None:
             number = self.dbsession.scalar(select(func.max(DocumentVersion.number))

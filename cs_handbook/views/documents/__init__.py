@@ -1,9 +1,54 @@
 """Views of the documents area; `includeme` adds its routes (included under /handbook)."""
 
+import re
+
+from pyramid.events import BeforeRender, subscriber
+from translationstring import TranslationString
+
 from ... import navigation
+from ...i18n import _
 from ...permissions import Permission
 from ...resources import Root
 from ...resources.documents import DocumentResource
+from ...services.documents import LOAD_COMMENT, STATE_LABELS, WORKING_COPY_COMMENT
+
+KIND_LABELS = {"handbook": _("Handbook page"), "policy": _("Policy"), "role": _("Role profile"),
+               "scripts": _("Script set")}
+ACTION_LABELS = {"submit": _("Submit for review"), "approve": _("Approve"), "send_back": _("Send back"),
+                 "archive": _("Archive"), "restore": _("Restore")}
+_SYSTEM_COMMENTS = {WORKING_COPY_COMMENT: _("Working copy started"), LOAD_COMMENT: _("Loaded from the content files")}
+_REVERT = re.compile(r"^revert to v(\d+)$")
+
+
+def comment_label(comment: str):
+    """A comment the site wrote itself, translated; a person's comment as they wrote it."""
+    if comment in _SYSTEM_COMMENTS:
+        return _SYSTEM_COMMENTS[comment]
+    match = _REVERT.match(comment or "")
+    if match:
+        return _("Reverted to version ${n}", mapping={"n": match[1]})
+    return comment
+
+
+def translated_message(request, msgid, mapping=None) -> str:
+    """A service message with its mapping's labels translated too (translationstring does not nest)."""
+    mapping = {k: request.localizer.translate(v) if isinstance(v, TranslationString) else v
+               for k, v in (mapping or {}).items()}
+    return request.localizer.translate(_(msgid, mapping=mapping))
+
+
+@subscriber(BeforeRender)
+def _labels(event):
+    """The documents templates name states, kinds and system comments through these."""
+    if str(event.get("renderer_name", "")).startswith("documents/"):
+        request = event.get("request")
+
+        def comment_text(comment):
+            # Translated here, so a person's own comment never passes through the template's _().
+            label = comment_label(comment)
+            return request.localizer.translate(label) if isinstance(label, TranslationString) else label
+
+        event.update({"state_labels": STATE_LABELS, "kind_labels": KIND_LABELS, "comment_text": comment_text})
 
 
 def _pending_badge(request):

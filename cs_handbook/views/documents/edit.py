@@ -12,6 +12,7 @@ from ...services.documents import TRANSITIONS, DocumentError, DocumentService
 from ...services.documents_diff import diff_lines
 from ...services.documents_files import KIND_BY_FOLDER
 from ...services.documents_render import render_markdown
+from . import ACTION_LABELS, translated_message
 
 # Which permission each workflow action needs (checked on the document's ACL).
 ACTION_PERMISSION = {"submit": Permission.DOCUMENTS_EDIT, "approve": Permission.DOCUMENTS_REVIEW,
@@ -67,8 +68,8 @@ class NewDocumentView(FormView):
             document = service.create(slug=slug, kind=KIND_BY_FOLDER[slug.split("/")[0]], section=section,
                                       author=self.request.identity.account, **fields)
         except DocumentError as error:
-            return self.invalid(error.field if error.field in ("slug", "expires") else "title", error.msgid,
-                                error.mapping)
+            return self.invalid(error.field if error.field in ("slug", "expires") else "title",
+                                translated_message(self.request, error.msgid, error.mapping))
         flash(self.request, _("Draft saved."))
         return HTTPSeeOther(self.request.route_url("documents.edit", document_id=document.id))
 
@@ -108,7 +109,8 @@ class EditDocumentView(FormView):
             _service(self.request).save(document, base_version_id=appstruct["base_version_id"],
                                         author=self.request.identity.account, **fields)
         except DocumentError as error:
-            return self.invalid(error.field if error.field in ("expires",) else "body_md", error.msgid, error.mapping)
+            return self.invalid(error.field if error.field in ("expires",) else "body_md",
+                                translated_message(self.request, error.msgid, error.mapping))
         flash(self.request, _("Saved as a new version."))
         return HTTPSeeOther(self.request.route_url("documents.history", document_id=document.id))
 
@@ -142,9 +144,9 @@ def transition(request):
     try:
         _service(request).transition(document, action, actor=request.identity.account, comment=comment)
     except DocumentError as error:
-        flash(request, _(error.msgid, mapping=error.mapping), queue="error")
+        flash(request, translated_message(request, error.msgid, error.mapping), queue="error")
         return HTTPSeeOther(request.route_url("documents.history", document_id=document.id))
-    flash(request, _("Done: ${action}.", mapping={"action": action}))
+    flash(request, _("Done: ${action}.", mapping={"action": request.localizer.translate(ACTION_LABELS[action])}))
     target = "documents.review_queue" if action in ("approve", "send_back") else "documents.history"
     return HTTPSeeOther(request.route_url(target, **({} if target == "documents.review_queue"
                                                       else {"document_id": document.id})))
@@ -194,7 +196,7 @@ def revert(request):
     try:
         service.revert(document, version, author=request.identity.account)
     except DocumentError as error:
-        flash(request, _(error.msgid, mapping=error.mapping), queue="error")
+        flash(request, translated_message(request, error.msgid, error.mapping), queue="error")
     else:
         flash(request, _("Reverted: a new version was made from version ${n}.", mapping={"n": version.number}))
     return HTTPSeeOther(request.route_url("documents.history", document_id=document.id))
