@@ -1,8 +1,31 @@
-// Training pages: the certificate's print button (inline handlers are blocked by the CSP).
+// Training pages. The CSP blocks inline scripts and handlers, so the work deform's
+// inline snippets would do (sequence add/remove buttons of the course and path
+// builder) is wired here, and the certificate's print button too.
 (function () {
   "use strict";
   var button = document.getElementById("training-print");
   if (button) {
     button.addEventListener("click", function () { window.print(); });
   }
+  if (!window.jQuery || !window.deform) {
+    return;
+  }
+  var $ = window.jQuery;
+  function refresh($seq) {
+    var $before = $seq.find(".deform-insert-before").last();
+    window.deform.processSequenceButtons($seq, parseInt($before.attr("min_len") || "0", 10),
+      parseInt($before.attr("max_len") || "9999", 10), parseInt($before.attr("now_len") || "0", 10),
+      parseInt($before.attr("orderable") || "0", 10));
+  }
+  $(function () {
+    $(".deform-seq").each(function () { refresh($(this)); });
+    $(document).on("click", ".deform-seq-add", function (event) {
+      event.preventDefault();
+      window.deform.appendSequenceItem(this);
+    });
+    $(document).on("click", ".deform-close-button", function (event) {
+      event.preventDefault();
+      window.deform.removeSequenceItem(this);
+    });
+  });
 })();

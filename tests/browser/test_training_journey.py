@@ -59,3 +59,25 @@ def test_new_hire_mentor_and_manager(page, live_server, dbsession, clock):
     browser_login(page, live_server, "boss")
     page.goto(live_server("/training/team"))
     assert page.locator("span.training-percent[data-person=nh]").inner_text() == "75%"
+
+
+def test_trainer_adds_an_item_in_the_course_builder(page, live_server, dbsession, clock):
+    from sqlalchemy import select
+
+    from cs_handbook.models.training import Course
+
+    ft.course("builder", ("first", "reading", "handbook/basics/what-is-service"))
+    factories.AccountFactory(username="teacher", roles=["trainer"])
+    browser_login(page, live_server, "teacher")
+    page.goto(live_server("/training/courses/builder"))
+    page.click("#course .deform-seq-add")
+    item = page.locator("#course .deform-seq-item").nth(1)
+    item.locator("input[name=key]").fill("second")
+    item.locator("input[name=title]").fill("第二项")
+    item.locator("select[name=kind]").select_option("practical")
+    with page.expect_navigation():
+        page.click("#course button[name=submit]")
+    dbsession.rollback()
+    course = dbsession.scalar(select(Course).where(Course.slug == "builder"))
+    assert [i.key for i in course.items] == ["first", "second"]
+    dbsession.rollback()

@@ -58,7 +58,8 @@ def item(request):
         link = row.item.target if row.item.target.startswith(("https://", "http://")) else None
     elif row.item.kind == ItemKind.QUIZ and row.available:
         try:
-            link = request.route_url("quizzes.take", slug=row.item.target)
+            # Starting an attempt is a POST to the quiz area's start route.
+            link = request.route_url("quizzes.start", slug=row.item.target)
         except KeyError:
             link = None
     return {"row": row, "link": link,

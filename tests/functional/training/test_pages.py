@@ -163,3 +163,18 @@ def test_trainer_builds_course_and_path_with_bad_input(testapp, dbsession, clock
                  status=303)
     dbsession.commit()  # a fresh snapshot after the app wrote
     assert dbsession.scalar(select(Course.state).where(Course.slug == "day1")) == "published"
+
+
+def test_quiz_item_becomes_available_when_the_quiz_exists(testapp, dbsession, clock):
+    from cs_handbook.models.quizzes import Quiz
+
+    person, *_rest, (_day1, _shadow, day2) = _cast(dbsession)
+    ft.service(dbsession, clock).enrol(person)
+    dbsession.commit()
+    login(testapp, "nh")
+    quiz_item = f"/training/items/{day2.items[0].id}"
+    assert "training-quiz" not in testapp.get(quiz_item).text
+    dbsession.add(Quiz(slug="day2-workflow-roles", title="第二天测验"))
+    dbsession.commit()
+    form = testapp.get(quiz_item).forms["training-quiz"]
+    assert form.action.endswith("/quizzes/q/day2-workflow-roles/start")
