@@ -241,6 +241,8 @@ class TrainingService:
                 state = states.get(item.id, "todo")
                 overdue = state != ProgressState.DONE and local_now >= self._deadline(due, step.half_day)
                 available = item.kind != ItemKind.QUIZ or item.target in quizzes
+                # Nobody is behind on a quiz that does not exist yet.
+                overdue = overdue and available
                 summary.rows.append(ItemRow(item, step.course, step, due, state, overdue and item.required,
                                             available))
                 if item.required:

@@ -77,6 +77,7 @@ def test_new_hire_reads_requests_and_mentor_signs_off(testapp, dbsession, clock)
     assert 'value="75"' in testapp.get(f"/training/people/{person.id}").text
 
     switch(testapp, "boss")
+    assert "/training/team" in testapp.get("/training/").text
     team = testapp.get("/training/team")
     assert "75%" in team.text
 
