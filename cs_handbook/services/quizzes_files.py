@@ -22,19 +22,41 @@ REVIEWS = ("immediately", "after_submit", "after_close", "never")
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def increase_indent(self, flow=False, indentless=False):
+        # Block sequences indented under their key, as the files are written by hand.
+        return super().increase_indent(flow, False)
+
+
+class BlockList(list):
+    """A list of scalars written one per line (a quiz's question ids)."""
+
+
+FLOW_WIDTH = 80
 
 
 def _represent_list(dumper, data):
-    flow = all(isinstance(v, (str, int, float, bool)) and "\n" not in str(v) for v in data) and bool(data)
+    # Short lists of scalars on one line (tags, accepted answers); long ones one item a line.
+    scalars = all(isinstance(v, (str, int, float, bool)) and "\n" not in str(v) for v in data)
+    flow = bool(data) and scalars and sum(len(str(v)) + 2 for v in data) <= FLOW_WIDTH
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
 
 
+def _represent_block_list(dumper, data):
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", list(data), flow_style=False)
+
+
 def _represent_str(dumper, data):
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|" if "\n" in data else None)
+    if "\n" in data:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
+    # A string that cannot stay plain ("8", "yes", ": x") is double-quoted, never single-quoted.
+    analysis = dumper.analyze_scalar(data)
+    plain = (analysis.allow_flow_plain and analysis.allow_block_plain and data
+             and dumper.resolve(yaml.ScalarNode, data, (True, False)) == "tag:yaml.org,2002:str")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=None if plain else '"')
 
 
 _Dumper.add_representer(list, _represent_list)
+_Dumper.add_representer(BlockList, _represent_block_list)
 _Dumper.add_representer(str, _represent_str)
 
 
@@ -81,10 +103,17 @@ def question_yaml(question) -> dict:
         out["tags"] = list(question.tags)
     if version.points != 1:
         out["points"] = _number(version.points)
-    if version.explanation:
-        out["explanation"] = version.explanation
-    for name in TYPE_FIELDS[version.type]:
-        if name in version.data:
+    # Choice questions end with their (long, nested) options; the others end with the explanation.
+    fields = [name for name in TYPE_FIELDS[version.type] if name in version.data]
+    if version.type in ("single", "multiple"):
+        fields = ["explanation", *fields]
+    else:
+        fields.append("explanation")
+    for name in fields:
+        if name == "explanation":
+            if version.explanation:
+                out["explanation"] = version.explanation
+        else:
             out[name] = version.data[name]
     return out
 
@@ -161,7 +190,7 @@ def quiz_yaml(quiz) -> dict:
     fixed = [s.question.ident for s in quiz.slots if s.question is not None]
     random = [{"category": s.category.slug, "count": s.count} for s in quiz.slots if s.category is not None]
     if fixed:
-        out["questions"] = fixed
+        out["questions"] = BlockList(fixed)
     if random:
         out["random"] = random
     review = out.pop("review")

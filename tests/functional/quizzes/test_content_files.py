@@ -1,0 +1,50 @@
+"""The bank as files: load the repository's training/ questions and quizzes, idempotently; export canonically."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from pyramid.scripting import prepare
+
+from cs_handbook.content import DEFAULT_CONTENT_DIRS
+from cs_handbook.services.quizzes_files import export, load
+
+TRAINING = DEFAULT_CONTENT_DIRS["training"]
+
+
+@pytest.fixture
+def request_(app, dbsession):
+    env = prepare(registry=app.registry)
+    request = env["request"]
+    request.environ["app.dbsession"] = dbsession
+    request.__dict__["dbsession"] = dbsession
+    yield request
+    env["closer"]()
+
+
+def test_load_is_idempotent_and_export_is_byte_for_byte(request_, dbsession, tmp_path):
+    first = load(request_, TRAINING, None)
+    assert first.errors == []
+    assert first.created >= 150
+    dbsession.flush()
+    second = load(request_, TRAINING, None)
+    assert (second.created, second.updated, second.errors) == (0, 0, [])
+    export(request_, tmp_path, None)
+    for sub in ("questions", "quizzes"):
+        for path in sorted((TRAINING / sub).glob("*.yaml")):
+            assert (tmp_path / sub / path.name).read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), path
+
+
+def test_bad_question_reported_others_loaded(request_, dbsession, tmp_path):
+    (tmp_path / "questions").mkdir()
+    (tmp_path / "questions" / "c.yaml").write_text(
+        "category: 测试\nquestions:\n- key: ok\n  type: truefalse\n  text: 对吗\n  answer: true\n"
+        "- key: bad\n  type: single\n  text: 缺选项\n  options: []\n", encoding="utf-8")
+    (tmp_path / "questions" / "gbk.yaml").write_bytes("category: 测试".encode("gbk"))
+    report = load(request_, tmp_path, None)
+    assert report.created == 1
+    assert len(report.errors) == 2 and report.errors[0].startswith("c.yaml #2")
+    out = tmp_path / "out"
+    export(request_, out, None)
+    assert (out / "questions" / "c.yaml").read_text(encoding="utf-8") == (
+        "category: 测试\nquestions:\n  - key: ok\n    type: truefalse\n    text: 对吗\n    answer: true\n")
