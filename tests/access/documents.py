@@ -22,10 +22,19 @@ def _pending(dbsession, people):
     return {"document_id": document.id}
 
 
+def _section(dbsession, people):
+    from cs_handbook.models.documents import DocumentSection
+
+    dbsession.add(DocumentSection(path="handbook/access-check", title="访问检查栏目"))
+    dbsession.commit()
+    return {"path": "handbook/access-check"}
+
+
 ROWS = [
     Row("documents.index", "GET", "/handbook/", signed_in(200)),
     Row("documents.search", "GET", "/handbook/search?q=%E6%9C%8D%E5%8A%A1", signed_in(200)),
     Row("documents.view", "GET", "/handbook/read/{slug}", signed_in(200), setup=_doc),
+    Row("documents.section", "GET", "/handbook/section/{path}", signed_in(200), setup=_section),
     Row("documents.print", "GET", "/handbook/print/{slug}", signed_in(200), setup=_doc),
     Row("documents.diff", "GET", "/handbook/doc/{document_id}/diff?a={version_id}&b={version_id}",
         signed_in(200), setup=_doc),

@@ -72,6 +72,7 @@ def includeme(config):
     config.add_route("documents.history", "/doc/{document_id:\\d+}/history", **doc)
     config.add_route("documents.diff", "/doc/{document_id:\\d+}/diff", **doc)
     config.add_route("documents.revert", "/doc/{document_id:\\d+}/revert/{version_id:\\d+}", **doc)
+    config.add_route("documents.section", "/section/{path:.*[^/]}")
     config.add_route("documents.print", "/print/{slug:.*[^/]}", **doc)
     # A slug never ends in "/", so the not-found view's append-slash cannot turn a 404 into a redirect.
     config.add_route("documents.view", "/read/{slug:.*[^/]}", **doc)

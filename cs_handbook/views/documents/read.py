@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ...models.accounts import Account, Position
 from ...models.documents import DocumentKind
+from ...i18n import _
 from ...permissions import Permission
 from ...services.documents import DocumentService
 from . import can_see_all
@@ -29,6 +30,17 @@ def index(request):
     return {"sections": sections, "loose": loose, "recent": service.recently_updated(see_all=see_all)}
 
 
+@view_config(route_name="documents.section", renderer="documents/section.jinja2",
+             permission=Permission.DOCUMENTS_READ, request_method="GET")
+def section(request):
+    """One section's index: its documents in their order, only what the reader may see."""
+    service = _service(request)
+    found = service.section_by_path(request.matchdict["path"])
+    if found is None:
+        raise HTTPNotFound()
+    return {"section": found, "documents": service.listed(see_all=can_see_all(request), section_id=found.id)}
+
+
 def _readable(request):
     document = request.context.document
     service = _service(request)
@@ -50,9 +62,11 @@ def _page(request):
         holders = list(request.dbsession.scalars(
             select(Account).join(Position, Account.position_id == Position.id)
             .where(Position.code == str(data["position"]), Account.is_active.is_(True)).order_by(Account.display_name)))
-    crumbs = []
+    # Handbook › section › page; the section links to its index page.
+    crumbs = [(request.route_url("documents.index"), request.localizer.translate(_("Handbook")))]
     if document.section is not None:
-        crumbs.append(document.section.title)
+        crumbs.append((request.route_url("documents.section", path=document.section.path), document.section.title))
+    crumbs.append((None, version.title))
     links = [d for d in (service.by_slug(s) for s in data.get("links", ()) if isinstance(s, str))
              if d is not None and service.readable(d, see_all)]
     return {"document": document, "version": version, "data": data, "holders": holders, "crumbs": crumbs,

@@ -35,13 +35,20 @@ def test_documents_pages_have_no_english_chrome(testapp, dbsession, clock):
     svc.save(draft, base_version_id=draft.latest_version_id, title="首问负责制", body_md="## 概述\n\n首问负责到底。",
              comment="")
     svc.transition(draft, "submit")
+    from cs_handbook.models.documents import DocumentSection
+
+    section = DocumentSection(path="handbook/basics", title="基础知识")
+    dbsession.add(section)
+    dbsession.flush()
+    draft.section_id = section.id
     dbsession.commit()
     login(testapp, admin.username)
     pages = ["/handbook/", "/handbook/read/handbook/basics/page", "/handbook/print/handbook/basics/page",
              f"/handbook/read/{role.slug}", f"/handbook/read/{scripts.slug}",
              f"/handbook/doc/{document.id}/history", f"/handbook/doc/{document.id}/diff",
              f"/handbook/doc/{document.id}/edit", "/handbook/new", "/handbook/mine", "/handbook/review",
-             "/handbook/search?q=%E9%A6%96%E9%97%AE"]
+             "/handbook/search?q=%E9%A6%96%E9%97%AE",
+             "/handbook/section/handbook/basics"]
     for url in pages:
         page = testapp.get(url, status=(200, 400) if url.endswith("/edit") else 200)
         assert _english_words(page.text) == set(), url
