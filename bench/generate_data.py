@@ -24,10 +24,16 @@ from cs_handbook import migrations  # noqa: E402
 from cs_handbook.models.accounts import Account, Grant, Position, Team  # noqa: E402
 from cs_handbook.models.drill import DrillCard, DrillItem, DrillReviewLog, DrillStreak  # noqa: E402
 from cs_handbook.models.qa import Evaluation, Transcript, TranscriptTurn  # noqa: E402
-from cs_handbook.models.quizzes import (Attempt, AttemptQuestion, Question, QuestionCategory,  # noqa: E402
-                                        QuestionVersion, Quiz, QuizGrade)
-from cs_handbook.models.training import (Course, CourseItem, Enrolment, ItemProgress, PathStep,  # noqa: E402
-                                         TrainingPath)
+from cs_handbook.models.quizzes import (  # noqa: E402
+    Attempt,
+    AttemptQuestion,
+    Question,
+    QuestionCategory,
+    QuestionVersion,
+    Quiz,
+    QuizGrade,
+)
+from cs_handbook.models.training import Course, CourseItem, Enrolment, ItemProgress, PathStep, TrainingPath  # noqa: E402
 from cs_handbook.passwords import hash_password  # noqa: E402
 from cs_handbook.scripts.progress import Progress  # noqa: E402
 
@@ -180,7 +186,7 @@ def generate(url: str, scale: float = 1.0, seed: int = 1, progress: Progress | N
                             "source_anchor": f"a{i}", "section": f"章节{i % 4}", "created_at": NOW,
                             "updated_at": NOW} for i in range(DRILL_ITEMS)), DRILL_ITEMS)
         cards = []
-        for n, account_id in enumerate(people):
+        for account_id in people:
             for item in rng.sample(range(DRILL_ITEMS), CARDS_PER_PERSON):
                 cards.append((len(cards) + 1, account_id, item + 1))
         w.rows(DrillCard, ({"id": c, "account_id": a, "item_id": i, "state": 2, "due": NOW, "created_at": NOW}

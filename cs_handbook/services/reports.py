@@ -18,9 +18,11 @@ from sqlalchemy import case, func, select
 from ..clock import Clock
 from ..models.accounts import Account, Team
 from ..models.drill import DrillReviewLog, DrillStreak
+from ..models.qa import Evaluation
 from ..models.quizzes import QuizGrade
 from ..models.training import Course, CourseItem, Enrolment, ItemProgress, PathStep, ProgressState, PublishState
 from .qa import QAService
+from .qa_ledger import compute_line
 
 RETENTION_DAYS = 30
 WEAK_BELOW = 0.7  # a topic answered right less often than this is shown as a weak point
@@ -58,6 +60,7 @@ class ReportsService:
         self.dbsession = dbsession
         self.clock = clock
         self.qa = qa
+        self._now_by_zone: dict[str, datetime] = {}  # a service lives for one request or one CLI run
 
     # -- scope -------------------------------------------------------------
 
@@ -93,12 +96,15 @@ class ReportsService:
         self._onboarding(ids, rows)
         self._quizzes(ids, rows)
         self._drill(ids, rows)
-        self._qa(month, team_ids, rows)
+        self._qa(ids, month, rows)
         return list(rows.values())
 
     def _local_now(self, account: Account) -> datetime:
-        zone = ZoneInfo(account.team.timezone if account.team else "Asia/Shanghai")
-        return self.clock.now().astimezone(zone).replace(tzinfo=None)
+        zone = account.team.timezone if account.team else "Asia/Shanghai"
+        cached = self._now_by_zone.get(zone)
+        if cached is None:
+            cached = self._now_by_zone[zone] = self.clock.now().astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+        return cached
 
     def _onboarding(self, ids, rows: dict[int, PersonRow]) -> None:
         enrolments = self.dbsession.execute(
@@ -122,17 +128,22 @@ class ReportsService:
             .where(ItemProgress.account_id.in_(ids), ItemProgress.state == ProgressState.DONE)
         ):
             done[account_id].add(item_id)
+        # People starting the same day on the same path share their deadlines.
+        deadlines: dict[tuple[int, date], list[tuple[int, datetime]]] = {}
         for account_id, path_id, start in enrolments:
             row = rows.get(account_id)
             if row is None:
                 continue
-            items = items_by_path[path_id]
+            items = deadlines.get((path_id, start))
+            if items is None:
+                items = deadlines[(path_id, start)] = [
+                    (item_id, _deadline(start + timedelta(days=due_day), half_day))
+                    for item_id, due_day, half_day in items_by_path[path_id]]
             finished = done[account_id]
             now = self._local_now(row.account)
-            count = sum(1 for item_id, _d, _h in items if item_id in finished)
+            count = sum(1 for item_id, _due in items if item_id in finished)
             row.progress = int(100 * count / len(items)) if items else 0
-            row.overdue = sum(1 for item_id, due_day, half_day in items if item_id not in finished
-                              and now >= _deadline(start + timedelta(days=due_day), half_day))
+            row.overdue = sum(1 for item_id, due in items if item_id not in finished and now >= due)
 
     def _quizzes(self, ids, rows: dict[int, PersonRow]) -> None:
         passed = func.sum(case((QuizGrade.passed.is_(True), 1), else_=0))
@@ -165,12 +176,25 @@ class ReportsService:
             rows[account_id].reviews = count
             rows[account_id].retention = round(100 * right / count, 1)
 
-    def _qa(self, month: date, team_ids: set[int] | None, rows: dict[int, PersonRow]) -> None:
+    def _qa(self, ids, month: date, rows: dict[int, PersonRow]) -> None:
+        # The ledger's own arithmetic (qa_ledger.compute_line) over one query
+        # limited to these people: QAService.ledger scans the whole month's
+        # evaluations to find who was evaluated, which a team page cannot afford.
         if self.qa is None:
             return
-        for account, line in self.qa.ledger(month, team_ids):
-            if account.id in rows:
-                rows[account.id].qa_points = line.points
+        start, end = month_bounds(month)
+        failing = defaultdict(list)
+        for agent_id, day, passed in self.dbsession.execute(
+            select(Evaluation.agent_id, Evaluation.day, Evaluation.passed)
+            .where(Evaluation.agent_id.in_(ids), Evaluation.day >= start, Evaluation.day < end,
+                   Evaluation.status == "final")
+        ):
+            days = failing[agent_id]  # evaluated this month, even with no failure
+            if passed is False:
+                days.append(day)
+        rules = self.qa.ledger_rules()
+        for agent_id, days in failing.items():
+            rows[agent_id].qa_points = compute_line(agent_id, days, rules).points
 
 
 def factory(context, request):

@@ -1,4 +1,4 @@
-"""reports: per-person roll-ups and an index on quiz grades by person
+"""reports: per-person roll-ups and covering indexes for the dashboard's measures
 
 Revision ID: 20261122_0007
 Revises: 20261122_0006
@@ -33,10 +33,18 @@ def upgrade():
     with op.batch_alter_table("report_person_rollups", schema=None) as batch_op:
         batch_op.create_index("ix_report_person_rollups_team", ["team_id"], unique=False)
     with op.batch_alter_table("quiz_grades", schema=None) as batch_op:
-        batch_op.create_index("ix_report_quiz_grades_account", ["account_id"], unique=False)
+        batch_op.create_index("ix_report_quiz_grades_account", ["account_id", "grade_percent", "passed"], unique=False)
+    with op.batch_alter_table("drill_review_logs", schema=None) as batch_op:
+        batch_op.create_index("ix_report_drill_review_logs_cover", ["account_id", "day", "correct"], unique=False)
+    with op.batch_alter_table("qa_evaluations", schema=None) as batch_op:
+        batch_op.create_index("ix_report_qa_evaluations_cover", ["agent_id", "day", "status", "passed"], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table("qa_evaluations", schema=None) as batch_op:
+        batch_op.drop_index("ix_report_qa_evaluations_cover")
+    with op.batch_alter_table("drill_review_logs", schema=None) as batch_op:
+        batch_op.drop_index("ix_report_drill_review_logs_cover")
     with op.batch_alter_table("quiz_grades", schema=None) as batch_op:
         batch_op.drop_index("ix_report_quiz_grades_account")
     with op.batch_alter_table("report_person_rollups", schema=None) as batch_op:

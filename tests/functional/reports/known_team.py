@@ -20,7 +20,6 @@ from cs_handbook.models.drill import DrillCard, DrillReviewLog, DrillStreak
 from cs_handbook.models.qa import Evaluation, Transcript
 from cs_handbook.models.quizzes import Quiz, QuizGrade
 from cs_handbook.models.training import Enrolment, ItemProgress, ProgressState
-
 from tests import factories as f
 from tests import factories_training as ft
 from tests.factories_drill import DrillItemFactory

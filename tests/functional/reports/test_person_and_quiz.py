@@ -6,8 +6,14 @@ from datetime import UTC, datetime
 import openpyxl
 import pytest
 
-from cs_handbook.models.quizzes import (Attempt, AttemptQuestion, AttemptState, Question, QuestionCategory,
-                                        QuestionVersion)
+from cs_handbook.models.quizzes import (
+    Attempt,
+    AttemptQuestion,
+    AttemptState,
+    Question,
+    QuestionCategory,
+    QuestionVersion,
+)
 from tests.conftest import login
 
 from .known_team import NOW, build
@@ -42,7 +48,8 @@ def known(dbsession, clock):
     manners = QuestionCategory(slug="manners", title="服务礼仪")
     dbsession.add_all([rules, manners])
     dbsession.flush()
-    r1, r2, m1 = _question(dbsession, rules, "r1"), _question(dbsession, rules, "r2"), _question(dbsession, manners, "m1")
+    r1, r2 = _question(dbsession, rules, "r1"), _question(dbsession, rules, "r2")
+    m1 = _question(dbsession, manners, "m1")
     quiz = data["quizzes"][0]
     # alice: rules 1/4 right (weak), manners 2/2 right.
     _attempt(dbsession, quiz, data["alice"], 1, [(r1, 0.0), (r2, 0.0), (m1, 1.0)], 33.3, False)
