@@ -28,7 +28,7 @@ class CourseFactory(BaseFactory):
 
 def course(slug, *items, state=PublishState.PUBLISHED) -> Course:
     """A course with items given as (key, kind, target) or (key, kind, target, required)."""
-    made = CourseFactory(slug=slug, state=state)
+    made = CourseFactory(slug=slug, state=state, published_at=now() if state == PublishState.PUBLISHED else None)
     for position, spec in enumerate(items):
         key, kind, target, *rest = spec
         made.items.append(CourseItem(key=key, kind=kind, title=f"{slug}:{key}", target=target, minutes=10,

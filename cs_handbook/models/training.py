@@ -42,6 +42,9 @@ class Course(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[str] = mapped_column(String(16), default=PublishState.DRAFT)
     created_at: Mapped[datetime]
+    # Set on first publication: learners keep seeing a course that is back
+    # in draft for an edit; a course never published stays hidden.
+    published_at: Mapped[datetime | None]
 
     items: Mapped[list["CourseItem"]] = relationship(
         back_populates="course", cascade="all, delete-orphan", order_by="CourseItem.position"

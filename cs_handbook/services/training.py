@@ -162,6 +162,8 @@ class TrainingService:
         if action in ("approve", "reject") and not can_review:
             raise TrainingForbidden()
         obj.state = target
+        if target == PublishState.PUBLISHED and hasattr(obj, "published_at"):
+            obj.published_at = obj.published_at or self.clock.now()
 
     # -- enrolment ---------------------------------------------------------
 
@@ -234,8 +236,8 @@ class TrainingService:
         quizzes = self._existing_quizzes()
         summary = Summary()
         for step in enrolment.path.steps:
-            if step.course.state != PublishState.PUBLISHED:
-                continue  # a course being reworked is not shown to learners
+            if step.course.published_at is None:
+                continue  # a course never published is not shown to learners
             due = enrolment.start_date + timedelta(days=step.due_day)
             for item in step.course.items:
                 state = states.get(item.id, "todo")

@@ -70,7 +70,8 @@ def apply_course(dbsession, clock, slug: str, data: dict) -> str:
     course = dbsession.scalar(select(Course).where(Course.slug == slug))
     result = "unchanged"
     if course is None:
-        course = Course(slug=slug, title=data["title"], state=PublishState.PUBLISHED, created_at=clock.now())
+        course = Course(slug=slug, title=data["title"], state=PublishState.PUBLISHED, created_at=clock.now(),
+                        published_at=clock.now())
         dbsession.add(course)
         result = "created"
     elif course_to_dict(course) != data:

@@ -21,6 +21,7 @@ def upgrade():
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('state', sa.String(length=16), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('published_at', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_training_courses')),
     sa.UniqueConstraint('slug', name=op.f('uq_training_courses_slug'))
     )

@@ -206,3 +206,25 @@ def test_veterans_are_not_enrolled_automatically(dbsession, clock, registry):
         assert svc.enrolment_for(new.id) is not None
     finally:
         env["closer"]()
+
+
+def test_courses_in_review_stay_visible_unpublished_ones_do_not(dbsession, clock):
+    _path, (day1, _shadow, _day2) = ft.standard_programme()
+    person = ft.new_hire(START)
+    svc = ft.service(dbsession, clock)
+    svc.enrol(person)
+    day1.state = "draft"  # back in draft for an edit: learners keep it
+    assert "culture" in {r.item.key for r in svc.summary(person).rows}
+    svc.transition(day1, "submit", can_review=False)
+    with pytest.raises(TrainingForbidden):
+        svc.transition(day1, "approve", can_review=False)
+    svc.transition(day1, "approve", can_review=True)
+    assert day1.state == "published"
+    fresh = ft.course("fresh", ("x", "reading", "a"), state="draft")
+    svc.set_steps(person_path := svc.enrolment_for(person.id).path,
+                  [{"course_id": s.course_id, "due_day": s.due_day} for s in person_path.steps]
+                  + [{"course_id": fresh.id, "due_day": 3}])
+    assert "x" not in {r.item.key for r in svc.summary(person).rows}
+    svc.transition(fresh, "submit", can_review=False)
+    svc.transition(fresh, "approve", can_review=True)
+    assert fresh.published_at is not None and "x" in {r.item.key for r in svc.summary(person).rows}
