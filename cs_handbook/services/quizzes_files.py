@@ -17,6 +17,9 @@ from .quizzes_grading import AnswerError
 QUIZ_DEFAULTS = {"description": "", "pass_mark": 80, "time_limit_minutes": None, "attempts_allowed": 0,
                  "grading": "highest", "shuffle_questions": False, "shuffle_options": False,
                  "one_per_page": False, "review": "after_submit"}
+# Derived from policies/roles by quizzes_roles: loaded, never exported.
+GENERATED_CATEGORIES = ("role-duties",)
+GENERATED_QUIZ_PREFIX = "role-"
 GRADINGS = ("highest", "last", "first", "average")
 REVIEWS = ("immediately", "after_submit", "after_close", "never")
 
@@ -142,6 +145,8 @@ def export_questions(bank: BankService, folder: Path) -> int:
     target.mkdir(parents=True, exist_ok=True)
     written = 0
     for category in bank.categories():
+        if category.slug in GENERATED_CATEGORIES:
+            continue
         doc = {"category": category.title}
         if category.description:
             doc["description"] = category.description
@@ -201,9 +206,10 @@ def quiz_yaml(quiz) -> dict:
 def export_quizzes(bank: BankService, folder: Path) -> int:
     target = folder / "quizzes"
     target.mkdir(parents=True, exist_ok=True)
-    for quiz in bank.quizzes():
+    quizzes = [q for q in bank.quizzes() if not q.slug.startswith(GENERATED_QUIZ_PREFIX)]
+    for quiz in quizzes:
         (target / f"{quiz.slug}.yaml").write_text(dump_yaml(quiz_yaml(quiz)), encoding="utf-8")
-    return len(bank.quizzes())
+    return len(quizzes)
 
 
 # -- the content handler -------------------------------------------------------
@@ -218,6 +224,11 @@ def load(request, folder: Path, progress) -> ContentReport:
     bank = _bank(request)
     load_questions(bank, Path(folder), report)
     load_quizzes(bank, Path(folder), report)
+    roles = Path(folder).parent / "policies" / "roles"
+    if roles.is_dir():
+        from .quizzes_roles import generate
+
+        generate(bank, roles, report)
     return report
 
 

@@ -31,6 +31,8 @@ def test_load_is_idempotent_and_export_is_byte_for_byte(request_, dbsession, tmp
     assert (second.created, second.updated, second.errors) == (0, 0, [])
     export(request_, tmp_path, None)
     for sub in ("questions", "quizzes"):
+        assert sorted(p.name for p in (tmp_path / sub).glob("*.yaml")) == sorted(
+            p.name for p in (TRAINING / sub).glob("*.yaml"))
         for path in sorted((TRAINING / sub).glob("*.yaml")):
             assert (tmp_path / sub / path.name).read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), path
 
@@ -48,3 +50,21 @@ def test_bad_question_reported_others_loaded(request_, dbsession, tmp_path):
     export(request_, out, None)
     assert (out / "questions" / "c.yaml").read_text(encoding="utf-8") == (
         "category: 测试\nquestions:\n  - key: ok\n    type: truefalse\n    text: 对吗\n    answer: true\n")
+
+
+def test_role_duties_quizzes_generated_from_role_profiles(request_, dbsession):
+    from cs_handbook.services.quizzes_bank import BankService
+    from cs_handbook.services.quizzes_roles import read_profiles
+
+    load(request_, TRAINING, None)
+    bank = request_.find_service(BankService)
+    profiles = read_profiles(TRAINING.parent / "policies" / "roles")
+    assert len(profiles) >= 2
+    agent = next(p for p in profiles if p["code"] == "cs-agent")
+    quiz = bank.quiz("role-cs-agent")
+    assert [s.question.ident for s in quiz.slots] == ["role-duties/order-cs-agent", "role-duties/match-cs-agent"]
+    order, match = (s.question.current for s in quiz.slots)
+    assert order.data["items"] == agent["duties"][:6] and order.source == "roles/cs-agent"
+    pairs = match.data["pairs"]
+    assert pairs[0] == {"left": agent["duties"][0], "right": agent["name"]}
+    assert len({p["right"] for p in pairs}) == len(pairs) == 4
