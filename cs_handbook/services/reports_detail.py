@@ -7,7 +7,16 @@ from sqlalchemy import case, func, select
 
 from ..models.accounts import Account
 from ..models.drill import DrillItem, DrillReviewLog
-from ..models.quizzes import Attempt, AttemptQuestion, AttemptState, Question, QuestionCategory, QuestionVersion, Quiz, QuizGrade
+from ..models.quizzes import (
+    Attempt,
+    AttemptQuestion,
+    AttemptState,
+    Question,
+    QuestionCategory,
+    QuestionVersion,
+    Quiz,
+    QuizGrade,
+)
 from .reports import RETENTION_DAYS, WEAK_BELOW, ReportsService
 
 
