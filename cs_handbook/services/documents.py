@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from ..clock import Clock
 from ..events import DocumentPublished
@@ -294,7 +295,9 @@ class DocumentService:
         ids = matching_ids(self.dbsession, query[:200], kind=kind or None)
         if not ids:
             return []
-        visible = {d.id: d for d in self.dbsession.scalars(self._visible_stmt(see_all).where(Document.id.in_(ids)))}
+        # One query for the hits and their published versions (a lazy load per hit cost more than the match).
+        stmt = self._visible_stmt(see_all).where(Document.id.in_(ids)).options(joinedload(Document.published_version))
+        visible = {d.id: d for d in self.dbsession.scalars(stmt).unique()}
         hits = []
         for document_id in ids:
             document = visible.get(document_id)
