@@ -41,6 +41,8 @@ def team_dashboard(request):
         "progress_chart": progress_chart,
         "score_chart": score_chart,
         "org_allowed": may_see_org(request),
+        # One URL built, then the ids appended: route_url per row was a tenth of the page's time.
+        "person_prefix": request.route_url("reports.person", account_id="0")[:-1],
     }
 
 
