@@ -70,3 +70,42 @@ class ImportSchema(CSRFSchema):
         values=(("gift", "GIFT"), ("xml", "Moodle XML"))), validator=colander.OneOf(["gift", "xml"]))
     upload = colander.SchemaNode(deform.FileData(), title=_("File"),
                                  widget=deform.widget.FileUploadWidget(tmpstore=UploadTmpStore()))
+
+
+GRADING_CHOICES = (("highest", _("Highest attempt")), ("last", _("Last attempt")), ("first", _("First attempt")),
+                   ("average", _("Average of attempts")))
+REVIEW_CHOICES = (("immediately", _("Immediately")), ("after_submit", _("After submitting")),
+                  ("after_close", _("After the quiz closes")), ("never", _("Never")))
+
+
+class QuizSchema(CSRFSchema):
+    """The quiz builder: settings, fixed questions (one id a line), random slots ("category count" a line)."""
+
+    slug = colander.SchemaNode(colander.String(), title=_("Slug"), preparer=trimmed,
+                               validator=colander.All(colander.Length(min=1, max=100), ascii_key))
+    title = colander.SchemaNode(colander.String(), title=_("Title"), validator=colander.Length(min=1, max=200))
+    description = colander.SchemaNode(colander.String(), title=_("Description"), missing="",
+                                      validator=colander.Length(max=2000))
+    pass_mark = colander.SchemaNode(colander.Float(), title=_("Pass mark (%)"), default=80.0,
+                                    validator=colander.Range(min=0, max=100))
+    time_limit_minutes = colander.SchemaNode(colander.Integer(), title=_("Time limit (minutes)"), missing=None,
+                                             validator=colander.Range(min=1, max=600))
+    attempts_allowed = colander.SchemaNode(colander.Integer(), title=_("Attempts allowed (0 = unlimited)"),
+                                           default=0, validator=colander.Range(min=0, max=100))
+    grading = colander.SchemaNode(colander.String(), title=_("Grading method"),
+                                  widget=deform.widget.SelectWidget(values=GRADING_CHOICES),
+                                  validator=colander.OneOf([v for v, _ in GRADING_CHOICES]))
+    shuffle_questions = colander.SchemaNode(colander.Boolean(), title=_("Shuffle questions"), missing=False)
+    shuffle_options = colander.SchemaNode(colander.Boolean(), title=_("Shuffle options"), missing=False)
+    one_per_page = colander.SchemaNode(colander.Boolean(), title=_("One question per page"), missing=False)
+    review = colander.SchemaNode(colander.String(), title=_("Review shows details"),
+                                 widget=deform.widget.SelectWidget(values=REVIEW_CHOICES),
+                                 validator=colander.OneOf([v for v, _ in REVIEW_CHOICES]))
+    open_at = colander.SchemaNode(colander.DateTime(), title=_("Opens at (UTC)"), missing=None)
+    close_at = colander.SchemaNode(colander.DateTime(), title=_("Closes at (UTC)"), missing=None)
+    questions = colander.SchemaNode(colander.String(), title=_("Fixed questions (one id a line: category/key)"),
+                                    missing="", widget=deform.widget.TextAreaWidget(rows=6),
+                                    validator=colander.Length(max=20000))
+    random = colander.SchemaNode(colander.String(), title=_("Random questions (one line each: category count)"),
+                                 missing="", widget=deform.widget.TextAreaWidget(rows=3),
+                                 validator=colander.Length(max=5000))

@@ -14,6 +14,7 @@ def includeme(config):
     config.add_route("quizzes.review", ATTEMPT + "/review", factory=AttemptResource)
     config.add_route("quizzes.bank", "/bank")
     config.add_route("quizzes.question_new", "/bank/new")
+    config.add_route("quizzes.quiz_edit", "/bank/quiz")
     config.add_route("quizzes.version_key", "/bank/versions/{version_id}/key", factory=VersionResource)
     config.add_route("quizzes.grading", "/grading")
     config.add_route("quizzes.grade_answer", "/grading/{item_id}", factory=AnswerResource)

@@ -116,3 +116,30 @@ def test_stats_computed_off_request_path_and_served(testapp, dbsession, clock):
     assert "0.33" in page.text and "0.67" in page.text
     results = testapp.get(f"/quizzes/q/{quiz.slug}/results")
     assert results.text.count("#1") == 3
+
+
+def test_quiz_builder_creates_and_edits(testapp, dbsession, clock):
+    from cs_handbook.models.quizzes import Quiz
+
+    make_bank(dbsession)
+    _trainer(testapp)
+    form = testapp.get("/quizzes/bank/quiz").forms["quiz"]
+    form["slug"] = "built"
+    form["title"] = "新测验"
+    form["time_limit_minutes"] = "10"
+    form["grading"] = "average"
+    form["review"] = "never"
+    form["questions"] = "basics/q-tf\nbasics/missing"
+    form.submit("submit", status=400)
+    form["questions"] = "basics/q-tf"
+    form["random"] = "basics x"
+    form.submit("submit", status=400)
+    form["random"] = "basics 2"
+    form.submit("submit", status=303)
+    dbsession.rollback()
+    quiz = dbsession.scalar(select(Quiz).where(Quiz.slug == "built"))
+    assert (quiz.grading, quiz.time_limit_minutes, quiz.review) == ("average", 10, "never")
+    assert [(s.question_id is not None, s.count) for s in quiz.slots] == [(True, 1), (False, 2)]
+    page = testapp.get("/quizzes/bank/quiz", {"slug": "built"})
+    assert page.forms["quiz"]["random"].value == "basics 2"
+    testapp.get("/quizzes/bank/quiz", {"slug": "nope"}, status=404)
