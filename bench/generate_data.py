@@ -121,7 +121,7 @@ def generate(url: str, scale: float = 1.0, seed: int = 1, progress: Progress | N
 
         # Onboarding: one path of 3 courses × 5 items, due on days 0, 5 and 20.
         w.rows(Course, ({"id": c + 1, "slug": f"bench-{c}", "title": f"课程{c}", "state": "published",
-                         "created_at": NOW} for c in range(3)), 3)
+                         "created_at": NOW, "published_at": NOW} for c in range(3)), 3)
         w.rows(CourseItem, ({"id": i + 1, "course_id": i // 5 + 1, "key": f"i{i}", "position": i % 5,
                              "kind": "reading", "title": f"条目{i}", "required": True} for i in range(15)), 15)
         w.rows(TrainingPath, [{"id": 1, "position_code": "cs-agent", "title": "入职", "state": "published",

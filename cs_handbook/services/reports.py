@@ -20,7 +20,7 @@ from ..models.accounts import Account, Team
 from ..models.drill import DrillReviewLog, DrillStreak
 from ..models.qa import Evaluation
 from ..models.quizzes import QuizGrade
-from ..models.training import Course, CourseItem, Enrolment, ItemProgress, PathStep, ProgressState, PublishState
+from ..models.training import Course, CourseItem, Enrolment, ItemProgress, PathStep, ProgressState
 from .qa import QAService
 from .qa_ledger import compute_line
 
@@ -118,7 +118,7 @@ class ReportsService:
             select(PathStep.path_id, PathStep.due_day, PathStep.half_day, CourseItem.id)
             .join(Course, Course.id == PathStep.course_id)
             .join(CourseItem, CourseItem.course_id == Course.id)
-            .where(PathStep.path_id.in_({e.path_id for e in enrolments}), Course.state == PublishState.PUBLISHED,
+            .where(PathStep.path_id.in_({e.path_id for e in enrolments}), Course.published_at.is_not(None),
                    CourseItem.required.is_(True))
         ):
             items_by_path[path_id].append((item_id, due_day, half_day))

@@ -90,3 +90,22 @@ def test_bad_filters_are_refused_with_a_message(testapp, known, params, message)
 def test_unknown_export_format_is_not_found(testapp, known):
     login(testapp, "boss")
     testapp.get("/reports/export.pdf", status=404)
+
+
+def test_progress_follows_the_training_rule_for_unpublished_courses(testapp, dbsession, known):
+    # As in TrainingService.summary: a course published once and back in draft
+    # for an edit still counts; a course never published does not.
+    from cs_handbook.models.training import Course, CourseItem, PathStep, PublishState, TrainingPath
+
+    later = dbsession.query(Course).filter_by(slug="later").one()
+    later.state = PublishState.DRAFT
+    never = Course(slug="never", title="未发布", state=PublishState.DRAFT, created_at=later.created_at)
+    never.items.append(CourseItem(key="n", kind="reading", title="n", required=True))
+    dbsession.add(never)
+    dbsession.flush()
+    path = dbsession.query(TrainingPath).one()
+    dbsession.add(PathStep(path_id=path.id, course_id=never.id, position=9, due_day=0))
+    dbsession.commit()
+    login(testapp, "boss")
+    page = testapp.get("/reports/", params={"month": "2026-03"})
+    assert _cells(page, "alice")["progress"] == "25" and _cells(page, "alice")["overdue"] == "1"
