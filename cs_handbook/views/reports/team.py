@@ -1,10 +1,12 @@
 """The manager's team dashboard and its CSV/XLSX export."""
 
 from pyramid.view import view_config
+from sqlalchemy import select
 
 from ... import charts
 from ...exports import table_response
 from ...i18n import _
+from ...models.quizzes import Quiz
 from ...permissions import Permission
 from ...services.reports import RETENTION_DAYS, ReportsService
 from .scope import chosen_month, chosen_teams, may_see_org, visible_team_ids
@@ -43,6 +45,7 @@ def team_dashboard(request):
         "org_allowed": may_see_org(request),
         # One URL built, then the ids appended: route_url per row was a tenth of the page's time.
         "person_prefix": request.route_url("reports.person", account_id="0")[:-1],
+        "quizzes": request.dbsession.execute(select(Quiz.id, Quiz.title).order_by(Quiz.title)).all(),
     }
 
 

@@ -39,6 +39,8 @@ def test_dashboard_shows_the_known_figures(testapp, known):
     # The numbers are written on the bars, not only drawn.
     assert "25%" in svgs[0].get_text()
     assert "style=" not in page.text
+    quiz_links = [a.get_text() for a in page.html.find("ul", class_="reports-quizzes").find_all("a")]
+    assert quiz_links == ["测验0", "测验1"]
     link = page.html.find("tr", attrs={"data-account": "alice"}).find("a")["href"]
     assert testapp.get(link).html.find("dd", class_="progress").get_text(strip=True) == "25"
 
