@@ -119,8 +119,11 @@ class DocumentService:
                               (Document.expiry_date.is_(None)) | (Document.expiry_date > today))
         return stmt
 
-    def listed(self, see_all=False, kind=None, section_id=None) -> list[Document]:
+    def listed(self, see_all=False, kind=None, section_id=None, with_versions=False) -> list[Document]:
         stmt = self._visible_stmt(see_all).order_by(Document.order, Document.slug)
+        if with_versions:
+            # Pages that show each version's summary: one query, not one lazy load per document.
+            stmt = stmt.options(joinedload(Document.published_version))
         if kind:
             stmt = stmt.where(Document.kind == kind)
         if section_id is not None:

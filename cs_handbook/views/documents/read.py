@@ -38,7 +38,8 @@ def section(request):
     found = service.section_by_path(request.matchdict["path"])
     if found is None:
         raise HTTPNotFound()
-    return {"section": found, "documents": service.listed(see_all=can_see_all(request), section_id=found.id)}
+    return {"section": found, "documents": service.listed(see_all=can_see_all(request), section_id=found.id,
+                                                                with_versions=True)}
 
 
 def _readable(request):
