@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from ..clock import Clock
 from ..events import QuizAttemptGraded
+from ..models.accounts import Account
 from ..models.quizzes import Attempt, AttemptQuestion, AttemptState, Question, Quiz, QuizGrade
 from . import quizzes_grading as grading
 from .quizzes_bank import BankService
@@ -66,6 +67,13 @@ class AttemptService:
 
     def start(self, quiz: Quiz, account_id: int) -> Attempt:
         """Resume the open attempt or make exactly one new one, even when started twice at once."""
+        # Starts by one person queue on their account row (PostgreSQL; SQLite's
+        # BEGIN IMMEDIATE already serialises writers). Without the lock, a start
+        # could miss a parallel one's attempt in its first query, see it in the
+        # count that follows, and open a second attempt numbered after it.
+        # NO KEY UPDATE leaves other people's rows that reference the account free.
+        self.dbsession.execute(select(Account.id).where(Account.id == account_id)
+                               .with_for_update(key_share=True))
         for _ in range(3):
             existing = self._open_attempt(quiz.id, account_id)
             if existing is not None:
