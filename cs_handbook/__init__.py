@@ -19,6 +19,7 @@ def main(global_config, **settings):
         config.include(".tweens")
         config.include(".services")
         config.include(".templating")
+        config.include(".services.documents_cache")
         config.include(".routes")
         config.include(".views")
         config.include(".bootstrap")

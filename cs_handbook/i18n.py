@@ -65,8 +65,8 @@ def build_translations(locale_name: str) -> Translations:
 def negotiate_locale(request) -> str:
     """The account's language, else the language cookie, else the site default."""
     identity = request.identity
-    if identity is not None and identity.account.language in LOCALES:
-        return identity.account.language
+    if identity is not None and identity.language in LOCALES:
+        return identity.language
     cookie = request.cookies.get(LOCALE_COOKIE)
     if cookie in LOCALES:
         return cookie

@@ -49,6 +49,13 @@ def register_badge(route: str, badge) -> None:
 
 
 def items_for(request) -> list[dict]:
+    # Once per request: the layout shows them, the page cache checks their badges.
+    if "_nav_items" not in request.__dict__:
+        request.__dict__["_nav_items"] = _items_for(request)
+    return request.__dict__["_nav_items"]
+
+
+def _items_for(request) -> list[dict]:
     mapper = request.registry.getUtility(IRoutesMapper)
     routes = mapper.get_routes()
     known = {route.name for route in routes}
@@ -58,6 +65,7 @@ def items_for(request) -> list[dict]:
         if item.route not in known or not request.has_permission(item.permission, root):
             continue
         entries.append({
+            "route": item.route,
             "url": request.route_url(item.route),
             "label": request.localizer.translate(item.label),
             "badge": item.badge(request) if item.badge else None,

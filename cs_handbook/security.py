@@ -11,17 +11,29 @@ Principals of a signed-in account:
 
 import hashlib
 import secrets
-from dataclasses import dataclass, field
 
 from pyramid.authorization import ACLHelper, Authenticated, Everyone
 from pyramid.csrf import SessionCSRFStoragePolicy
 from pyramid.session import JSONSerializer, SignedCookieSessionFactory
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from .clock import Clock
-from .models.accounts import Account, LoginSession, Scope, ScopedRole
+from .models.accounts import Account, Grant, LoginSession, Scope, ScopedRole
 
 SESSION_TOKEN_KEY = "sid"
+
+# One query answers "who is this": the live session, its active account and
+# every grant (one row per grant). It is a Core statement on purpose: it
+# runs on every signed-in request, and building ORM objects cost more than
+# the query itself. The ORM account is loaded only when a view asks for it.
+IDENTITY_QUERY = (
+    select(LoginSession.id, Account.id, Account.display_name, Account.language, Account.team_id,
+           Grant.role, Grant.scope_type, Grant.scope_id)
+    .join(Account, Account.id == LoginSession.account_id)
+    .outerjoin(Grant, Grant.account_id == Account.id)
+    .where(LoginSession.token_hash == bindparam("token_hash"), LoginSession.revoked_at.is_(None),
+           Account.is_active.is_(True))
+)
 
 
 def hash_token(token: str) -> str:
@@ -29,31 +41,69 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-@dataclass
 class Identity:
-    """The signed-in person, as the views and templates see them."""
+    """The signed-in person, as the views and templates see them.
 
-    account: Account
-    login_session: LoginSession
-    principals: list[str] = field(default_factory=list)
+    `account` and `login_session` are ORM objects loaded on first use, in
+    the request's transaction: most pages need only the id, name, language
+    and principals, which come from the identity query.
+    """
+
+    def __init__(self, request, *, account_id: int, display_name: str, language: str, team_id: int | None,
+                 login_session_id: int, principals: list[str]):
+        self.request = request
+        self.id = account_id
+        self.display_name = display_name
+        self.language = language
+        self.team_id = team_id
+        self.login_session_id = login_session_id
+        self.principals = principals
 
     @property
-    def id(self) -> int:
-        return self.account.id
+    def account(self) -> Account:
+        if "account" not in self.__dict__:
+            self.__dict__["account"] = self.request.dbsession.get(Account, self.id)
+        return self.__dict__["account"]
+
+    @property
+    def login_session(self) -> LoginSession:
+        if "login_session" not in self.__dict__:
+            self.__dict__["login_session"] = self.request.dbsession.get(LoginSession, self.login_session_id)
+        return self.__dict__["login_session"]
 
     def has_role(self, role: str) -> bool:
         return f"role:{role}" in self.principals
 
 
-def principals_for(account: Account) -> list[str]:
-    principals = [Authenticated, f"u:{account.id}"]
-    for grant in account.grants:
-        principals.append(grant.principal)
-        if grant.role == ScopedRole.MENTOR and grant.scope_type == Scope.ACCOUNT:
+def _principals(account_id: int, team_id: int | None, grants) -> list[str]:
+    principals = [Authenticated, f"u:{account_id}"]
+    for role, scope_type, scope_id in grants:
+        principals.append(f"role:{role}" if scope_type == Scope.SITE else f"grant:{role}:{scope_type}:{scope_id}")
+        if role == ScopedRole.MENTOR and scope_type == Scope.ACCOUNT:
             principals.append("role:mentor")
-    if account.team_id:
-        principals.append(f"team:{account.team_id}")
+    if team_id:
+        principals.append(f"team:{team_id}")
     return sorted(set(principals))
+
+
+def principals_for(account: Account) -> list[str]:
+    return _principals(account.id, account.team_id, ((g.role, g.scope_type, g.scope_id) for g in account.grants))
+
+
+def identity_from_rows(request, rows) -> Identity | None:
+    """An Identity from the rows of IDENTITY_QUERY (none: signed out, revoked or disabled)."""
+    if not rows:
+        return None
+    session_id, account_id, display_name, language, team_id = rows[0][:5]
+    # Callers may add columns after the grant's three (the page cache adds its generation).
+    grants = [row[5:8] for row in rows if row[5] is not None]
+    return Identity(request, account_id=account_id, display_name=display_name, language=language, team_id=team_id,
+                    login_session_id=session_id, principals=_principals(account_id, team_id, grants))
+
+
+def session_token_hash(request) -> str | None:
+    token = request.session.get(SESSION_TOKEN_KEY)
+    return hash_token(token) if token else None
 
 
 class SecurityPolicy:
@@ -69,18 +119,11 @@ class SecurityPolicy:
         return found
 
     def _load_identity(self, request) -> Identity | None:
-        token = request.session.get(SESSION_TOKEN_KEY)
-        if not token:
+        token_hash = session_token_hash(request)
+        if token_hash is None:
             return None
-        login_session = request.dbsession.scalar(
-            select(LoginSession).where(LoginSession.token_hash == hash_token(token))
-        )
-        if login_session is None or login_session.revoked_at is not None:
-            return None
-        account = login_session.account
-        if not account.is_active:
-            return None
-        return Identity(account=account, login_session=login_session, principals=principals_for(account))
+        rows = request.dbsession.connection().execute(IDENTITY_QUERY, {"token_hash": token_hash}).all()
+        return identity_from_rows(request, rows)
 
     def authenticated_userid(self, request):
         identity = self.identity(request)

@@ -1,17 +1,29 @@
 """Jinja2 for pages, deform's own templates for form widgets, static assets."""
 
+import re
+import secrets
 from pathlib import Path
 
 import deform
+from markupsafe import escape
 from pyramid.csrf import get_csrf_token
 from pyramid.events import BeforeRender
 from pyramid.i18n import get_localizer
+from pyramid.renderers import render
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.threadlocal import get_current_request
 
 from . import navigation
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+# A page shared between readers (the page cache) is rendered with these
+# markers where the layout shows per-reader values. They are random per
+# process, so no document text can contain one.
+CSRF_MARK = f"\x00csrf-{secrets.token_hex(8)}\x00"
+NAME_MARK = f"\x00name-{secrets.token_hex(8)}\x00"
+_SHARED = "_render_shared"
+_MARKS = re.compile(f"({re.escape(CSRF_MARK)}|{re.escape(NAME_MARK)})")
 
 
 def _deform_translator(term):
@@ -28,8 +40,30 @@ def add_renderer_globals(event):
     request = event.get("request")
     if request is None:
         return
-    event["get_csrf_token"] = lambda: get_csrf_token(request)
+    if request.__dict__.get(_SHARED):
+        event["get_csrf_token"] = lambda: CSRF_MARK
+        event["signed_in_name"] = lambda: NAME_MARK
+    else:
+        event["get_csrf_token"] = lambda: get_csrf_token(request)
+        event["signed_in_name"] = lambda: request.identity.display_name if request.identity else ""
     event["static"] = lambda path: request.static_path(f"{STATIC_DIR}/{path}")
+
+
+def render_shared(renderer_name: str, value: dict, request) -> tuple:
+    """Render a page any reader with the same key may get: literal UTF-8 parts and markers."""
+    request.__dict__[_SHARED] = True
+    try:
+        html = render(renderer_name, value, request=request)
+    finally:
+        del request.__dict__[_SHARED]
+    return tuple(part if part in (CSRF_MARK, NAME_MARK) else part.encode() for part in _MARKS.split(html))
+
+
+def fill_shared(parts: tuple, request) -> bytes:
+    """The page of `render_shared` for this reader."""
+    values = {CSRF_MARK: get_csrf_token(request).encode(),
+              NAME_MARK: str(escape(request.identity.display_name)).encode()}
+    return b"".join(values[part] if isinstance(part, str) else part for part in parts)
 
 
 def includeme(config):

@@ -4,11 +4,13 @@ from pyramid.httpexceptions import HTTPNotFound
 from pyramid.view import view_config
 from sqlalchemy import select
 
+from ...i18n import _
 from ...models.accounts import Account, Position
 from ...models.documents import DocumentKind
-from ...i18n import _
 from ...permissions import Permission
+from ...services import documents_cache
 from ...services.documents import DocumentService
+from ...templating import render_shared
 from . import can_see_all
 
 
@@ -80,7 +82,13 @@ def _page(request):
 @view_config(route_name="documents.view", renderer="documents/view.jinja2", permission=Permission.DOCUMENTS_READ,
              request_method="GET")
 def view(request):
-    return _page(request)
+    value = _page(request)
+    document_id = value["document"].id
+    if not documents_cache.cacheable(request, document_id):
+        return value
+    parts = render_shared("documents/view.jinja2", value, request)
+    documents_cache.store(request, document_id, parts)
+    return documents_cache.response_for(request, parts)
 
 
 @view_config(route_name="documents.print", renderer="documents/print.jinja2", permission=Permission.DOCUMENTS_READ,

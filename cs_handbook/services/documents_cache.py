@@ -1,0 +1,230 @@
+"""The cached path of published document pages: rendered pages kept in process memory.
+
+Like Plone's RAM cache, a page is rendered once per what makes it vary and
+then served from memory, but never on trust:
+
+- Every request still authenticates. A hit costs one indexed query that
+  loads the reader's session, account and grants (as the security policy
+  does) together with the site's *documents generation*, a random token
+  rewritten in the same transaction as any change to documents, sections,
+  or the people shown on role pages. A page whose generation is not the
+  current one is rendered again, so several processes sharing one
+  PostgreSQL database never serve a page another process has changed.
+- The key is what the page depends on: the page, the reader's language,
+  the site address (links are absolute), the day (expiry dates) and the
+  reader's global roles (navigation, edit links, expired pages, badges).
+  A document's owner, a page with flash messages, a query string, or a
+  navigation badge the generation does not cover always take the full
+  path.
+- What differs per reader inside a shared page (the CSRF token, their name)
+  is left as markers and filled in per request (`templating.render_shared`).
+
+A miss takes the ordinary path: routing, permissions, the view. The tween
+only tells the view the generation it read *before* rendering, so a change
+committed while the page renders leaves the entry already out of date.
+"""
+
+import secrets
+import threading
+from collections import OrderedDict
+from datetime import UTC, datetime
+from itertools import chain
+from typing import NamedTuple
+
+from pyramid.interfaces import IRoutesMapper
+from pyramid.response import Response
+from sqlalchemy import event, inspect, select
+
+from ..clock import Clock
+from ..i18n import negotiate_locale
+from ..models.accounts import Account, Position
+from ..models.documents import Document, DocumentLink, DocumentSection, DocumentTag, DocumentTransition, DocumentVersion
+from ..models.settings import SiteSetting
+from ..security import IDENTITY_QUERY, identity_from_rows, session_token_hash
+from ..templating import fill_shared
+
+GENERATION_KEY = "cache.documents_generation"
+REGISTRY_KEY = "documents_page_cache"
+# Set on the request by the tween for the view: (cache key, generation read before rendering).
+PENDING = "_documents_page_cache_pending"
+ROUTE = "documents.view"
+# Badges computed from documents only: the generation covers their value.
+COVERED_BADGES = frozenset({"documents.review_queue"})
+
+GENERATION_QUERY = select(SiteSetting.value).where(SiteSetting.key == GENERATION_KEY)
+HIT_QUERY = IDENTITY_QUERY.add_columns(GENERATION_QUERY.scalar_subquery().label("generation"))
+
+# What a cached page shows: its document, versions, section, links, the
+# review-queue count and, on role pages, the people holding the position.
+_WATCHED = (Document, DocumentVersion, DocumentTransition, DocumentSection, DocumentTag, DocumentLink, Position)
+_WATCHED_ACCOUNT_FIELDS = ("display_name", "position_id", "is_active")
+
+
+class Entry(NamedTuple):
+    generation: str
+    document_id: int
+    parts: tuple
+
+
+class PageCache:
+    """A bounded LRU of rendered pages; `hits`/`misses`/`stores` count what happened."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = self.stores = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key) -> Entry | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry: Entry) -> None:
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            self.stores += 1
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+# -- the generation ---------------------------------------------------------------------------------
+
+def _changes_pages(session) -> bool:
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if isinstance(obj, _WATCHED):
+            return True
+        if isinstance(obj, Account):
+            state = inspect(obj)
+            if obj in session.new or obj in session.deleted or any(
+                    state.attrs[name].history.has_changes() for name in _WATCHED_ACCOUNT_FIELDS):
+                return True
+    return False
+
+
+def bump_generation(session) -> None:
+    """Give the documents generation a new random value, in the session's transaction."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    value, now = secrets.token_hex(8), datetime.now(UTC)
+    # An upsert: two first writers at once must not fail on the primary key.
+    # Random rather than a counter, so an emptied table (tests) never brings
+    # back a value some cached page was stored under.
+    connection.execute(insert(SiteSetting.__table__).values(key=GENERATION_KEY, value=value, updated_at=now)
+                       .on_conflict_do_update(index_elements=["key"], set_={"value": value, "updated_at": now}))
+
+
+def _before_flush(session, flush_context, instances) -> None:
+    if _changes_pages(session):
+        bump_generation(session)
+
+
+def watch(session_factory) -> None:
+    """Bump the generation whenever a session of `session_factory` changes what pages show."""
+    if not event.contains(session_factory, "before_flush", _before_flush):
+        event.listen(session_factory, "before_flush", _before_flush)
+
+
+# -- the cached path ------------------------------------------------------------------------------
+
+def page_key(request, slug: str, identity) -> tuple:
+    roles = tuple(p for p in identity.principals if p.startswith("role:"))
+    today = request.find_service(Clock).now().date()
+    return (ROUTE, slug, negotiate_locale(request), request.application_url, today, roles)
+
+
+def _is_owner(identity, document_id: int) -> bool:
+    return f"grant:owner:document:{document_id}" in identity.principals
+
+
+def _has_flash(request) -> bool:
+    return any(key.startswith("_f_") for key in request.session)
+
+
+def response_for(request, parts) -> Response:
+    return Response(body=fill_shared(parts, request), content_type="text/html", charset="UTF-8")
+
+
+def page_cache_tween_factory(handler, registry):
+    cache = registry.get(REGISTRY_KEY)
+    if cache is None:
+        return handler
+    engine = registry["dbengine"]
+    route = registry.getUtility(IRoutesMapper).get_route(ROUTE)
+    if route is None:
+        return handler
+
+    def page_cache_tween(request):
+        if request.method != "GET" or request.query_string:
+            return handler(request)
+        match = route.match(request.path_info)
+        if match is None:
+            return handler(request)
+        token_hash = session_token_hash(request)
+        if token_hash is None or _has_flash(request):
+            return handler(request)
+        with engine.connect() as connection:
+            rows = connection.execute(HIT_QUERY, {"token_hash": token_hash}).all()
+        identity = identity_from_rows(request, rows)
+        if identity is None:
+            # Signed out, revoked or disabled: the full path refuses it.
+            return handler(request)
+        # Checked a moment ago: the full path need not ask again.
+        request.__dict__["_identity"] = identity
+        generation = rows[0][-1]
+        key = page_key(request, match["slug"], identity)
+        entry = cache.get(key)
+        if entry is not None and entry.generation == generation and not _is_owner(identity, entry.document_id):
+            cache.hits += 1
+            return response_for(request, entry.parts)
+        cache.misses += 1
+        if generation is not None:
+            request.__dict__[PENDING] = (key, generation)
+        return handler(request)
+
+    return page_cache_tween
+
+
+def store(request, document_id: int, parts) -> bool:
+    """Keep a page the view has just rendered, if the tween found it cacheable."""
+    pending = request.__dict__.get(PENDING)
+    cache = request.registry.get(REGISTRY_KEY)
+    if pending is None or cache is None:
+        return False
+    key, generation = pending
+    cache.put(key, Entry(generation, document_id, parts))
+    return True
+
+
+def cacheable(request, document_id: int) -> bool:
+    """Whether the page of `document_id` may be shared with this reader's peers."""
+    from .. import navigation
+
+    if PENDING not in request.__dict__ or _is_owner(request.identity, document_id):
+        return False
+    uncovered = {item.route for item in navigation.ITEMS if item.badge} - COVERED_BADGES
+    return not uncovered.intersection(item["route"] for item in navigation.items_for(request))
+
+
+def includeme(config):
+    settings = config.get_settings()
+    size = int(settings.get("cs_handbook.page_cache_size", 2000))
+    watch(config.registry["dbsession_factory"])
+    if size > 0:
+        config.registry[REGISTRY_KEY] = PageCache(size)
+    # Under the security headers (a hit gets them too), over pyramid_tm: a hit needs no transaction.
+    config.add_tween("cs_handbook.services.documents_cache.page_cache_tween_factory",
+                     under="cs_handbook.tweens.security_headers_tween_factory", over="pyramid_tm.tm_tween_factory")

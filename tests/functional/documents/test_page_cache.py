@@ -1,0 +1,197 @@
+"""The cached path of document pages: served from memory, never stale, never shared wrongly."""
+
+import re
+
+import webtest
+from sqlalchemy import delete
+from sqlalchemy.orm import object_session
+
+from cs_handbook import main
+from cs_handbook.models.accounts import Grant
+from cs_handbook.services.documents_cache import REGISTRY_KEY
+from tests.conftest import DEFAULT_PASSWORD, login
+from tests.factories import AccountFactory
+from tests.factories_documents import make_document, service
+
+PAGE = "/handbook/read/handbook/basics/page"
+
+
+def _cache(testapp):
+    return testapp.app.registry[REGISTRY_KEY]
+
+
+def _browser(testapp):
+    return webtest.TestApp(testapp.app, extra_environ=testapp.extra_environ)
+
+
+def _signed_in(testapp, account):
+    username = account.username
+    # Reading the name opened a read transaction on the test's session: end it, or
+    # its next write would start from a snapshot older than the sign-in's (SQLite refuses).
+    object_session(account).commit()
+    login(testapp, username)
+    # The welcome message is shown (and so never cached) on the first page after sign-in.
+    testapp.get("/")
+
+
+def _cached(testapp, path=PAGE):
+    """Read `path` until it comes from the cache; returns that page."""
+    testapp.get(path)
+    hits = _cache(testapp).hits
+    page = testapp.get(path)
+    assert _cache(testapp).hits == hits + 1
+    return page
+
+
+def _csrf(page) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+
+def test_second_view_is_served_from_the_cache_with_the_readers_own_token(testapp, dbsession, clock):
+    make_document(body="首问负责制，限时答复。")
+    reader = AccountFactory(display_name="读者甲")
+    _signed_in(testapp, reader)
+    cache = _cache(testapp)
+    first = testapp.get(PAGE)
+    hits = cache.hits
+    second = testapp.get(PAGE)
+    assert cache.hits == hits + 1
+    assert "首问负责制" in second.text and "读者甲" in second.text
+    # The token in the cached page is this reader's, and still works.
+    assert _csrf(second) == _csrf(first) == _csrf(testapp.get("/account/password"))
+    assert second.headers["Cache-Control"] == "no-store"
+    assert second.headers["Content-Security-Policy"].startswith("default-src 'self'")
+
+
+def test_a_peer_gets_their_own_name_and_token_from_the_shared_page(testapp, dbsession, clock):
+    make_document()
+    first, second = AccountFactory(display_name="甲"), AccountFactory(display_name="乙<b>")
+    _signed_in(testapp, first)
+    page_first = testapp.get(PAGE)
+    other = _browser(testapp)
+    _signed_in(other, second)
+    hits = _cache(testapp).hits
+    page_second = other.get(PAGE)
+    assert _cache(testapp).hits == hits + 1
+    assert _csrf(page_second) != _csrf(page_first)
+    assert _csrf(page_second) == _csrf(other.get("/account/password"))
+    assert 'class="who">乙&lt;b&gt;</a>' in page_second.text and 'class="who">甲</a>' not in page_second.text
+
+
+def test_a_new_published_version_shows_at_once(testapp, dbsession, clock):
+    document = make_document(body="旧的说法。")
+    _signed_in(testapp, AccountFactory())
+    assert "旧的说法" in _cached(testapp).text
+    svc = service(dbsession)
+    svc.save(document, base_version_id=document.latest_version_id, title=document.title, body_md="新的说法。")
+    dbsession.commit()
+    # A working copy changes nothing for staff…
+    assert "旧的说法" in testapp.get(PAGE).text
+    svc.transition(document, "submit")
+    svc.transition(document, "approve")
+    dbsession.commit()
+    # …its approval shows the new text on the next request.
+    page = testapp.get(PAGE)
+    assert "新的说法" in page.text and "旧的说法" not in page.text
+
+
+def test_a_change_made_by_another_process_is_seen(testapp, app_settings, dbsession, clock):
+    """Two app processes on one database: each has its own cache, the generation is shared."""
+    document = make_document(body="旧的说法。")
+    _signed_in(testapp, AccountFactory())
+    _cached(testapp)
+    other_process = main({}, **app_settings)
+    editor = webtest.TestApp(other_process, extra_environ=testapp.extra_environ)
+    login(editor, AccountFactory(roles=["trainer", "reviewer"]).username)
+    edit = editor.get(f"/handbook/doc/{document.id}/edit").forms["document"]
+    edit["body_md"] = "另一进程发布的说法。"
+    edit["comment"] = "改"
+    edit.submit("submit", status=303)
+    for action in ("submit", "approve"):
+        token = _csrf(editor.get(f"/handbook/doc/{document.id}/history"))
+        editor.post(f"/handbook/doc/{document.id}/transition", {"action": action, "comment": "", "csrf_token": token},
+                    status=303)
+    assert "另一进程发布的说法" in testapp.get(PAGE).text
+    other_process.registry["dbengine"].dispose()
+
+
+def test_archiving_takes_the_page_away(testapp, dbsession, clock):
+    document = make_document()
+    _signed_in(testapp, AccountFactory())
+    _cached(testapp)
+    service(dbsession).transition(document, "archive")
+    dbsession.commit()
+    testapp.get(PAGE, status=404)
+
+
+def test_a_reader_who_loses_a_role_loses_what_it_showed(testapp, dbsession, clock):
+    # Expired: only editors may still read it.
+    make_document(data={"effective": "2025-01-01", "expires": "2026-01-01"})
+    trainer = AccountFactory(roles=["trainer"])
+    _signed_in(testapp, trainer)
+    assert "此文档已失效或尚未生效" in _cached(testapp).text
+    dbsession.execute(delete(Grant).where(Grant.account_id == trainer.id))
+    dbsession.commit()
+    testapp.get(PAGE, status=404)
+
+
+def test_a_disabled_account_is_refused_on_a_cached_page(testapp, dbsession, clock):
+    make_document()
+    reader = AccountFactory()
+    _signed_in(testapp, reader)
+    _cached(testapp)
+    reader.is_active = False
+    dbsession.commit()
+    assert testapp.get(PAGE, status=303).location.startswith("http://localhost/signin")
+
+
+def test_a_signed_out_cookie_is_refused_at_once(testapp, dbsession, clock):
+    make_document()
+    _signed_in(testapp, AccountFactory())
+    _cached(testapp)
+    stolen = testapp.cookies["cs_session"]
+    token = _csrf(testapp.get(PAGE))
+    testapp.post("/signout", {"csrf_token": token}, status=303)
+    thief = _browser(testapp)
+    thief.set_cookie("cs_session", stolen)
+    hits = _cache(testapp).hits
+    assert thief.get(PAGE, status=303).location.startswith("http://localhost/signin")
+    assert _cache(testapp).hits == hits
+
+
+def test_english_and_chinese_readers_do_not_share_a_page(testapp, dbsession, clock):
+    make_document()
+    chinese, english = AccountFactory(language="zh_CN"), AccountFactory(language="en")
+    _signed_in(testapp, chinese)
+    other = _browser(testapp)
+    _signed_in(other, english)
+    for _ in range(2):
+        zh_page, en_page = testapp.get(PAGE), other.get(PAGE)
+        assert 'class="who">' + chinese.display_name in zh_page.text
+        assert "Printable view" in en_page.text and "Printable view" not in zh_page.text
+        assert 'lang="en"' in en_page.text and 'lang="zh-CN"' in zh_page.text
+
+
+def test_roles_that_change_links_get_their_own_page(testapp, dbsession, clock):
+    document = make_document()
+    staff, trainer = AccountFactory(), AccountFactory(roles=["trainer"])
+    _signed_in(testapp, staff)
+    other = _browser(testapp)
+    _signed_in(other, trainer)
+    edit_link = f"/handbook/doc/{document.id}/edit"
+    for _ in range(2):
+        assert edit_link not in testapp.get(PAGE).text
+        assert edit_link in other.get(PAGE).text
+
+
+def test_a_flash_message_is_not_lost_on_a_cached_page(testapp, dbsession, clock):
+    make_document()
+    _signed_in(testapp, AccountFactory())
+    _cached(testapp)
+    form = testapp.get("/account/password").forms["deform"]
+    form["current_password"] = DEFAULT_PASSWORD
+    form["new_password"] = form["new_password-confirm"] = "brand-new-password"
+    form.submit("submit", status=303)
+    # The next page shown, cached or not, carries the message once.
+    assert "密码已修改。" in testapp.get(PAGE).text
+    assert "密码已修改。" not in testapp.get(PAGE).text
