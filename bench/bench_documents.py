@@ -7,10 +7,13 @@ tests/pg_server.py) made with `cs-handbook init --demo`, plus 200 generated
 handbook pages in one section; cs_handbook runs with production.ini's
 settings in one waitress process pinned to core 0, the load generator on
 core 1 (bench/common.py), signed in as the demo admin, GET of one generated
-page. The figure is the ratio to the bare hello app (bench/hello.py)
-measured in the same run. There is no cached path for document pages: the
-Markdown is rendered once on save, but every request reads the document,
-its section and the permissions from the database and renders the template.
+page, measured twice: the cached path (the same page again and again,
+served from the process's page cache after one indexed query that checks
+the session and the documents generation, `services/documents_cache.py`)
+and the uncached path (a second server with `cs_handbook.page_cache_size = 0`:
+every request loads the document and renders the template), plus the
+section index page uncached. Each figure is a ratio to the bare hello app
+(bench/hello.py) measured in the same run.
 
 Search: 10,000 generated Chinese documents of about 600 characters (words
 drawn from jieba's own dictionary, Zipf-weighted) indexed as on publish;
@@ -108,22 +111,31 @@ def add_pages(url: str, count: int, make_text) -> str:
     return f"handbook/bench/p{count // 2:03d}"
 
 
-def bench_page(name: str, url: str, workdir: Path, args, make_text) -> dict:
-    env = {"CS_HANDBOOK_DATABASE_URL": url, "CS_HANDBOOK_SECRET": "bench-secret-" + "x" * 32}
-    port = common.free_port()
-    ini = write_ini(workdir, port)
-    common.subprocess.run([common.PYTHON, "-c", CLI, str(ini), "--quiet", "init", "--demo"], cwd=common.ROOT,
-                          env={**common.os.environ, **env}, check=True, capture_output=True, timeout=900)
-    slug = add_pages(url, PAGES, make_text)
-    server = common.ServerProcess([common.PYTHON, "-c", PSERVE, str(ini)], port, env=env)
-    with server:
+def _serve(ini: Path, port: int, env: dict, paths: dict, args) -> dict:
+    """Start cs_handbook on `ini`, sign in as the demo admin, measure each of `paths` (name → path)."""
+    with common.ServerProcess([common.PYTHON, "-c", PSERVE, str(ini)], port, env=env) as server:
         server.wait_ready("/healthz", timeout=120)
         cookie = sign_in(port)
-        page = common.measure(port, f"/handbook/read/{slug}", cookie=cookie, runs=args.runs,
-                              duration=args.duration)
-        section = common.measure(port, "/handbook/section/handbook/bench", cookie=cookie, runs=args.runs,
-                                 duration=args.duration)
-    return {"backend": name, "pages": PAGES, "handbook_page_uncached": page, "section_page_uncached": section}
+        return {name: common.measure(port, path, cookie=cookie, runs=args.runs, duration=args.duration)
+                for name, path in paths.items()}
+
+
+def bench_page(name: str, url: str, workdir: Path, args, make_text) -> dict:
+    env = {"CS_HANDBOOK_DATABASE_URL": url, "CS_HANDBOOK_SECRET": "bench-secret-" + "x" * 32}
+    init_ini = write_ini(workdir, common.free_port())
+    common.subprocess.run([common.PYTHON, "-c", CLI, str(init_ini), "--quiet", "init", "--demo"], cwd=common.ROOT,
+                          env={**common.os.environ, **env}, check=True, capture_output=True, timeout=900)
+    slug = add_pages(url, PAGES, make_text)
+    page = f"/handbook/read/{slug}"
+    # The cached path: the same page again and again, served from the page cache.
+    port = common.free_port()
+    cached = _serve(write_ini(workdir, port, name="cached.ini"), port, env, {"page": page}, args)
+    # The uncached path: the page cache switched off, every request renders the page.
+    port = common.free_port()
+    uncached = _serve(write_ini(workdir, port, {"cs_handbook.page_cache_size": 0}, name="uncached.ini"), port, env,
+                      {"page": page, "section": "/handbook/section/handbook/bench"}, args)
+    return {"backend": name, "pages": PAGES, "handbook_page_cached": cached["page"],
+            "handbook_page_uncached": uncached["page"], "section_page_uncached": uncached["section"]}
 
 
 # -- the search benchmark -------------------------------------------------------------------------
@@ -224,7 +236,7 @@ def main(argv=None) -> int:
         pg = PostgresServer()
         pg.start()
     results = {"pinning": "server on core 0, load generator on core 1", "runs": args.runs,
-               "duration_s": args.duration, "cached_path": None, "page": [], "search": []}
+               "duration_s": args.duration, "page": [], "search": []}
     try:
         if not args.skip_page:
             port = common.free_port()
@@ -239,6 +251,7 @@ def main(argv=None) -> int:
             for name, make_url in backends:
                 if not args.skip_page:
                     page = bench_page(name, make_url("page"), Path(tmp), args, make_text)
+                    page["cached_page_vs_bare"] = common.ratios(page["handbook_page_cached"], bare)
                     page["page_vs_bare"] = common.ratios(page["handbook_page_uncached"], bare)
                     page["section_vs_bare"] = common.ratios(page["section_page_uncached"], bare)
                     results["page"].append(page)

@@ -34,13 +34,16 @@ CLI = "import sys; from cs_handbook.scripts.cli import main; sys.exit(main())"
 PSERVE = "import sys; from pyramid.scripts.pserve import main; sys.exit(main())"
 
 
-def write_ini(directory: Path, port: int) -> Path:
-    """production.ini with this run's port (the database comes from the environment)."""
+def write_ini(directory: Path, port: int, settings: dict | None = None, name: str = "bench.ini") -> Path:
+    """production.ini with this run's port and extra app `settings` (the database comes from the environment)."""
     text = (common.ROOT / "production.ini").read_text()
+    if settings:
+        extra = "".join(f"{key} = {value}\n" for key, value in settings.items())
+        text = text.replace("[app:main]\n", "[app:main]\n" + extra, 1)
     text = re.sub(r"(?m)^listen\s*=.*$", f"listen = 127.0.0.1:{port}", text)
     # The benchmark speaks plain http on loopback.
     text = re.sub(r"(?m)^cs_handbook.secure_cookies\s*=.*$", "cs_handbook.secure_cookies = false", text)
-    path = directory / "bench.ini"
+    path = directory / name
     path.write_text(text)
     return path
 
@@ -62,6 +65,13 @@ def sign_in(port: int) -> str:
     response.read()
     if response.status != 303:
         raise RuntimeError(f"sign-in failed with {response.status}")
+    cookies.update(_cookies(response))
+    # Follow the redirect as a browser would: the page it leads to shows (and so
+    # removes from the cookie) the welcome message, which would otherwise be
+    # shown again on every measured request.
+    conn.request("GET", "/", headers={"Cookie": _header(cookies)})
+    response = conn.getresponse()
+    response.read()
     cookies.update(_cookies(response))
     conn.close()
     return _header(cookies)

@@ -142,7 +142,8 @@ def watch(session_factory) -> None:
 
 def page_key(request, slug: str, identity) -> tuple:
     roles = tuple(p for p in identity.principals if p.startswith("role:"))
-    today = request.find_service(Clock).now().date()
+    # The registered clock (tests fix it) without building the request's service container.
+    today = request.find_service_factory(Clock)(None, request).now().date()
     return (ROUTE, slug, negotiate_locale(request), request.application_url, today, roles)
 
 
@@ -158,14 +159,51 @@ def response_for(request, parts) -> Response:
     return Response(body=fill_shared(parts, request), content_type="text/html", charset="UTF-8")
 
 
+class HitQuery:
+    """HIT_QUERY compiled once and run on a bare DBAPI connection outside any transaction.
+
+    A hit is one statement: SQLAlchemy's per-statement work and a BEGIN /
+    ROLLBACK pair around it cost more than the statement itself.
+    """
+
+    def __init__(self, engine):
+        self.engine = engine
+        compiled = HIT_QUERY.compile(dialect=engine.dialect)
+        self.sql = str(compiled)
+        self.params = compiled.construct_params({"token_hash": ""})
+        self.positions = compiled.positiontup
+        self.postgresql = engine.dialect.name == "postgresql"
+
+    def __call__(self, token_hash: str) -> list:
+        params = {**self.params, "token_hash": token_hash}
+        if self.positions is not None:
+            params = [params[name] for name in self.positions]
+        connection = self.engine.raw_connection()
+        try:
+            driver = connection.driver_connection
+            if self.postgresql:
+                driver.autocommit = True
+            try:
+                cursor = connection.cursor()
+                cursor.execute(self.sql, params)
+                rows = cursor.fetchall()
+                cursor.close()
+            finally:
+                if self.postgresql:
+                    driver.autocommit = False
+        finally:
+            connection.close()
+        return rows
+
+
 def page_cache_tween_factory(handler, registry):
     cache = registry.get(REGISTRY_KEY)
     if cache is None:
         return handler
-    engine = registry["dbengine"]
     route = registry.getUtility(IRoutesMapper).get_route(ROUTE)
     if route is None:
         return handler
+    hit_query = HitQuery(registry["dbengine"])
 
     def page_cache_tween(request):
         if request.method != "GET" or request.query_string:
@@ -176,8 +214,7 @@ def page_cache_tween_factory(handler, registry):
         token_hash = session_token_hash(request)
         if token_hash is None or _has_flash(request):
             return handler(request)
-        with engine.connect() as connection:
-            rows = connection.execute(HIT_QUERY, {"token_hash": token_hash}).all()
+        rows = hit_query(token_hash)
         identity = identity_from_rows(request, rows)
         if identity is None:
             # Signed out, revoked or disabled: the full path refuses it.
