@@ -20,7 +20,7 @@ class ItemKind(enum.StrEnum):
     PICK_PHRASE = "pick-phrase"
     SPOT_FORBIDDEN = "spot-forbidden"
     RECALL_NUMBER = "recall-number"
-    BANK_CHOICE = "bank-choice"  # a copied single-choice / true-false bank question
+    BANK_QUESTION = "bank-question"  # an auto-gradable question of the quiz bank, graded by the quiz rules
 
 
 class ItemStatus(enum.StrEnum):
@@ -48,6 +48,12 @@ class DrillItem(Base):
     section: Mapped[str] = mapped_column(String(300), default="")
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     status: Mapped[str] = mapped_column(String(20), default=ItemStatus.ACTIVE, index=True)
+    # Bank items point at the question and the version they were last synced from; the version's own
+    # data grades the answer, so a corrected answer key counts at once. NULL for generated items.
+    question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("quiz_questions.id", ondelete="SET NULL"), index=True)
+    question_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("quiz_question_versions.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -9,10 +9,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from ..clock import Clock
-from ..models.accounts import Account
+from ..i18n import _
+from ..models.accounts import Account, GlobalRole, Grant, Scope
 from ..models.drill import (
     DrillCard,
     DrillItem,
@@ -20,12 +21,15 @@ from ..models.drill import (
     DrillReviewLog,
     DrillStreak,
     DrillTeamSettings,
+    ItemKind,
     ItemStatus,
 )
-from . import drill_queue
+from . import drill_bank, drill_queue
 from .drill_generate import ItemSpec
 from .drill_scheduler import LEECH_LAPSES, copy_to_row, local_day, rating_for, scheduler_for, to_fsrs
+from .notices import NoticeService
 
+LEECH_NOTICE = _("${name} keeps failing a drill item (${lapses} lapses): ${item}")
 DEFAULTS = {"new_per_day": 5, "reviews_per_day": 20, "target_retention": 0.9}
 LIMITS = {"new_per_day": (0, 50), "reviews_per_day": (0, 500), "target_retention": (0.7, 0.97)}
 
@@ -85,9 +89,11 @@ def check_response(item: DrillItem, response: dict) -> bool:
 
 
 class DrillService:
-    def __init__(self, dbsession, clock: Clock):
+    def __init__(self, dbsession, clock: Clock, notices: NoticeService | None = None, leech_link: str = ""):
         self.dbsession = dbsession
         self.clock = clock
+        self.notices = notices or NoticeService(dbsession, clock)
+        self.leech_link = leech_link
 
     # -- settings and days -----------------------------------------------
 
@@ -135,10 +141,13 @@ class DrillService:
         if entries:
             return entries
         s = self.settings(account.team_id)
-        role_slug = f"roles/{account.position.code}" if account.position else None
+        # The bank is edited elsewhere; catching up here, once per person and day, keeps new items current.
+        drill_bank.sync(self.dbsession, self.clock.now())
+        material = drill_queue.material_of(self.dbsession, account_id,
+                                           account.position.code if account.position else None)
         return drill_queue.build(self.dbsession, account_id, day, self.tz_of(account), self.clock.now(),
                                  retention=s.target_retention, reviews_cap=s.reviews_per_day,
-                                 new_cap=s.new_per_day, role_slug=role_slug)
+                                 new_cap=s.new_per_day, material=material)
 
     def _entries(self, account_id: int, day: date) -> list[DrillQueueEntry]:
         return list(self.dbsession.scalars(select(DrillQueueEntry).where(
@@ -177,7 +186,7 @@ class DrillService:
             raise DrillError("Unknown confidence.", 400)
         card, item = entry.card, entry.card.item
         now = self.clock.now()
-        correct = check_response(item, response)
+        correct = self._mark(item, response)
         rating = rating_for(correct, confidence)
         was_review = card.state == 2
         reviewed, _log = scheduler_for(self.settings(account.team_id).target_retention).review_card(
@@ -195,8 +204,36 @@ class DrillService:
                 card.leech = became_leech = True
         entry.answered_at, entry.correct, entry.response = now, correct, response
         self._count_streak(account_id, today)
+        if became_leech:
+            self._report_leech(account, card, item)
         self.dbsession.flush()
         return AnswerResult(entry, correct, item, card, became_leech)
+
+    def _mark(self, item: DrillItem, response: dict) -> bool:
+        if item.kind != ItemKind.BANK_QUESTION:
+            return check_response(item, response)
+        version = drill_bank.version_of(self.dbsession, item)
+        if version is None:
+            raise DrillError("This item is no longer available.", 409)
+        try:
+            return drill_bank.mark(version, response)
+        except drill_bank.AnswerError as err:
+            raise DrillError(err.msgid, 400) from err
+        except (ValueError, KeyError, TypeError) as err:
+            raise DrillError("Please give an answer.", 400) from err
+
+    def trainer_ids(self) -> list[int]:
+        return list(self.dbsession.scalars(
+            select(Account.id).join(Grant, Grant.account_id == Account.id)
+            .where(Grant.role == GlobalRole.TRAINER, Grant.scope_type == Scope.SITE, Account.is_active.is_(True))
+            .order_by(Account.id)))
+
+    def _report_leech(self, account: Account, card: DrillCard, item: DrillItem) -> None:
+        """Tell every trainer once per card: a leech is held back, so only a person can bring it back."""
+        mapping = {"name": account.display_name, "item": item.prompt[:80], "lapses": card.lapses}
+        for trainer_id in self.trainer_ids():
+            self.notices.leave(trainer_id, "drill.leech", LEECH_NOTICE, f"drill-leech-{card.id}", mapping,
+                               link=self.leech_link)
 
     # -- streaks and history -----------------------------------------------
 
@@ -231,8 +268,9 @@ class DrillService:
         return [{"day": since + timedelta(days=i), "answered": by_day.get(since + timedelta(days=i), (0, 0))[0],
                  "correct": by_day.get(since + timedelta(days=i), (0, 0))[1]} for i in range(days)]
 
-    def due_today_count(self, account_id: int) -> int:
-        return sum(1 for e in self.queue(account_id) if e.answered_at is None)
+    def panel(self, account_id: int, team_id: int | None) -> dict:
+        """The home panel's figures: {"built", "left", "total"} of today's queue, without building it."""
+        return drill_queue.panel_figures(self.dbsession, account_id, team_id, self.clock.now())
 
     # -- targeted items (other areas call this) ------------------------------
 
@@ -346,12 +384,12 @@ class DrillService:
 
 
 def case_correct():
-    from sqlalchemy import case
     return case((DrillReviewLog.correct.is_(True), 1), else_=0)
 
 
 def factory(context, request):
-    return DrillService(request.dbsession, request.find_service(Clock))
+    return DrillService(request.dbsession, request.find_service(Clock), request.find_service(NoticeService),
+                        leech_link=request.route_path("drill.manage"))
 
 
 def includeme(config):

@@ -4,17 +4,61 @@ Kept apart from the service so the benchmark and the tests can time and
 drive it directly. Reviews in a backlog are taken lowest predicted recall
 first (the cards most overdue relative to their stability), so a person
 who missed a week relearns what they are losing fastest.
+
+New items come from the person's own material first: documents that are
+readings of their onboarding path and questions of the quizzes on it, then
+their role profile, then everything else (scripts, policies, handbook,
+other bank questions). Other positions' role profiles are never drawn.
 """
 
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, exists, insert, select
+from sqlalchemy import case, exists, func, insert, or_, select, union
 
+from ..models.accounts import Team
 from ..models.drill import DrillCard, DrillItem, DrillQueueEntry, ItemStatus
-from .drill_scheduler import day_end_utc, scheduler_for
+from ..models.quizzes import Question, Quiz, QuizSlot
+from ..models.training import CourseItem, Enrolment, PathStep, PublishState, TrainingPath
+from .drill_scheduler import day_end_utc, local_day, scheduler_for
 
-# New items: the person's own role profile first, then scripts, policies, handbook, bank questions.
-KIND_PRIORITY = {"scripts": 1, "policy": 2, "handbook": 3, "question": 4}
+# After the path and the role profile: scripts, policies, handbook, bank questions.
+KIND_PRIORITY = {"scripts": 3, "policy": 4, "handbook": 5, "question": 6}
+PATH, ROLE = 0, 1
+
+
+@dataclass
+class Material:
+    """What a person's onboarding says they should learn: reading slugs and quiz slugs of their path."""
+
+    role_slug: str | None = None
+    readings: list[str] = field(default_factory=list)
+    quizzes: list[str] = field(default_factory=list)
+
+
+def material_of(dbsession, account_id: int, position_code: str | None) -> Material:
+    """Their enrolment's path, or (not enrolled) the published path of their position."""
+    path_id = dbsession.scalar(select(Enrolment.path_id).where(Enrolment.account_id == account_id))
+    if path_id is None and position_code:
+        path_id = dbsession.scalar(select(TrainingPath.id).where(TrainingPath.position_code == position_code,
+                                                                 TrainingPath.state == PublishState.PUBLISHED))
+    material = Material(role_slug=f"roles/{position_code}" if position_code else None)
+    if path_id is not None:
+        for kind, target in dbsession.execute(
+                select(CourseItem.kind, CourseItem.target).join(PathStep, PathStep.course_id == CourseItem.course_id)
+                .where(PathStep.path_id == path_id, CourseItem.kind.in_(("reading", "quiz")), CourseItem.target != "")
+                .order_by(PathStep.position, CourseItem.position)):
+            (material.readings if kind == "reading" else material.quizzes).append(target.partition("#")[0])
+    return material
+
+
+def _path_questions(quiz_slugs: list[str]):
+    """Ids of the bank questions the path's quizzes draw from (fixed slots and random categories)."""
+    slots = select(QuizSlot.question_id, QuizSlot.category_id).join(Quiz, Quiz.id == QuizSlot.quiz_id).where(
+        Quiz.slug.in_(quiz_slugs)).subquery()
+    return union(select(slots.c.question_id).where(slots.c.question_id.is_not(None)),
+                 select(Question.id).where(Question.category_id.in_(
+                     select(slots.c.category_id).where(slots.c.category_id.is_not(None)))))
 
 
 def anchor_of(slug: str, anchor: str) -> str:
@@ -53,19 +97,30 @@ def due_reviews(dbsession, account_id: int, day: date, tz: str, now: datetime, r
     return picked
 
 
-def new_items(dbsession, account_id: int, role_slug: str | None, limit: int, taken: set[str]) -> list[int]:
-    """Ids of items this person has no card for yet, from their position's material."""
+def new_items(dbsession, account_id: int, material: Material, limit: int, taken: set[str]) -> list[int]:
+    """Ids of items this person has no card for yet, their own material first."""
     if limit <= 0:
         return []
     has_card = exists().where(DrillCard.account_id == account_id, DrillCard.item_id == DrillItem.id)
-    priority = case({**KIND_PRIORITY}, value=DrillItem.source_kind, else_=5)
+    whens = []
+    if material.readings or material.quizzes:
+        mine = [DrillItem.source_slug.in_(material.readings)] if material.readings else []
+        if material.quizzes:
+            mine.append(DrillItem.question_id.in_(_path_questions(material.quizzes)))
+        whens.append((or_(*mine), PATH))
+    role_slug = material.role_slug or ""
     if role_slug:
-        priority = case((DrillItem.source_slug == role_slug, 0), else_=priority)
+        whens.append((DrillItem.source_slug == role_slug, ROLE))
+    priority = case({**KIND_PRIORITY}, value=DrillItem.source_kind, else_=7)
+    if whens:
+        priority = case(*whens, else_=priority)
+    not_other_role = (DrillItem.source_kind != "role") & ~DrillItem.source_slug.startswith("roles/")
     stmt = (select(DrillItem.id, DrillItem.source_slug, DrillItem.source_anchor)
             .where(DrillItem.status == ItemStatus.ACTIVE, ~has_card,
-                   (DrillItem.source_kind != "role") | (DrillItem.source_slug == (role_slug or "")))
+                   not_other_role | (DrillItem.source_slug == role_slug))
             .order_by(priority, DrillItem.section, DrillItem.id)
-            .limit(limit * 6))
+            # Bank questions come several to a document (one per day): read well past the cap.
+            .limit(limit * 20))
     picked = []
     for row in dbsession.execute(stmt):
         anchor = anchor_of(row.source_slug, row.source_anchor)
@@ -79,10 +134,10 @@ def new_items(dbsession, account_id: int, role_slug: str | None, limit: int, tak
 
 
 def build(dbsession, account_id: int, day: date, tz: str, now: datetime, *, retention: float,
-          reviews_cap: int, new_cap: int, role_slug: str | None) -> list[DrillQueueEntry]:
+          reviews_cap: int, new_cap: int, material: Material) -> list[DrillQueueEntry]:
     taken: set[str] = set()
     reviews = due_reviews(dbsession, account_id, day, tz, now, retention, reviews_cap, taken)
-    fresh = new_items(dbsession, account_id, role_slug, new_cap, taken)
+    fresh = new_items(dbsession, account_id, material, new_cap, taken)
     card_ids = [card_id for card_id, _anchor in reviews]
     if fresh:
         # Core inserts: the ORM unit of work costs more than the queries for a day's handful of rows.
@@ -96,3 +151,24 @@ def build(dbsession, account_id: int, day: date, tz: str, now: datetime, *, rete
             for i, card_id in enumerate(card_ids)])
     return list(dbsession.scalars(select(DrillQueueEntry).where(
         DrillQueueEntry.account_id == account_id, DrillQueueEntry.day == day).order_by(DrillQueueEntry.position)))
+
+
+def panel_figures(dbsession, account_id: int, team_id: int | None, now: datetime) -> dict:
+    """Today's queue for the home panel in one query on the (account, day) index, never building it.
+
+    A local day is within a day of the UTC one, so the entries of those three days come back
+    together with the team's zone (a scalar subquery); today's row is picked once the zone is known.
+    """
+    zone = select(Team.timezone).where(Team.id == team_id).scalar_subquery() if team_id else None
+    unanswered = func.sum(case((DrillQueueEntry.answered_at.is_(None), 1), else_=0))
+    columns = [DrillQueueEntry.day, func.count(), unanswered] + ([zone] if zone is not None else [])
+    rows = dbsession.execute(
+        select(*columns).where(DrillQueueEntry.account_id == account_id,
+                               DrillQueueEntry.day.between(now.date() - timedelta(days=1),
+                                                           now.date() + timedelta(days=1)))
+        .group_by(DrillQueueEntry.day)).all()
+    today = local_day(now, rows[0][3] if rows and zone is not None else None)
+    row = next((r for r in rows if r[0] == today), None)
+    if row is None:
+        return {"built": False, "left": 0, "total": 0}
+    return {"built": True, "left": int(row[2] or 0), "total": int(row[1])}

@@ -30,12 +30,17 @@ def upgrade():
     sa.Column('section', sa.String(length=300), nullable=False),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('question_id', sa.Integer(), nullable=True),
+    sa.Column('question_version_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['question_id'], ['quiz_questions.id'], name=op.f('fk_drill_items_question_id_quiz_questions'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['question_version_id'], ['quiz_question_versions.id'], name=op.f('fk_drill_items_question_version_id_quiz_question_versions'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_drill_items')),
     sa.UniqueConstraint('key', name=op.f('uq_drill_items_key'))
     )
     with op.batch_alter_table('drill_items', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_drill_items_question_id'), ['question_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_drill_items_source_slug'), ['source_slug'], unique=False)
         batch_op.create_index(batch_op.f('ix_drill_items_status'), ['status'], unique=False)
 
@@ -143,5 +148,6 @@ def downgrade():
     with op.batch_alter_table('drill_items', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_drill_items_status'))
         batch_op.drop_index(batch_op.f('ix_drill_items_source_slug'))
+        batch_op.drop_index(batch_op.f('ix_drill_items_question_id'))
 
     op.drop_table('drill_items')

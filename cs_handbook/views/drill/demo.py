@@ -1,5 +1,6 @@
 """Demo data of the drill: items from the default content and a few days of answers for the new hires."""
 
+from ...services import drill_bank
 from ...services.drill import DrillService
 from ...services.drill_hooks import regenerate_all
 
@@ -14,7 +15,11 @@ def build_demo(request, accounts, progress):
             continue
         for entry in svc.queue(account.id)[:2]:
             if entry.answered_at is None:
-                item = entry.card.item
-                response = {"order": item.answer["order"]} if "order" in item.answer else {
-                    "value": str(item.answer["value"])}
-                svc.answer(account.id, entry.id, response)
+                svc.answer(account.id, entry.id, right_response(request.dbsession, entry.card.item))
+
+
+def right_response(dbsession, item) -> dict:
+    version = drill_bank.version_of(dbsession, item)
+    if version is not None:
+        return drill_bank.right_form(version)
+    return {"order": item.answer["order"]} if "order" in item.answer else {"value": str(item.answer["value"])}

@@ -6,8 +6,10 @@ from pyramid.renderers import render_to_response
 from pyramid.view import view_config
 
 from ...i18n import _
+from ...models.drill import ItemKind
 from ...permissions import Permission as P
 from ...schemas.drill import parse_answer
+from ...services import drill_bank
 from ...services.drill import DrillError, DrillService
 
 
@@ -39,13 +41,18 @@ def today(request):
         except DrillError:
             entry = None
         if entry is not None and entry.answered_at is not None:
-            feedback = {"entry": entry, "item": entry.card.item,
-                        "source_url": source_url(request, entry.card.item.source_slug)}
+            item = entry.card.item
+            feedback = {"entry": entry, "item": item, "source_url": source_url(request, item.source_slug)}
+            version = _bank_version(request, item)
+            if version is not None:
+                feedback["bank_answer"] = drill_bank.right_answer(version)
     current = next((e for e in queue if e.answered_at is None), None)
     streak, best = svc.streak(me)
+    version = _bank_version(request, current.card.item) if current else None
     return {
         "current": current,
         "item": current.card.item if current else None,
+        "bank": drill_bank.present(current.card.item, version) if version is not None else None,
         "feedback": feedback,
         "answered": sum(1 for e in queue if e.answered_at is not None),
         "total": len(queue),
@@ -54,6 +61,10 @@ def today(request):
         "history": svc.history(me),
         "next_due": svc.next_due(me),
     }
+
+
+def _bank_version(request, item):
+    return drill_bank.version_of(request.dbsession, item) if item.kind == ItemKind.BANK_QUESTION else None
 
 
 @view_config(route_name="drill.answer", request_method="POST", permission=P.DRILL_PRACTISE)
@@ -69,7 +80,9 @@ def answer(request):
 
 
 def home_panel(request):
+    """Read-only and one query: the home page must not build today's queue (the drill page does)."""
     if not request.is_authenticated or not request.has_permission(P.DRILL_PRACTISE):
         return None
-    count = request.find_service(DrillService).due_today_count(request.identity.id)
-    return {"title": _("Daily drill"), "template": "drill/_panel.jinja2", "drill_due": count}
+    identity = request.identity
+    figures = request.find_service(DrillService).panel(identity.id, identity.team_id)
+    return {"title": _("Daily drill"), "template": "drill/_panel.jinja2", "drill": figures}

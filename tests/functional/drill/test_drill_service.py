@@ -110,8 +110,10 @@ def test_a_card_due_tonight_local_is_due_today(dbsession):
         answer_all(svc, who, lambda i: False)
     clock.set(datetime(2026, 3, 2, 15, 30, tzinfo=UTC))  # 23:30 Mar 2 Shanghai: same day, queue done
     assert [e.answered_at is not None for e in svc.queue(shanghai.id)] == [True]
-    assert svc.due_today_count(shanghai.id) == 0
+    assert svc.panel(shanghai.id, shanghai.team_id) == {"built": True, "left": 0, "total": 1}
     clock.set(datetime(2026, 3, 2, 16, 30, tzinfo=UTC))  # 00:30 Mar 3 Shanghai: the card due at 08:00 is today's
+    # The home panel reads the queue without building it: yesterday's (local) queue is not today's.
+    assert svc.panel(shanghai.id, shanghai.team_id)["built"] is False
     assert [(e.day, e.is_new) for e in svc.queue(shanghai.id)] == [(date(2026, 3, 3), False)]
     # 11:30 Mar 2 in New York: a new day, and the card due at 19:00 tonight belongs to it.
     assert [(e.day, e.is_new) for e in svc.queue(new_york.id)] == [(date(2026, 3, 2), False)]

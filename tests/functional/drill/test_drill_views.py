@@ -101,3 +101,59 @@ def test_manager_sees_only_their_teams(testapp, dbsession, clock):
     page = testapp.get("/drill/heatmap")
     assert "甲员工" in page.text and "乙外人" not in page.text
     assert "100% (1)" in page.text and "heat-5" in page.text
+
+
+def test_a_bank_question_through_the_page(testapp, dbsession, clock):
+    from ...factories_quizzes import make_bank
+
+    make_bank(dbsession, keys=["q-multiple"])
+    _staff()
+    login(testapp, "driller")
+    page = testapp.get("/drill/")
+    assert "哪些是礼貌用语？" in page.text and 'type="checkbox"' in page.text
+    form = next(f for f in page.forms.values() if "entry_id" in f.fields)
+    # Boxes carry the question's own option numbers, whatever order they are shown in.
+    assert sorted(box._value for box in form.fields["choice"]) == ["0", "1", "2"]
+    for box in form.fields["choice"]:
+        box.checked = box._value == "0"  # 您好 only: half right
+    page = form.submit().follow()
+    assert "is-wrong" in page.text and "因为……" in page.text
+    assert re.search(r'class="drill-answer">[^<]*您好；请稍等', page.text)
+    testapp.post("/drill/answer", {"csrf_token": form["csrf_token"].value, "entry_id": form["entry_id"].value,
+                                   "choice": "0"}, status=409)
+
+
+def test_home_panel_reads_the_day_without_building_it(testapp, dbsession, clock):
+    _staff()
+    DrillItemFactory(prompt="首次响应时限")
+    login(testapp, "driller")
+    assert "今天的练习已经准备好了" in testapp.get("/").text
+    dbsession.rollback()
+    assert dbsession.query(DrillCard).count() == 0  # the home page built nothing
+    page = testapp.get("/drill/")
+    assert "今天有 1 道题待练" in testapp.get("/").text
+    form = next(f for f in page.forms.values() if "entry_id" in f.fields)
+    form["value"] = "60"
+    form.submit()
+    assert "今天的练习已完成" in testapp.get("/").text
+
+
+def test_trainer_hears_of_a_leech_and_sees_it_listed(testapp, dbsession, clock):
+    from cs_handbook.services.drill import DrillService
+
+    AccountFactory(username="coach", roles=["trainer"])
+    learner = AccountFactory(display_name="小李", team=TeamFactory(), position=PositionFactory())
+    DrillItemFactory(prompt="退货时限是几天？")
+    svc = DrillService(dbsession, clock, leech_link="/drill/manage")
+    for _ in range(9):
+        for entry in svc.queue(learner.id):
+            svc.answer(learner.id, entry.id, {"value": "1"})
+        clock.advance(days=1)
+    dbsession.commit()
+    login(testapp, "coach")
+    notices = testapp.get("/account/notices")
+    assert "小李 反复答错一道练习题（已遗忘 8 次）：退货时限是几天？" in notices.text
+    assert 'href="/drill/manage"' in notices.text
+    manage = testapp.get("/drill/manage")
+    leeches = manage.text.split('id="drill-leeches"')[1].split("</section>")[0]
+    assert "小李" in leeches and "退货时限是几天？" in leeches and "<td>8</td>" in leeches
