@@ -245,3 +245,44 @@ def test_admin_adds_a_team(testapp, dbsession):
     form["name"], form["timezone"] = "另一组", "Mars/Olympus"
     assert "未知的时区" in form.submit("submit", status=400).text
     assert "夜班组" in testapp.get("/admin/accounts/new").text
+
+
+
+def test_only_the_admin_can_tell_which_account_ids_exist(testapp, dbsession):
+    known = AccountFactory(username="someone").id
+    unknown = known + 1000
+    AccountFactory(username="chief", roles=["manager"])
+    AccountFactory(username="boss", roles=["admin"])
+
+    def answers(method, account_id, suffix):
+        response = testapp.request(f"/admin/accounts/{account_id}{suffix}", method=method, status="*")
+
+        def but_for_the_id(text):
+            return text.replace(f"accounts/{account_id}", "accounts/ID").replace(f"accounts%2F{account_id}",
+                                                                                   "accounts%2FID")
+
+        return response.status_int, but_for_the_id(response.headers.get("Location", "")), but_for_the_id(response.text)
+
+    def same_for_both(method, suffix):
+        known_answer = answers(method, known, suffix)
+        assert answers(method, unknown, suffix) == known_answer
+        return known_answer[0]
+
+    # Anonymous: sent to sign in, whether the account exists or not.
+    assert same_for_both("GET", "") == 303
+    for suffix in ("", "/grants", "/status", "/grants/1/remove"):
+        assert same_for_both("POST", suffix) in (303, 400, 403)
+
+    login(testapp, "chief")
+    testapp.get("/account/password")  # the welcome message is shown once, here
+    assert same_for_both("GET", "") == 403
+    token = testapp.get("/account/password").forms["deform"]["csrf_token"].value
+    for suffix in ("/grants", "/status", "/grants/1/remove"):
+        testapp.post(f"/admin/accounts/{unknown}{suffix}", {"csrf_token": token, "active": "0"}, status=403)
+        testapp.post(f"/admin/accounts/{known}{suffix}", {"csrf_token": token, "active": "0"}, status=403)
+
+    testapp.post("/signout", {"csrf_token": token}, status=303)
+    login(testapp, "boss")
+    testapp.get(f"/admin/accounts/{unknown}", status=404)
+    testapp.get(f"/admin/accounts/{known}", status=200)
+    assert _account(dbsession, "someone").is_active
