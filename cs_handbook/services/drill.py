@@ -146,8 +146,7 @@ class DrillService:
         material = drill_queue.material_of(self.dbsession, account_id,
                                            account.position.code if account.position else None)
         return drill_queue.build(self.dbsession, account_id, day, self.tz_of(account), self.clock.now(),
-                                 retention=s.target_retention, reviews_cap=s.reviews_per_day,
-                                 new_cap=s.new_per_day, material=material)
+                                 reviews_cap=s.reviews_per_day, new_cap=s.new_per_day, material=material)
 
     def _entries(self, account_id: int, day: date) -> list[DrillQueueEntry]:
         return list(self.dbsession.scalars(select(DrillQueueEntry).where(

@@ -15,7 +15,7 @@ question per document on a person's day.
 import random
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, true, update
 from sqlalchemy.exc import IntegrityError
 
 from ..models.documents import Document
@@ -45,8 +45,29 @@ def _source(version_source: str, category_slug: str) -> tuple[str, str]:
     return (slug or f"bank/{category_slug}"), (anchor or WHOLE_DOCUMENT)
 
 
-def sync(dbsession, now) -> BankSync:
-    """Make the bank items match the bank's current versions; one read of the bank, writes only on change."""
+def in_step(dbsession) -> bool:
+    """Do the bank items already match the bank? One aggregate query, so every queue build can ask.
+
+    Versions only ever get added, with growing ids, so a new current version raises the bank's highest
+    current version id; a new question, or one that became an essay, changes the count. Items held back
+    for review do not count as matching.
+    """
+    current = (select(func.count().label("n"), func.max(QuestionVersion.id).label("top"))
+               .join(Question, (Question.id == QuestionVersion.question_id)
+                     & (Question.current_number == QuestionVersion.number))
+               .where(QuestionVersion.type.in_(DRILL_TYPES))).subquery()
+    synced = select(func.count().label("n"), func.max(DrillItem.question_version_id).label("top")).where(
+        DrillItem.kind == ItemKind.BANK_QUESTION, DrillItem.status != ItemStatus.NEEDS_REVIEW).subquery()
+    bank_n, bank_top, items_n, items_top = dbsession.execute(
+        select(current.c.n, current.c.top, synced.c.n, synced.c.top)
+        .select_from(current.join(synced, true()))).one()
+    return (bank_n, bank_top) == (items_n, items_top)
+
+
+def sync(dbsession, now, force: bool = False) -> BankSync:
+    """Make the bank items match the bank's current versions; writes only on change."""
+    if not force and in_step(dbsession):
+        return BankSync()
     rows = dbsession.execute(
         select(Question.id, Question.key, QuestionCategory.slug, QuestionCategory.title, QuestionVersion.id,
                QuestionVersion.number, QuestionVersion.type, QuestionVersion.text, QuestionVersion.explanation,

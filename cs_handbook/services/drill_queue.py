@@ -12,15 +12,15 @@ other bank questions). Other positions' role profiles are never drawn.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import case, exists, func, insert, or_, select, union
+from sqlalchemy import DateTime, Integer, case, cast, exists, func, insert, literal, or_, select, union
 
 from ..models.accounts import Team
 from ..models.drill import DrillCard, DrillItem, DrillQueueEntry, ItemStatus
 from ..models.quizzes import Question, Quiz, QuizSlot
 from ..models.training import CourseItem, Enrolment, PathStep, PublishState, TrainingPath
-from .drill_scheduler import day_end_utc, local_day, scheduler_for
+from .drill_scheduler import day_end_utc, local_day
 
 # After the path and the role profile: scripts, policies, handbook, bank questions.
 KIND_PRIORITY = {"scripts": 3, "policy": 4, "handbook": 5, "question": 6}
@@ -65,35 +65,51 @@ def anchor_of(slug: str, anchor: str) -> str:
     return f"{slug}#{anchor}"
 
 
-def due_reviews(dbsession, account_id: int, day: date, tz: str, now: datetime, retention: float,
-                limit: int, taken: set[str]) -> list[tuple[int, str]]:
-    """(card id, anchor) of the due cards to review today, at most `limit`, anchors not in `taken`."""
-    rows = dbsession.execute(
-        select(DrillCard.id, DrillCard.due, DrillCard.stability, DrillCard.last_review,
-               DrillItem.source_slug, DrillItem.source_anchor)
-        .join(DrillItem, DrillItem.id == DrillCard.item_id)
-        .where(DrillCard.account_id == account_id, DrillCard.leech.is_(False),
-               DrillItem.status == ItemStatus.ACTIVE, DrillCard.due < day_end_utc(day, tz))
-    ).all()
-    scheduler = scheduler_for(retention)
-    factor, decay = scheduler._FACTOR, scheduler._DECAY
+def whole_days_since(column, now: datetime, dialect: str):
+    """Whole days from `column` to `now` (as `timedelta.days`), computed by the database."""
+    naive = now.astimezone(UTC).replace(tzinfo=None)
+    if dialect == "sqlite":
+        days = func.julianday(naive.isoformat(sep=" ")) - func.julianday(column)
+        return case((days < 0, -1), else_=cast(days, Integer))  # CAST truncates; only the sign matters below 0
+    return func.floor(func.extract("epoch", literal(naive, DateTime) - column) / 86400.0)
 
-    def urgency(row):
-        # FSRS's forgetting curve inlined (same formula as `retrievability`): this runs per due card.
-        if row.stability is None or row.last_review is None:
-            return (1.0, row.due, row.id)
-        elapsed = max(0, (now - row.last_review).days)
-        return ((1 + factor * elapsed / row.stability) ** decay, row.due, row.id)
 
-    picked = []
-    for row in sorted(rows, key=urgency):
-        if len(picked) >= limit:
+def due_reviews(dbsession, account_id: int, day: date, tz: str, now: datetime, limit: int,
+                taken: set[str]) -> list[tuple[int, str]]:
+    """(card id, anchor) of the due cards to review today, at most `limit`, anchors not in `taken`.
+
+    FSRS's predicted recall (1 + F·t/S)^D falls as t/S grows (F > 0, D < 0) whatever the target
+    retention, so "lowest recall first" is "highest elapsed days per day of stability first": the
+    database sorts on that and hands over a few rows at a time instead of every due card (thousands of
+    timestamps turned into Python objects cost more than the rest of the build). Never-reviewed cards
+    count as fully recalled, as `retrievability` says; ties go to the card due first.
+    """
+    if limit <= 0:
+        return []
+    dialect = dbsession.get_bind().dialect.name
+    elapsed = whole_days_since(DrillCard.last_review, now, dialect)
+    forgetting = case((DrillCard.stability.is_(None) | DrillCard.last_review.is_(None), 0.0),
+                      (elapsed <= 0, 0.0), else_=elapsed / DrillCard.stability)
+    stmt = (select(DrillCard.id, DrillItem.source_slug, DrillItem.source_anchor)
+            .join(DrillItem, DrillItem.id == DrillCard.item_id)
+            .where(DrillCard.account_id == account_id, DrillCard.leech.is_(False),
+                   DrillItem.status == ItemStatus.ACTIVE, DrillCard.due < day_end_utc(day, tz))
+            .order_by(forgetting.desc(), DrillCard.due, DrillCard.id))
+    picked: list[tuple[int, str]] = []
+    batch, offset = limit * 4, 0
+    while len(picked) < limit:
+        rows = dbsession.execute(stmt.limit(batch).offset(offset)).all()
+        for row in rows:
+            anchor = anchor_of(row.source_slug, row.source_anchor)
+            if anchor in taken:
+                continue
+            taken.add(anchor)
+            picked.append((row.id, anchor))
+            if len(picked) >= limit:
+                break
+        if len(rows) < batch:
             break
-        anchor = anchor_of(row.source_slug, row.source_anchor)
-        if anchor in taken:
-            continue
-        taken.add(anchor)
-        picked.append((row.id, anchor))
+        offset += batch
     return picked
 
 
@@ -133,10 +149,10 @@ def new_items(dbsession, account_id: int, material: Material, limit: int, taken:
     return picked
 
 
-def build(dbsession, account_id: int, day: date, tz: str, now: datetime, *, retention: float,
-          reviews_cap: int, new_cap: int, material: Material) -> list[DrillQueueEntry]:
+def build(dbsession, account_id: int, day: date, tz: str, now: datetime, *, reviews_cap: int, new_cap: int,
+          material: Material) -> list[DrillQueueEntry]:
     taken: set[str] = set()
-    reviews = due_reviews(dbsession, account_id, day, tz, now, retention, reviews_cap, taken)
+    reviews = due_reviews(dbsession, account_id, day, tz, now, reviews_cap, taken)
     fresh = new_items(dbsession, account_id, material, new_cap, taken)
     card_ids = [card_id for card_id, _anchor in reviews]
     if fresh:

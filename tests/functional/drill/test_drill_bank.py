@@ -148,3 +148,29 @@ def test_a_leech_is_reported_to_trainers_once(dbsession):
     assert svc.queue(me.id) == []
     assert dbsession.query(DrillQueueEntry).filter(DrillQueueEntry.answered_at.is_(None)).count() == 0
     assert dbsession.query(Notice).filter(Notice.kind == "drill.leech").count() == 1
+
+
+def test_a_backlog_is_reviewed_lowest_predicted_recall_first(dbsession):
+    from datetime import timedelta
+    from random import Random
+
+    from cs_handbook.services.drill_scheduler import retrievability
+
+    now = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+    me = person()
+    rng = Random(7)
+    cards = []
+    for n in range(40):
+        item = DrillItemFactory()
+        reviewed = n % 9 != 0  # some cards were never reviewed: they count as fully recalled
+        cards.append(DrillCard(account_id=me.id, item_id=item.id, state=2 if reviewed else 1,
+                               stability=rng.uniform(0.5, 40) if reviewed else None,
+                               last_review=now - timedelta(days=rng.uniform(0, 60), hours=rng.random())
+                               if reviewed else None,
+                               due=now - timedelta(days=rng.uniform(0, 20)), created_at=now))
+    dbsession.add_all(cards)
+    dbsession.flush()
+    svc = service(dbsession, FixedClock(now))
+    svc.set_settings(me.team_id, new_per_day=0, reviews_per_day=12, target_retention=0.9)
+    expected = sorted(cards, key=lambda c: (retrievability(c.stability, c.last_review, now) or 1.0, c.due, c.id))
+    assert [e.card_id for e in svc.queue(me.id)] == [c.id for c in expected[:12]]
