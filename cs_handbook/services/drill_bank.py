@@ -117,8 +117,9 @@ def sync(dbsession, now, force: bool = False) -> BankSync:
             report.updated += 1
         report.keys.append(key)
     for key, item in items.items():
-        if key not in wanted and item.status == ItemStatus.ACTIVE:
-            # Gone from the bank, or now an essay: held back until a trainer looks.
+        if key not in wanted and item.status != ItemStatus.NEEDS_REVIEW:
+            # Gone from the bank, or now an essay: held back until a trainer looks (suspended ones too,
+            # or `in_step` would never agree again).
             item.status, item.updated_at = ItemStatus.NEEDS_REVIEW, now
             report.retired += 1
     dbsession.flush()

@@ -174,3 +174,27 @@ def test_a_backlog_is_reviewed_lowest_predicted_recall_first(dbsession):
     svc.set_settings(me.team_id, new_per_day=0, reviews_per_day=12, target_retention=0.9)
     expected = sorted(cards, key=lambda c: (retrievability(c.stability, c.last_review, now) or 1.0, c.due, c.id))
     assert [e.card_id for e in svc.queue(me.id)] == [c.id for c in expected[:12]]
+
+
+def test_a_trainers_suspension_outlives_new_versions_and_the_bank_stays_in_step(dbsession):
+    now = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+    bank = make_bank(dbsession, keys=["q-single", "q-tf"])
+    drill_bank.sync(dbsession, now)
+    assert drill_bank.in_step(dbsession)
+    items = bank_items(dbsession)
+    svc = service(dbsession, FixedClock(now))
+    svc.set_item_status(items["bank:basics/q-single"], "suspended")
+    svc.set_item_status(items["bank:basics/q-tf"], "suspended")
+    category = bank.category("basics")
+    spec = SAMPLE_QUESTIONS["q-single"]
+    bank.save_question(category, "q-single", {**{k: spec[k] for k in ("type", "source", "data")}, "text": "改过的题目",
+                                              "points": 1.0, "explanation": ""}, ["标签"])
+    bank.save_question(category, "q-tf", {"type": "essay", "text": "论述", "source": "policies/x", "points": 1.0,
+                                          "explanation": "", "data": {"rubric": "r"}}, ["标签"])
+    assert not drill_bank.in_step(dbsession)
+    report = drill_bank.sync(dbsession, now)
+    assert (report.updated, report.retired) == (1, 1)
+    items = bank_items(dbsession)
+    assert (items["bank:basics/q-single"].prompt, items["bank:basics/q-single"].status) == ("改过的题目", "suspended")
+    assert items["bank:basics/q-tf"].status == "needs-review"
+    assert drill_bank.in_step(dbsession)  # so the next queue build reads one aggregate, not the bank
