@@ -29,6 +29,7 @@ ITEMS: list[NavItem] = [
     NavItem("quizzes.index", _("Quizzes"), P.QUIZZES_TAKE),
     NavItem("drill.today", _("Daily drill"), P.DRILL_PRACTISE),
     NavItem("training.mentees", _("My mentees"), P.TRAINING_MENTOR),
+    NavItem("training.team", _("Team onboarding"), P.TRAINING_MANAGE),
     NavItem("documents.review_queue", _("Review queue"), P.DOCUMENTS_REVIEW),
     NavItem("training.courses", _("Courses"), P.TRAINING_AUTHOR),
     NavItem("quizzes.bank", _("Question bank"), P.QUIZZES_AUTHOR),
