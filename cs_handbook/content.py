@@ -9,8 +9,35 @@ reproduces the files byte for byte.
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from translationstring import TranslationString
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONTENT_DIRS = {"policies": PROJECT_ROOT / "policies", "training": PROJECT_ROOT / "training"}
+
+
+class Problem(str):
+    """A conflict or error of a load: reads as English text, and keeps its translatable `message`
+    so the CLI can print it in the reader's language (`translated`)."""
+
+    def __new__(cls, message: TranslationString):
+        problem = super().__new__(cls, _resolve(message, None))
+        problem.message = message
+        return problem
+
+
+def _resolve(message: TranslationString, localizer) -> str:
+    # translationstring does not translate the translation strings inside a mapping itself.
+    mapping = {k: _resolve(v, localizer) if isinstance(v, TranslationString) else v
+               for k, v in (message.mapping or {}).items()}
+    if localizer is None:
+        return TranslationString(message, mapping=mapping).interpolate()
+    return localizer.translate(TranslationString(message, mapping=mapping))
+
+
+def translated(line: str, localizer) -> str:
+    """A report line in the localizer's language (a plain string stays as it is)."""
+    message = getattr(line, "message", None)
+    return str(line) if message is None else _resolve(message, localizer)
 
 
 @dataclass

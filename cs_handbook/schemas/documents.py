@@ -8,6 +8,13 @@ import deform
 from ..i18n import _
 from .base import CSRFSchema, no_control_characters, text_node, trimmed
 
+
+def unix_newlines(value):
+    # Browsers send a textarea's lines with CRLF; the content files (and their
+    # byte-for-byte export) use LF.
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 SLUG = re.compile(r"^(handbook|policies|roles|scripts)(/[a-z0-9][a-z0-9-]*)+$")
 
 
@@ -29,7 +36,7 @@ class DocumentSchema(CSRFSchema):
     summary = colander.SchemaNode(colander.String(), title=_("Summary"), preparer=trimmed,
                                   validator=colander.All(colander.Length(max=1000), no_control_characters),
                                   widget=deform.widget.TextAreaWidget(rows=2), missing="")
-    body_md = colander.SchemaNode(colander.String(), title=_("Text (Markdown)"),
+    body_md = colander.SchemaNode(colander.String(), title=_("Text (Markdown)"), preparer=unix_newlines,
                                   validator=colander.Length(min=1, max=200_000),
                                   widget=deform.widget.TextAreaWidget(rows=20, css_class="markdown-source"))
     tags = colander.SchemaNode(colander.String(), title=_("Tags (comma separated)"), preparer=trimmed,
@@ -68,3 +75,151 @@ class NewDocumentSchema(DocumentSchema):
 class CommentSchema(CSRFSchema):
     comment = colander.SchemaNode(colander.String(), title=_("Comment"), preparer=trimmed,
                                   validator=colander.Length(max=1000), missing="")
+
+
+
+# -- the structured part: role profiles, script sets, and any page's procedures and facts --------
+# Every message names its field: in a long form with many phrases, "Required" alone does not say where.
+# (Each is a whole message: a translated field name cannot be put into another translated message.)
+
+KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def _line(title, max_length, too_long, empty=None, **kw):
+    """One line of text; required when `empty` (its message) is given."""
+    return colander.SchemaNode(
+        colander.String(), title=title, preparer=trimmed, missing=colander.required if empty else "",
+        missing_msg=empty or "", validator=colander.All(
+            colander.Length(max=max_length, max_err=_(too_long, mapping={"max": max_length})),
+            no_control_characters), **kw)
+
+
+def _key(empty, bad):
+    return colander.SchemaNode(colander.String(), title=_("Key (a-z, 0-9 and -)"), preparer=trimmed,
+                               missing_msg=empty, validator=colander.All(
+                                   colander.Length(max=60, max_err=bad), colander.Regex(KEY, bad)))
+
+
+def _each_key_once(message):
+    def validator(node, value):
+        keys = [item["key"] for item in value]
+        if len(keys) != len(set(keys)):
+            raise colander.Invalid(node, message)
+    return validator
+
+
+def _sequence(child, title, at_least=None, min_len=0, each_once=None, **kw):
+    validators = []
+    if min_len:
+        validators.append(colander.Length(min=min_len, min_err=_(at_least, mapping={"min": min_len})))
+    if each_once:
+        validators.append(_each_key_once(each_once))
+    return colander.SchemaNode(colander.Sequence(), child, title=title, missing=[],
+                               validator=colander.All(*validators) if validators else None,
+                               widget=deform.widget.SequenceWidget(orderable=True), **kw)
+
+
+@colander.deferred
+def _situation_widget(node, kw):
+    from ..services.documents_structured import SITUATIONS
+
+    return deform.widget.SelectWidget(values=[(key, SITUATIONS.get(key, key)) for key in kw["situation_keys"]])
+
+
+@colander.deferred
+def _situation_validator(node, kw):
+    return colander.OneOf(kw["situation_keys"], msg_err=_("Situation: unknown situation \u201c${val}\u201d."))
+
+
+@colander.deferred
+def _position_widget(node, kw):
+    return deform.widget.SelectWidget(values=[("", "\u2014")] + [(code, f"{code} \u00b7 {name}")
+                                                              for code, name in kw["positions"]])
+
+
+@colander.deferred
+def _position_validator(node, kw):
+    return colander.OneOf([""] + [code for code, _name in kw["positions"]],
+                          msg_err=_("Position: unknown position \u201c${val}\u201d."))
+
+
+@colander.deferred
+def _department_widget(node, kw):
+    from ..services.documents_structured import DEPARTMENTS
+
+    return deform.widget.SelectWidget(values=[("", "\u2014")] + list(DEPARTMENTS.items()))
+
+
+def _number(node, value):
+    if not re.fullmatch(r"-?\d{1,12}(\.\d{1,6})?", value):
+        raise colander.Invalid(node, _("Number: write a number, such as 60 or 1.5."))
+
+
+class PhraseSchema(colander.Schema):
+    text = _line(_("Phrase"), 500, _("Phrase: at most ${max} characters."), _("Phrase: this cannot be empty."))
+    forbidden = colander.SchemaNode(colander.Boolean(), title=_("Forbidden wording"), missing=False,
+                                    widget=deform.widget.CheckboxWidget())
+    note = _line(_("Note (why, or what to say instead)"), 500, _("Note: at most ${max} characters."))
+
+
+class SituationSchema(colander.Schema):
+    key = colander.SchemaNode(colander.String(), title=_("Situation"), widget=_situation_widget,
+                              validator=_situation_validator, missing_msg=_("Situation: choose one."))
+    title = _line(_("Heading"), 200, _("Situation heading: at most ${max} characters."),
+                  _("Situation heading: this cannot be empty."))
+    manner = _line(_("Manner required"), 200, _("Manner: at most ${max} characters."))
+    phrases = _sequence(PhraseSchema(name="phrase", title=_("Phrase")), _("Phrases"),
+                        _("Phrases: add at least ${min}."), min_len=1)
+
+
+class ProcedureSchema(colander.Schema):
+    key = _key(_("Procedure key: this cannot be empty."),
+               _("Procedure key: use a-z, 0-9 and -, at most 60 characters."))
+    title = _line(_("Title"), 200, _("Procedure title: at most ${max} characters."),
+                  _("Procedure title: this cannot be empty."))
+    steps = _sequence(_line(_("Step"), 300, _("Step: at most ${max} characters."), _("Step: this cannot be empty."),
+                            name="step"), _("Steps"), _("Steps: add at least ${min}."), min_len=2)
+
+
+class FactSchema(colander.Schema):
+    key = _key(_("Fact key: this cannot be empty."), _("Fact key: use a-z, 0-9 and -, at most 60 characters."))
+    label = _line(_("What the number is"), 200, _("Fact label: at most ${max} characters."),
+                  _("Fact label: this cannot be empty."))
+    value = colander.SchemaNode(colander.String(), title=_("Number"), preparer=trimmed, validator=_number,
+                                missing_msg=_("Number: write a number, such as 60 or 1.5."))
+    unit = _line(_("Unit"), 20, _("Unit: at most ${max} characters."))
+
+
+class _Structured(DocumentSchema):
+    """Procedures and facts: any document may hold them (the daily drill asks about them)."""
+
+    procedures = _sequence(ProcedureSchema(name="procedure", title=_("Procedure")), _("Procedures (steps in order)"),
+                           each_once=_("Procedures: each key may be used only once."), insert_before="comment")
+    facts = _sequence(FactSchema(name="fact", title=_("Fact")), _("Facts (numbers to remember)"),
+                      each_once=_("Facts: each key may be used only once."), insert_before="comment")
+
+
+class PageSchema(_Structured):
+    """Handbook pages and policies."""
+
+
+class RoleSchema(_Structured):
+    position = colander.SchemaNode(colander.String(), title=_("Position"), widget=_position_widget,
+                                   validator=_position_validator, missing="", insert_before="body_md")
+    position_name = _line(_("Position name"), 100, _("Position name: at most ${max} characters."),
+                          insert_before="body_md")
+    department = colander.SchemaNode(colander.String(), title=_("Department"), widget=_department_widget,
+                                     validator=colander.OneOf(["", "large", "small", "general"]), missing="",
+                                     insert_before="body_md")
+    duties = _sequence(_line(_("Duty"), 1000, _("Duty: at most ${max} characters."), _("Duty: this cannot be empty."),
+                             name="duty"), _("Duties (numbered in this order)"), _("Duties: add at least ${min}."),
+                       min_len=1, insert_before="body_md")
+
+
+class ScriptSetSchema(_Structured):
+    situations = _sequence(SituationSchema(name="situation", title=_("Situation")), _("Situations"),
+                           _("Situations: add at least ${min}."), min_len=1,
+                           each_once=_("Situations: each situation may appear only once."), insert_before="body_md")
+
+
+SCHEMA_BY_KIND = {"handbook": PageSchema, "policy": PageSchema, "role": RoleSchema, "scripts": ScriptSetSchema}

@@ -2,7 +2,10 @@
 
 from pathlib import Path
 
-from ..content import DEFAULT_CONTENT_DIRS, content_handlers
+from pyramid.interfaces import ILocalizer
+
+from ..content import DEFAULT_CONTENT_DIRS, content_handlers, translated
+from ..i18n import LOCALES, _
 from .initialize import load_content
 
 
@@ -13,19 +16,28 @@ def _dirs(args):
     return {"policies": root / "policies", "training": root / "training"}
 
 
+def _localizer(env, args):
+    """The language asked for with --lang, else the site's default (the ini's pyramid.default_locale_name)."""
+    registry = env["registry"]
+    return registry.getUtility(ILocalizer, name=args.lang or registry.settings["pyramid.default_locale_name"])
+
+
 def cmd_load(env, args, progress):
     request = env["request"]
+    localizer = _localizer(env, args)
     with request.tm:
         report = load_content(request, progress, _dirs(args))
         if report.errors:
             request.tm.abort()
-    progress.say(
-        f"Content load: {report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
-        f"{len(report.conflicts)} conflicts, {len(report.errors)} errors"
-        + (" — nothing was saved" if report.errors else "")
-    )
+    counts = {"created": report.created, "updated": report.updated, "unchanged": report.unchanged,
+              "conflicts": len(report.conflicts), "errors": len(report.errors)}
+    progress.say(localizer.translate(
+        _("Content load: ${created} created, ${updated} updated, ${unchanged} unchanged, ${conflicts} conflicts, "
+          "${errors} errors — nothing was saved", mapping=counts) if report.errors else
+        _("Content load: ${created} created, ${updated} updated, ${unchanged} unchanged, ${conflicts} conflicts, "
+          "${errors} errors", mapping=counts)))
     for line in report.conflicts + report.errors:
-        progress.say(f"  {line}")
+        progress.say(f"  {translated(line, localizer)}")
     return 1 if report.errors else 0
 
 
@@ -44,5 +56,7 @@ def register(subparsers):
     p = subparsers.add_parser("content", help="load or export the default content files")
     p.add_argument("action", choices=("load", "export"))
     p.add_argument("--root", help="folder holding policies/ and training/ (default: the project)")
+    p.add_argument("--lang", choices=LOCALES, help="language of the problems reported (default: the ini's "
+                                                   "pyramid.default_locale_name)")
     p.set_defaults(func=lambda env, args, progress: (cmd_load if args.action == "load" else cmd_export)(
         env, args, progress))

@@ -287,7 +287,11 @@ class DocumentService:
         return version
 
     def _log(self, document, from_state, to_state, actor, comment) -> None:
-        self.dbsession.add(DocumentTransition(document_id=document.id, version_id=document.latest_version_id,
+        # The relationship, not the column: `latest_version_id` is written only at the next flush
+        # (post_update), and "what changed" finds the published versions from these rows.
+        latest = document.latest_version
+        self.dbsession.add(DocumentTransition(document_id=document.id,
+                                              version_id=latest.id if latest is not None else None,
                                               from_state=from_state, to_state=to_state,
                                               actor_id=actor.id if actor else None, at=self.clock.now(),
                                               comment=comment or ""))

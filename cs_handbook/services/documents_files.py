@@ -11,7 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from ..content import ContentReport
+from ..content import ContentReport, Problem
+from ..i18n import _
 from ..models.documents import DocumentSection
 from .documents import DocumentError, DocumentService
 
@@ -24,8 +25,15 @@ SLUG_PART = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 class FileError(ValueError):
-    def __init__(self, path, line, message):
-        super().__init__(f"{path}:{line}: {message}")
+    """A file that cannot be loaded; `problem` names the file and line, translatably."""
+
+    def __init__(self, path, line, message, **mapping):
+        self.problem = _problem(message, path, line, **mapping)
+        super().__init__(str(self.problem))
+
+
+def _problem(message, path, line=None, **mapping) -> Problem:
+    return Problem(_(message, mapping={"file": path, "line": line, **mapping}))
 
 
 class _Dumper(yaml.SafeDumper):
@@ -53,30 +61,34 @@ def render_file(front: dict, body: str) -> str:
 def parse_file(path: Path, rel: str) -> tuple[dict, str]:
     text = path.read_text(encoding="utf-8")
     if not text.startswith("---\n"):
-        raise FileError(rel, 1, "the file must start with a '---' line (YAML front matter)")
+        raise FileError(rel, 1, _("${file}:${line}: the file must start with a '---' line (YAML front matter)"))
     end = text.find("\n---\n", 3)
     if end < 0 and text.endswith("\n---"):
         end = len(text) - 4
     if end < 0:
-        raise FileError(rel, 1, "the front matter has no closing '---' line")
+        raise FileError(rel, 1, _("${file}:${line}: the front matter has no closing '---' line"))
     try:
         front = yaml.safe_load(text[4:end + 1])
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark else 1  # +1 for 0-based, +1 for the opening '---'
-        raise FileError(rel, line, f"invalid YAML: {getattr(error, 'problem', error)}") from None
+        raise FileError(rel, line, _("${file}:${line}: invalid YAML: ${problem}"),
+                        problem=str(getattr(error, "problem", error))) from None
     if not isinstance(front, dict):
-        raise FileError(rel, 2, "the front matter must be a mapping of keys")
+        raise FileError(rel, 2, _("${file}:${line}: the front matter must be a mapping of keys"))
     for key in ("title", "summary"):
         if not isinstance(front.get(key), str) or not front[key].strip():
-            raise FileError(rel, _line_of(text, key), f"'{key}' is required and must be text")
+            raise FileError(rel, _line_of(text, key), _("${file}:${line}: '${key}' is required and must be text"),
+                            key=key)
     if not isinstance(front.get("sources"), list):
-        raise FileError(rel, _line_of(text, "sources"), "'sources' is required and must be a list")
+        raise FileError(rel, _line_of(text, "sources"),
+                        _("${file}:${line}: '${key}' is required and must be a list"), key="sources")
     for key in ("tags", "links", "duties", "situations", "procedures", "facts"):
         if key in front and not isinstance(front[key], list):
-            raise FileError(rel, _line_of(text, key), f"'{key}' must be a list")
+            raise FileError(rel, _line_of(text, key), _("${file}:${line}: '${key}' must be a list"), key=key)
     if "order" in front and not isinstance(front["order"], int):
-        raise FileError(rel, _line_of(text, "order"), "'order' must be a whole number")
+        raise FileError(rel, _line_of(text, "order"), _("${file}:${line}: '${key}' must be a whole number"),
+                        key="order")
     for key in ("effective", "expires", "review_due"):
         if key in front:
             front[key] = str(front[key])
@@ -110,10 +122,13 @@ def _load_sections(service, folder: Path, report: ContentReport) -> dict:
             values = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
-            report.errors.append(f"{rel}/_section.yaml:{mark.line + 1 if mark else 1}: invalid YAML")
+            report.errors.append(_problem(_("${file}:${line}: invalid YAML: ${problem}"), f"{rel}/_section.yaml",
+                                          mark.line + 1 if mark else 1,
+                                          problem=str(getattr(error, "problem", error))))
             continue
         if not isinstance(values, dict) or not isinstance(values.get("title"), str):
-            report.errors.append(f"{rel}/_section.yaml:1: 'title' is required")
+            report.errors.append(_problem(_("${file}:${line}: '${key}' is required and must be text"),
+                                          f"{rel}/_section.yaml", 1, key="title"))
             continue
         section = service.section_by_path(rel)
         if section is None:
@@ -140,13 +155,20 @@ def load(request, folder: Path, progress) -> ContentReport:
         slug = rel[:-3]
         parts = slug.split("/")
         if parts[0] not in KIND_BY_FOLDER or len(parts) < 2 or not all(SLUG_PART.match(p) for p in parts):
-            report.errors.append(f"{rel}:1: not under handbook/, policies/, roles/ or scripts/ with a lower-case "
-                                 f"a-z0-9- name")
+            report.errors.append(_problem(_("${file}:${line}: not under handbook/, policies/, roles/ or scripts/ "
+                                            "with a lower-case a-z0-9- name"), rel, 1))
+            continue
+        folder_path = "/".join(parts[:-1])
+        if folder_path not in sections and len(parts) > 2:
+            # A sub-folder is a section only with its _section.yaml: without one the page would sit
+            # in no section, out of the handbook's index.
+            report.errors.append(_problem(_("${file}:${line}: unknown section ${section}: its folder has no "
+                                            "_section.yaml"), rel, 1, section=folder_path))
             continue
         try:
             front, body = parse_file(path, rel)
         except FileError as error:
-            report.errors.append(str(error))
+            report.errors.append(error.problem)
             continue
         _load_one(service, report, rel, slug, KIND_BY_FOLDER[parts[0]], sections.get("/".join(parts[:-1])),
                   _split(front), body, actor)
@@ -173,8 +195,8 @@ def _load_one(service, report, rel, slug, kind, section, content, body, actor) -
             report.unchanged += 1
             return
         if loaded is None or latest.id != loaded.id:
-            report.conflicts.append(f"{rel}: edited on the site since the last load; the file was not loaded "
-                                    f"(export, merge by hand, then load again)")
+            report.conflicts.append(_problem(_("${file}: edited on the site since the last load; the file was not "
+                                               "loaded (export, merge by hand, then load again)"), rel))
             return
         if document.state == "archived":
             document.state = "draft"
@@ -183,7 +205,8 @@ def _load_one(service, report, rel, slug, kind, section, content, body, actor) -
         document.loaded_version_id = document.latest_version_id
         report.updated += 1
     except DocumentError as error:
-        report.errors.append(f"{rel}:1: {error.msgid}")
+        report.errors.append(_problem(_("${file}:${line}: ${message}"), rel, 1,
+                                      message=_(error.msgid, mapping=error.mapping)))
 
 
 def export(request, folder: Path, progress) -> int:

@@ -7,11 +7,13 @@ from ...forms import FormView, flash
 from ...i18n import _
 from ...models.documents import DocumentKind
 from ...permissions import Permission
-from ...schemas.documents import DocumentSchema, NewDocumentSchema
+from ...schemas.documents import SCHEMA_BY_KIND, NewDocumentSchema
 from ...services.documents import TRANSITIONS, DocumentError, DocumentService
+from ...services.documents_changes import previous_published_id, published_version_ids
 from ...services.documents_diff import diff_lines
 from ...services.documents_files import KIND_BY_FOLDER
 from ...services.documents_render import render_markdown
+from ...services.documents_structured import as_text, from_appstruct, situation_keys, to_appstruct
 from . import ACTION_LABELS, translated_message
 
 # Which permission each workflow action needs (checked on the document's ACL).
@@ -76,14 +78,23 @@ class NewDocumentView(FormView):
 
 @view_defaults(route_name="documents.edit", renderer="documents/form.jinja2", permission=Permission.DOCUMENTS_EDIT)
 class EditDocumentView(FormView):
-    schema = DocumentSchema
-    form_options = {"formid": "document"}
+    """Text and the kind's structured data (duties, situations, procedures, facts), saved as one new version."""
+
+    def __init__(self, context, request):
+        from ...forms import make_form
+
+        self.context, self.request = context, request
+        document = context.document
+        data = document.latest_version.data or {}
+        self.form = make_form(request, SCHEMA_BY_KIND[document.kind](), formid="document", bind={
+            "situation_keys": situation_keys(data), "positions": _positions(request, data)})
 
     def appstruct(self):
         version = self.context.document.latest_version
         data = version.data or {}
         values = {"title": version.title, "summary": version.summary, "body_md": version.body_md,
-                  "tags": ", ".join(version.tags or ()), "base_version_id": version.id, "comment": ""}
+                  "tags": ", ".join(version.tags or ()), "base_version_id": version.id, "comment": "",
+                  **to_appstruct(data)}
         from datetime import date
 
         for key in ("effective", "expires", "review_due"):
@@ -92,7 +103,11 @@ class EditDocumentView(FormView):
         return values
 
     def template_vars(self):
-        return {"document": self.context.document}
+        document = self.context.document
+        holders = None
+        if document.kind == DocumentKind.ROLE:
+            holders = _holders(self.request, (document.latest_version.data or {}).get("position"))
+        return {"document": document, "holders": holders}
 
     @view_config(request_method="GET")
     def get(self):
@@ -105,6 +120,7 @@ class EditDocumentView(FormView):
     def on_success(self, appstruct):
         document = self.context.document
         fields = _fields(appstruct, document.latest_version.data)
+        fields["data"] = from_appstruct(appstruct, fields["data"], document.kind)
         try:
             _service(self.request).save(document, base_version_id=appstruct["base_version_id"],
                                         author=self.request.identity.account, **fields)
@@ -113,6 +129,31 @@ class EditDocumentView(FormView):
                                 translated_message(self.request, error.msgid, error.mapping))
         flash(self.request, _("Saved as a new version."))
         return HTTPSeeOther(self.request.route_url("documents.history", document_id=document.id))
+
+
+def _positions(request, data) -> list[tuple[str, str]]:
+    """Codes a role profile may name: the site's positions, and the one it names already."""
+    from sqlalchemy import select
+
+    from ...models.accounts import Position
+
+    positions = [(p.code, p.name) for p in request.dbsession.scalars(select(Position).order_by(Position.code))]
+    current = str(data.get("position") or "")
+    if current and current not in {code for code, _name in positions}:
+        positions.append((current, str(data.get("position_name") or current)))
+    return positions
+
+
+def _holders(request, code) -> list:
+    from sqlalchemy import select
+
+    from ...models.accounts import Account, Position
+
+    if not code:
+        return []
+    return list(request.dbsession.scalars(
+        select(Account).join(Position, Account.position_id == Position.id)
+        .where(Position.code == str(code), Account.is_active.is_(True)).order_by(Account.display_name)))
 
 
 @view_config(route_name="documents.preview", renderer="json", permission=Permission.DOCUMENTS_CREATE,
@@ -166,24 +207,41 @@ def history(request):
 @view_config(route_name="documents.diff", renderer="documents/diff.jinja2", permission=Permission.DOCUMENTS_READ,
              request_method="GET")
 def diff(request):
-    """Any two versions; staff may compare published ones (they see what changed)."""
+    """Two versions side by side, title, structured data and text.
+
+    Without `a` and `b`: what changed in the published version since the one
+    published before it (the page's "What changed"). Staff may compare only
+    versions that were published; editors any two (from the history page).
+    """
     service = _service(request)
     document = request.context.document
-    may_history = request.has_permission(Permission.DOCUMENTS_HISTORY, request.context)
+    may_history = bool(request.has_permission(Permission.DOCUMENTS_HISTORY, request.context))
+    if not may_history and not service.readable(document, False):
+        raise HTTPNotFound()
     try:
-        a, b = int(request.params.get("a", "")), int(request.params.get("b", ""))
-    except ValueError:
-        versions = service.versions(document)
-        if len(versions) < 2:
-            raise HTTPNotFound() from None
-        a, b = versions[1].id, versions[0].id
+        a, b = int(request.params["a"]), int(request.params["b"])
+    except (KeyError, ValueError):
+        a, b = previous_published_id(request.dbsession, document), document.published_version_id
+        if a is None and may_history:
+            versions = service.versions(document)
+            if len(versions) >= 2:
+                a, b = versions[1].id, versions[0].id
+        if a is None:
+            return {"document": document, "old": None, "new": None, "rows": []}
+    else:
+        if not may_history and (b != document.published_version_id
+                                or a not in published_version_ids(request.dbsession, document)):
+            raise HTTPNotFound()
     old, new = service.version(document, a), service.version(document, b)
     if old is None or new is None:
         raise HTTPNotFound()
-    if not may_history and (not service.readable(document, False) or b != document.published_version_id):
-        raise HTTPNotFound()
-    return {"document": document, "old": old, "new": new,
-            "title_rows": diff_lines(old.title, new.title), "rows": diff_lines(old.body_md, new.body_md)}
+
+    def label(msgid):
+        return request.localizer.translate(msgid)
+
+    rows = (diff_lines(old.title, new.title) + diff_lines(as_text(old.data, label), as_text(new.data, label))
+            + diff_lines(old.body_md, new.body_md))
+    return {"document": document, "old": old, "new": new, "rows": rows}
 
 
 @view_config(route_name="documents.revert", permission=Permission.DOCUMENTS_EDIT, request_method="POST")
