@@ -10,7 +10,7 @@ from pyramid.interfaces import IRoutesMapper
 
 from .i18n import _
 from .permissions import Permission as P
-from .resources import Root
+from .resources import ROOT_ACL, Root
 
 
 @dataclass(frozen=True)
@@ -56,20 +56,30 @@ def items_for(request) -> list[dict]:
     return request.__dict__["_nav_items"]
 
 
+# Which entries a reader sees, with their URLs and labels, depends only on
+# the principals the root ACL names, the language and the site address, so
+# it is worked out once per combination; badges and "current" per request.
+_ACL_PRINCIPALS = frozenset(ace[1] for ace in ROOT_ACL)
+_visible: dict[tuple, list[tuple]] = {}
+
+
+def _visible_items(request) -> list[tuple]:
+    principals = request.identity.principals if request.identity is not None else ()
+    key = (tuple(p for p in principals if p in _ACL_PRINCIPALS), request.locale_name, request.application_url,
+           id(request.registry))
+    found = _visible.get(key)
+    if found is None:
+        known = {route.name for route in request.registry.getUtility(IRoutesMapper).get_routes()}
+        root = Root(request)
+        found = [(item, request.route_url(item.route), request.localizer.translate(item.label)) for item in ITEMS
+                 if item.route in known and request.has_permission(item.permission, root)]
+        if len(_visible) > 256:
+            _visible.clear()
+        _visible[key] = found
+    return found
+
+
 def _items_for(request) -> list[dict]:
-    mapper = request.registry.getUtility(IRoutesMapper)
-    routes = mapper.get_routes()
-    known = {route.name for route in routes}
-    root = Root(request)
-    entries = []
-    for item in ITEMS:
-        if item.route not in known or not request.has_permission(item.permission, root):
-            continue
-        entries.append({
-            "route": item.route,
-            "url": request.route_url(item.route),
-            "label": request.localizer.translate(item.label),
-            "badge": item.badge(request) if item.badge else None,
-            "current": request.matched_route is not None and request.matched_route.name == item.route,
-        })
-    return entries
+    current = request.matched_route.name if request.matched_route is not None else None
+    return [{"route": item.route, "url": url, "label": label, "badge": item.badge(request) if item.badge else None,
+             "current": current == item.route} for item, url, label in _visible_items(request)]

@@ -172,6 +172,9 @@ def includeme(config):
         samesite="Lax",
         max_age=settings["cs_handbook.session_max_age"],
         timeout=settings["cs_handbook.session_max_age"],
+        # Re-sign the cookie at most every tenth of its lifetime, not on every
+        # request that reads it (the session itself is checked in the database).
+        reissue_time=settings["cs_handbook.session_max_age"] // 10,
         serializer=JSONSerializer(),
     )
     config.set_session_factory(session_factory)

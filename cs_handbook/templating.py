@@ -72,6 +72,9 @@ def includeme(config):
     config.add_jinja2_renderer(".jinja2")
     settings = config.get_settings()
     settings.setdefault("jinja2.i18n.domain", "cs_handbook")
+    # Compiled templates kept on disk (checked against their source): a new
+    # process renders its first pages without compiling every template again.
+    settings.setdefault("jinja2.bytecode_caching", "true")
     config.add_jinja2_search_path("cs_handbook:templates", name=".jinja2")
     config.commit()
     env = config.get_jinja2_environment(".jinja2")

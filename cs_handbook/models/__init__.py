@@ -60,6 +60,15 @@ def _retry_when_locked(context):
         mark_error_retryable(error)
 
 
+def _retry_when_disconnected(context):
+    # No ping before every checkout (a round trip on every request): a
+    # connection the server dropped fails once, SQLAlchemy then discards the
+    # pool's older connections, and pyramid_retry replays the request on a
+    # fresh one. The transaction of a failed request was never committed.
+    if context.is_disconnect and context.sqlalchemy_exception is not None:
+        mark_error_retryable(context.sqlalchemy_exception)
+
+
 def get_engine(settings, prefix="sqlalchemy.") -> Engine:
     url = settings[prefix + "url"]
     if url.startswith("sqlite"):
@@ -74,7 +83,9 @@ def get_engine(settings, prefix="sqlalchemy.") -> Engine:
         event.listen(engine, "begin", _begin)
         event.listen(engine, "handle_error", _retry_when_locked)
         return engine
-    return engine_from_config(settings, prefix, pool_pre_ping=True)
+    engine = engine_from_config(settings, prefix)
+    event.listen(engine, "handle_error", _retry_when_disconnected)
+    return engine
 
 
 def get_session_factory(engine: Engine) -> sessionmaker:

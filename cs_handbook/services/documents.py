@@ -81,7 +81,9 @@ class DocumentService:
     # -- look-ups --------------------------------------------------------
 
     def by_slug(self, slug: str) -> Document | None:
-        return self.dbsession.scalar(select(Document).where(Document.slug == slug))
+        # With its published version: the page, other areas and links all read it.
+        return self.dbsession.scalar(select(Document).where(Document.slug == slug)
+                                     .options(joinedload(Document.published_version)))
 
     def by_id(self, document_id: int) -> Document | None:
         return self.dbsession.get(Document, document_id)

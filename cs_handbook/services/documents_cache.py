@@ -174,7 +174,8 @@ class HitQuery:
         self.positions = compiled.positiontup
         self.postgresql = engine.dialect.name == "postgresql"
 
-    def __call__(self, token_hash: str) -> list:
+    def __call__(self, token_hash: str) -> list | None:
+        """The rows, or None if the database could not answer (the full path then takes the request)."""
         params = {**self.params, "token_hash": token_hash}
         if self.positions is not None:
             params = [params[name] for name in self.positions]
@@ -183,17 +184,19 @@ class HitQuery:
             driver = connection.driver_connection
             if self.postgresql:
                 driver.autocommit = True
-            try:
-                cursor = connection.cursor()
-                cursor.execute(self.sql, params)
-                rows = cursor.fetchall()
-                cursor.close()
-            finally:
-                if self.postgresql:
-                    driver.autocommit = False
+            cursor = connection.cursor()
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+            cursor.close()
+            if self.postgresql:
+                driver.autocommit = False
+            return rows
+        except self.engine.dialect.loaded_dbapi.Error:
+            # Most likely a connection the server dropped: never reuse it.
+            connection.invalidate()
+            return None
         finally:
             connection.close()
-        return rows
 
 
 def page_cache_tween_factory(handler, registry):
@@ -215,6 +218,8 @@ def page_cache_tween_factory(handler, registry):
         if token_hash is None or _has_flash(request):
             return handler(request)
         rows = hit_query(token_hash)
+        if rows is None:
+            return handler(request)
         identity = identity_from_rows(request, rows)
         if identity is None:
             # Signed out, revoked or disabled: the full path refuses it.

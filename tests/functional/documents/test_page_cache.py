@@ -10,7 +10,7 @@ from cs_handbook import main
 from cs_handbook.models.accounts import Grant
 from cs_handbook.services.documents_cache import REGISTRY_KEY
 from tests.conftest import DEFAULT_PASSWORD, login
-from tests.factories import AccountFactory
+from tests.factories import AccountFactory, PositionFactory
 from tests.factories_documents import make_document, service
 
 PAGE = "/handbook/read/handbook/basics/page"
@@ -195,3 +195,14 @@ def test_a_flash_message_is_not_lost_on_a_cached_page(testapp, dbsession, clock)
     # The next page shown, cached or not, carries the message once.
     assert "密码已修改。" in testapp.get(PAGE).text
     assert "密码已修改。" not in testapp.get(PAGE).text
+
+
+def test_a_role_page_shows_a_renamed_holder_at_once(testapp, dbsession, clock):
+    position = PositionFactory(code="cs-agent")
+    holder = AccountFactory(position=position, display_name="张三")
+    make_document("roles/cs-agent", title="客服专员", data={"position": "cs-agent", "duties": ["接听来电"]})
+    _signed_in(testapp, AccountFactory())
+    assert "张三" in _cached(testapp, "/handbook/read/roles/cs-agent").text
+    holder.display_name = "张三丰"
+    dbsession.commit()
+    assert "张三丰" in testapp.get("/handbook/read/roles/cs-agent").text
