@@ -94,6 +94,9 @@ class DrillService:
         self.clock = clock
         self.notices = notices or NoticeService(dbsession, clock)
         self.leech_link = leech_link
+        # The session's identity map holds objects weakly: without a reference here every call
+        # (queue, streak, history, next due) would load the account, its team and position again.
+        self._accounts: dict[int, Account] = {}
 
     # -- settings and days -----------------------------------------------
 
@@ -120,9 +123,10 @@ class DrillService:
         row.updated_at = self.clock.now()
 
     def account(self, account_id: int) -> Account:
-        account = self.dbsession.get(Account, account_id)
+        account = self._accounts.get(account_id) or self.dbsession.get(Account, account_id)
         if account is None:
             raise DrillError("No such person.", 404)
+        self._accounts[account_id] = account
         return account
 
     def tz_of(self, account: Account) -> str | None:
