@@ -16,6 +16,10 @@ def _dirs(args):
     return {"policies": root / "policies", "training": root / "training"}
 
 
+class _NothingSaved(Exception):
+    """Raised inside the load's transaction when a file has errors: one bad file saves nothing."""
+
+
 def _localizer(env, args):
     """The language asked for with --lang, else the site's default (the ini's pyramid.default_locale_name)."""
     registry = env["registry"]
@@ -25,10 +29,13 @@ def _localizer(env, args):
 def cmd_load(env, args, progress):
     request = env["request"]
     localizer = _localizer(env, args)
-    with request.tm:
-        report = load_content(request, progress, _dirs(args))
-        if report.errors:
-            request.tm.abort()
+    try:
+        with request.tm:
+            report = load_content(request, progress, _dirs(args))
+            if report.errors:
+                raise _NothingSaved
+    except _NothingSaved:
+        pass  # rolled back by the with; aborting inside it left no transaction for its commit
     counts = {"created": report.created, "updated": report.updated, "unchanged": report.unchanged,
               "conflicts": len(report.conflicts), "errors": len(report.errors)}
     progress.say(localizer.translate(

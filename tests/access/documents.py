@@ -22,6 +22,20 @@ def _pending(dbsession, people):
     return {"document_id": document.id}
 
 
+def _republished_with_draft(dbsession, people):
+    """v1 and v2 published, v3 a working copy: staff may compare the first two only."""
+    from tests.factories_documents import make_document, service
+
+    document = make_document("policies/access-changes", title="访问变更", body="第一版")
+    svc = service(dbsession)
+    svc.save(document, base_version_id=document.latest_version_id, title="访问变更", body_md="第二版")
+    svc.publish_now(document)
+    svc.save(document, base_version_id=document.latest_version_id, title="访问变更", body_md="草稿")
+    dbsession.commit()
+    return {"document_id": document.id, "published_id": document.published_version_id,
+            "draft_id": document.latest_version_id}
+
+
 def _section(dbsession, people):
     from cs_handbook.models.documents import DocumentSection
 
@@ -38,6 +52,9 @@ ROWS = [
     Row("documents.print", "GET", "/handbook/print/{slug}", signed_in(200), setup=_doc),
     Row("documents.diff", "GET", "/handbook/doc/{document_id}/diff?a={version_id}&b={version_id}",
         signed_in(200), setup=_doc),
+    Row("documents.diff", "GET", "/handbook/doc/{document_id}/diff", signed_in(200), setup=_republished_with_draft),
+    Row("documents.diff", "GET", "/handbook/doc/{document_id}/diff?a={published_id}&b={draft_id}",
+        only(200, "trainer", "reviewer", "manager", "admin", denied=404), setup=_republished_with_draft),
     Row("documents.history", "GET", "/handbook/doc/{document_id}/history",
         only(200, "trainer", "reviewer", "manager", "admin"), setup=_doc),
     Row("documents.review_queue", "GET", "/handbook/review", only(200, *REVIEWERS)),

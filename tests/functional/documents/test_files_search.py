@@ -1,5 +1,6 @@
 """Content files (load/export round trip, conflict, bad files), search recall and XSS."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -116,3 +117,40 @@ def test_xss_is_inert(testapp, dbsession, clock):
         assert str(escape(f"标题{payload}")) in page.text
     search = testapp.get("/handbook/search", {"q": "<script>alert(1)</script> 正文"})
     assert "<script>alert" not in search.text
+
+
+def test_xss_in_duties_situations_phrases_procedures_and_facts_is_inert(testapp, dbsession, clock):
+    from tests.functional.documents.test_structured import _act, _client, _save
+
+    trainer_account, reviewer_account, staff_account = (AccountFactory(roles=["trainer"]),
+                                                        AccountFactory(roles=["reviewer"]), AccountFactory())
+    role = make_document("roles/xss", title="岗位", data={"position": "x", "duties": ["受理咨询"]})
+    scripts = make_document("scripts/xss", title="话术", data={"situations": [
+        {"key": "greeting", "title": "问候", "phrases": [{"text": "您好"}]}]})
+    trainer, reviewer = _client(testapp, trainer_account.username), _client(testapp, reviewer_account.username)
+    # Submitted through the web form, as a trainer would type them.
+    _save(trainer, role.id, duties=[f"职责{p}" for p in XSS],
+          procedures=[{"key": "p", "title": f"流程{XSS[0]}", "steps": [f"步骤{XSS[1]}", f"步骤{XSS[3]}"]}],
+          facts=[{"key": "f", "label": f"数字{XSS[2]}", "value": "7", "unit": f"单{XSS[3]}"}])
+    _save(trainer, scripts.id, situations=[
+        {"key": "greeting", "title": f"情形{p}", "manner": f"态度{p}", "phrases": [
+            {"text": f"话术{p}", "forbidden": False, "note": ""},
+            {"text": f"禁用{p}", "forbidden": True, "note": f"说明{p}"}]} for p in XSS[:1]] + [
+        {"key": key, "title": f"情形{p}", "manner": f"态度{p}", "phrases": [
+            {"text": f"话术{p}", "forbidden": index % 2 == 0, "note": f"说明{p}"}]}
+        for index, (key, p) in enumerate(zip(("closing", "hold", "transfer"), XSS[1:], strict=True))])
+    for document in (role, scripts):
+        _act(trainer, document.id, "submit")
+        _act(reviewer, document.id, "approve")
+    staff = _client(testapp, staff_account.username)
+    pages = [staff.get(f"/handbook/read/{role.slug}"), staff.get(f"/handbook/read/{scripts.slug}"),
+             staff.get(f"/handbook/print/{role.slug}"), staff.get(f"/handbook/print/{scripts.slug}"),
+             staff.get(f"/handbook/doc/{role.id}/diff"), staff.get(f"/handbook/doc/{scripts.id}/diff"),
+             trainer.get(f"/handbook/doc/{role.id}/edit"), trainer.get(f"/handbook/doc/{scripts.id}/edit")]
+    for page in pages:
+        assert "<script>alert" not in page.text and "<img" not in page.text, page.request.url
+        assert 'href="javascript:' not in page.text, page.request.url
+        # Each payload follows one of these words; "49" after one would mean a template ran it.
+        assert not re.search("(职责|流程|步骤|数字|单|情形|态度|话术|禁用|说明)49", page.text), page.request.url
+    assert str(escape(f"职责{XSS[1]}")) in pages[0].text and str(escape(f"话术{XSS[0]}")) in pages[1].text
+    assert str(escape(f"禁用{XSS[0]}")) in pages[1].text and "{{7*7}}" in pages[1].text
