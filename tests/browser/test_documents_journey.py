@@ -95,3 +95,38 @@ def test_edit_submit_approve_and_read_the_new_version(page, browser, live_server
     assert stored.state == DocumentState.PUBLISHED
     assert stored.published_version.body_md == NEW and stored.published_version.number == 2
     dbsession.rollback()
+
+
+def test_trainer_edits_phrases_as_data(page, live_server, dbsession):
+    """Add a phrase, mark it forbidden, move it to the top and remove another, with deform's sequence buttons."""
+    AccountFactory(username="trainer", roles=["trainer"])
+    document = make_document("scripts/greeting", title="问候", data={"situations": [
+        {"key": "greeting", "title": "问候", "manner": "亲切", "phrases": [
+            {"text": "您好"}, {"text": "喂，干嘛？", "forbidden": True, "note": "不礼貌"}]}]})
+    document_id = document.id
+    dbsession.rollback()
+
+    browser_login(page, live_server, "trainer")
+    page.goto(live_server(f"/handbook/doc/{document_id}/edit"))
+    phrases = page.locator(".deform-seq:has(> input[value='phrases:sequence'])").first
+    items = phrases.locator(":scope > .card > .card-body > .deform-seq-container > .deform-seq-item")
+    assert items.count() == 2
+    phrases.locator(":scope > .card > .card-footer > a.deform-seq-add").click()
+    assert items.count() == 3
+    items.nth(2).locator("input[name=text]").fill("别烦我")
+    items.nth(2).locator("input[name=forbidden]").check()
+    items.nth(2).locator(".deform-order-button").first.click()
+    items.nth(1).locator(".deform-order-button").first.click()
+    assert items.nth(0).locator("input[name=text]").input_value() == "别烦我"
+    items.nth(2).locator(".deform-close-button").first.click()
+    assert items.count() == 2
+    page.fill("input[name=comment]", "调整话术")
+    with page.expect_navigation():
+        page.click("button[name=submit]")
+    assert page.url == live_server(f"/handbook/doc/{document_id}/history")
+
+    stored = dbsession.get(Document, document_id)
+    assert stored.latest_version.data["situations"][0]["phrases"] == [
+        {"text": "别烦我", "forbidden": True}, {"text": "您好"}]
+    assert stored.published_version.number == 1  # the working copy waits for review
+    dbsession.rollback()
