@@ -1,12 +1,13 @@
 """Foundation benchmark: the signed-in home page and the sign-in page against a bare WSGI app.
 
-    python bench/bench_foundation.py [--pg-url postgresql+psycopg://user@host:port/db]
+    python bench/bench_foundation.py [--pg | --pg-url postgresql+psycopg://user@host:port/db]
                                      [--runs 3] [--duration 10]
 
-Prepares a fresh SQLite database (and, with --pg-url, the given empty
-PostgreSQL database) with `cs-handbook init --demo`, starts cs_handbook with
-production.ini's settings (one waitress process pinned to core 0), signs in
-as the demo admin and measures, with the load generator pinned to core 1:
+Prepares a fresh SQLite database (and, with --pg, a throw-away PostgreSQL
+server from tests/pg_server.py, or with --pg-url the given empty database)
+with `cs-handbook init --demo`, starts cs_handbook with production.ini's
+settings (one waitress process pinned to core 0), signs in as the demo admin
+and measures, with the load generator pinned to core 1:
 
 - the bare hello-world app (bench/hello.py) on the same waitress settings,
 - GET / signed in, and GET /signin,
@@ -108,6 +109,7 @@ def bench_backend(name: str, url: str, workdir: Path, args) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pg", action="store_true", help="also measure on a throw-away PostgreSQL server")
     parser.add_argument("--pg-url", help="an empty PostgreSQL database to measure as well")
     parser.add_argument("--runs", type=int, default=common.RUNS)
     parser.add_argument("--duration", type=float, default=common.DURATION)
@@ -121,15 +123,27 @@ def main(argv=None) -> int:
 
     results = {"bare_hello": bare, "connections": common.CONNECTIONS, "runs": args.runs, "duration_s": args.duration,
                "pinning": "server on core 0, load generator on core 1", "backends": []}
-    with tempfile.TemporaryDirectory(prefix="cs_handbook_bench_") as tmp:
-        backends = [("sqlite", f"sqlite:///{tmp}/bench.sqlite")]
-        if args.pg_url:
-            backends.append(("postgresql", args.pg_url))
-        for name, url in backends:
-            result = bench_backend(name, url, Path(tmp), args)
-            result["home_vs_bare"] = common.ratios(result["home_signed_in"], bare)
-            result["signin_vs_bare"] = common.ratios(result["signin_page"], bare)
-            results["backends"].append(result)
+    pg = None
+    if args.pg and not args.pg_url:
+        from tests.pg_server import PostgresServer
+
+        pg = PostgresServer()
+        pg.start()
+    try:
+        with tempfile.TemporaryDirectory(prefix="cs_handbook_bench_") as tmp:
+            backends = [("sqlite", f"sqlite:///{tmp}/bench.sqlite")]
+            if args.pg_url:
+                backends.append(("postgresql", args.pg_url))
+            elif pg is not None:
+                backends.append(("postgresql", pg.create_database("bench_foundation")))
+            for name, url in backends:
+                result = bench_backend(name, url, Path(tmp), args)
+                result["home_vs_bare"] = common.ratios(result["home_signed_in"], bare)
+                result["signin_vs_bare"] = common.ratios(result["signin_page"], bare)
+                results["backends"].append(result)
+    finally:
+        if pg is not None:
+            pg.stop()
     print(json.dumps(results, indent=2, ensure_ascii=False))
     return 0
 
