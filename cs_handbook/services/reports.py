@@ -1,19 +1,21 @@
-"""The team dashboard's measures, one query per measure over the whole team.
+"""The team dashboard's measures, a page of people at a time, one query per measure.
 
-A dashboard of N people costs a fixed number of indexed queries, whatever N:
-enrolments, path items, completed items, quiz grades, streaks, drill reviews
-and the QA ledger are each read once for the people in scope and combined in
-Python. Scopes are expressed as a sub-select of account ids by team, so the
-database filters through the `accounts.team_id` index instead of a long
-literal id list.
+A page of N people costs a fixed number of indexed queries, whatever N and
+whatever the size of the tables behind it: the people themselves come with
+their team, enrolment and drill streak in one query (sorted, limited to the
+page, with the scope's head count as a window so no second count is needed);
+then enrolments' done items, quiz grades, drill reviews and the QA ledger are
+each read once for exactly those ids and combined in Python. Plain Core rows,
+never ORM entities: at 100 rows the ORM's bookkeeping was most of the cost.
 """
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 
 from ..clock import Clock
 from ..models.accounts import Account, Team
@@ -26,13 +28,26 @@ from .qa_ledger import compute_line
 
 RETENTION_DAYS = 30
 WEAK_BELOW = 0.7  # a topic answered right less often than this is shown as a weak point
+PAGE_SIZE = 50
+NO_TEAM = 0  # in a set of team ids: the people who belong to no team (team ids start at 1)
+DEFAULT_ZONE = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    username: str
+    display_name: str
+    team_id: int | None
+    team_name: str | None
+    timezone: str
 
 
 @dataclass
 class PersonRow:
     """One person's line on the team dashboard (None: nothing to measure yet)."""
 
-    account: Account
+    person: Person
     progress: int | None = None
     overdue: int = 0
     quiz_average: float | None = None
@@ -44,6 +59,28 @@ class PersonRow:
     qa_points: int | None = None
 
 
+@dataclass
+class Page:
+    """One page of a sorted list (people, or org report lines); `total` counts every page's rows."""
+
+    rows: list
+    number: int
+    total: int
+    size: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def first(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1 if self.rows else 0
+
+
 def month_bounds(month: date) -> tuple[date, date]:
     start = month.replace(day=1)
     end = start.replace(year=start.year + 1, month=1) if start.month == 12 else start.replace(month=start.month + 1)
@@ -53,6 +90,31 @@ def month_bounds(month: date) -> tuple[date, date]:
 def _deadline(due: date, half_day: str) -> datetime:
     # The training area's rule: a morning item is due at noon, others by the end of the day.
     return datetime.combine(due, time(12)) if half_day == "am" else datetime.combine(due + timedelta(days=1), time(0))
+
+
+def in_teams(column, team_ids: set[int] | None):
+    """`column` (a team id) within `team_ids`; NO_TEAM among them stands for NULL. None: no condition."""
+    if team_ids is None:
+        return None
+    teams = team_ids - {NO_TEAM}
+    conditions = [column.in_(teams)] if teams else []
+    if NO_TEAM in team_ids:
+        conditions.append(column.is_(None))
+    return or_(*conditions) if conditions else column.in_({-1})
+
+
+_PEOPLE = (Account.id, Account.username, Account.display_name, Account.team_id, Team.name, Team.timezone,
+           Enrolment.path_id, Enrolment.start_date, DrillStreak.current, DrillStreak.last_day)
+# Teams by name, the people of no team last, then names; the id makes the order total, so pages never overlap.
+_ORDER = (case((Account.team_id.is_(None), 1), else_=0), Team.name, Account.team_id, Account.display_name, Account.id)
+
+
+def _people_query(*columns):
+    return (select(*_PEOPLE, *columns).select_from(Account)
+            .outerjoin(Team, Team.id == Account.team_id)
+            .outerjoin(Enrolment, Enrolment.account_id == Account.id)
+            .outerjoin(DrillStreak, DrillStreak.account_id == Account.id)
+            .where(Account.is_active.is_(True)))
 
 
 class ReportsService:
@@ -67,7 +129,7 @@ class ReportsService:
     def teams(self, team_ids: set[int] | None) -> list[Team]:
         query = select(Team).order_by(Team.name)
         if team_ids is not None:
-            query = query.where(Team.id.in_(team_ids or {-1}))
+            query = query.where(in_teams(Team.id, team_ids))
         return list(self.dbsession.scalars(query))
 
     @staticmethod
@@ -75,79 +137,114 @@ class ReportsService:
         """A sub-select of the active people of these teams (None: every team)."""
         query = select(Account.id).where(Account.is_active.is_(True))
         if team_ids is not None:
-            query = query.where(Account.team_id.in_(team_ids or {-1}))
+            query = query.where(in_teams(Account.team_id, team_ids))
         if account_ids is not None:
             query = query.where(Account.id.in_(account_ids or {-1}))
         return query
 
-    def people(self, team_ids: set[int] | None, account_ids: set[int] | None = None) -> list[Account]:
-        query = select(Account).where(Account.id.in_(self.ids_in(team_ids, account_ids)))
-        return list(self.dbsession.scalars(query.order_by(Account.team_id, Account.display_name, Account.id)))
+    def _connection(self):
+        # Core on the session's own connection (same transaction): plain tuples, no ORM row processing.
+        return self.dbsession.connection()
 
     # -- the dashboard -----------------------------------------------------
 
-    def team_rows(self, team_ids: set[int] | None, month: date, account_ids: set[int] | None = None
-                  ) -> list[PersonRow]:
-        people = self.people(team_ids, account_ids)
-        if not people:
+    def page(self, team_ids: set[int] | None, month: date, number: int = 1, size: int = PAGE_SIZE) -> Page:
+        """Page `number` (from 1; past the end: the last page) of the people of these teams, measured."""
+        query = _people_query(func.count().over()).order_by(*_ORDER).limit(size)
+        scope = in_teams(Account.team_id, team_ids)
+        if scope is not None:
+            query = query.where(scope)
+        found = self._connection().execute(query.offset((number - 1) * size)).all()
+        if not found and number > 1:
+            total = self.dbsession.scalar(select(func.count()).select_from(self.ids_in(team_ids).subquery()))
+            number = max(1, -(-total // size))
+            found = self._connection().execute(query.offset((number - 1) * size)).all()
+        total = found[0][-1] if found else 0
+        return Page(self._measure([r[:-1] for r in found], month), number, total, size)
+
+    def all_rows(self, team_ids: set[int] | None, month: date, chunk: int = 500) -> Iterator[PersonRow]:
+        """Every person of these teams in the dashboard's order, measured a chunk at a time (exports)."""
+        number = 1
+        while True:
+            page = self.page(team_ids, month, number, chunk)
+            yield from page.rows
+            if page.number >= page.pages:
+                return
+            number += 1
+
+    def person_row(self, account_id: int, month: date) -> PersonRow | None:
+        found = self._connection().execute(_people_query().where(Account.id == account_id)).all()
+        rows = self._measure(found, month)
+        return rows[0] if rows else None
+
+    def rows_by_id(self, after_id: int, month: date, chunk: int = 500) -> list[PersonRow]:
+        """The next `chunk` active people by id after `after_id`, every team and none (roll-ups)."""
+        found = self._connection().execute(
+            _people_query().where(Account.id > after_id).order_by(Account.id).limit(chunk)).all()
+        return self._measure(found, month)
+
+    def _measure(self, found, month: date) -> list[PersonRow]:
+        rows: dict[int, PersonRow] = {}
+        enrolments, streaks = [], []
+        for account_id, username, name, team_id, team_name, zone, path_id, start, current, last_day in found:
+            row = rows[account_id] = PersonRow(Person(account_id, username, name, team_id, team_name,
+                                                      zone or DEFAULT_ZONE))
+            if path_id is not None:
+                enrolments.append((row, path_id, start))
+            if current is not None:
+                streaks.append((row, current, last_day))
+        if not rows:
             return []
-        ids = self.ids_in(team_ids, account_ids)
-        rows = {p.id: PersonRow(p) for p in people}
-        self._onboarding(ids, rows)
+        ids = list(rows)
+        self._onboarding(ids, enrolments)
         self._quizzes(ids, rows)
-        self._drill(ids, rows)
+        self._drill(ids, rows, streaks)
         self._qa(ids, month, rows)
         return list(rows.values())
 
-    def _local_now(self, account: Account) -> datetime:
-        zone = account.team.timezone if account.team else "Asia/Shanghai"
+    def _local_now(self, zone: str) -> datetime:
         cached = self._now_by_zone.get(zone)
         if cached is None:
             cached = self._now_by_zone[zone] = self.clock.now().astimezone(ZoneInfo(zone)).replace(tzinfo=None)
         return cached
 
-    def _onboarding(self, ids, rows: dict[int, PersonRow]) -> None:
-        enrolments = self.dbsession.execute(
-            select(Enrolment.account_id, Enrolment.path_id, Enrolment.start_date).where(Enrolment.account_id.in_(ids))
-        ).all()
+    def _onboarding(self, ids: list[int], enrolments: list[tuple[PersonRow, int, date]]) -> None:
         if not enrolments:
             return
+        conn = self._connection()
         # Required items of published courses on each path, with their due day: a few dozen rows per path.
         items_by_path = defaultdict(list)
-        for path_id, due_day, half_day, item_id in self.dbsession.execute(
+        for path_id, due_day, half_day, item_id in conn.execute(
             select(PathStep.path_id, PathStep.due_day, PathStep.half_day, CourseItem.id)
             .join(Course, Course.id == PathStep.course_id)
             .join(CourseItem, CourseItem.course_id == Course.id)
-            .where(PathStep.path_id.in_({e.path_id for e in enrolments}), Course.published_at.is_not(None),
-                   CourseItem.required.is_(True))
+            .where(PathStep.path_id.in_({path_id for _, path_id, _ in enrolments}),
+                   Course.published_at.is_not(None), CourseItem.required.is_(True))
         ):
             items_by_path[path_id].append((item_id, due_day, half_day))
         done = defaultdict(set)
-        for account_id, item_id in self.dbsession.execute(
+        for account_id, item_id in conn.execute(
             select(ItemProgress.account_id, ItemProgress.item_id)
             .where(ItemProgress.account_id.in_(ids), ItemProgress.state == ProgressState.DONE)
         ):
             done[account_id].add(item_id)
         # People starting the same day on the same path share their deadlines.
         deadlines: dict[tuple[int, date], list[tuple[int, datetime]]] = {}
-        for account_id, path_id, start in enrolments:
-            row = rows.get(account_id)
-            if row is None:
-                continue
+        for row, path_id, start in enrolments:
             items = deadlines.get((path_id, start))
             if items is None:
                 items = deadlines[(path_id, start)] = [
                     (item_id, _deadline(start + timedelta(days=due_day), half_day))
                     for item_id, due_day, half_day in items_by_path[path_id]]
-            finished = done[account_id]
-            now = self._local_now(row.account)
+            finished = done[row.person.id]
+            now = self._local_now(row.person.timezone)
             count = sum(1 for item_id, _due in items if item_id in finished)
             row.progress = int(100 * count / len(items)) if items else 0
             row.overdue = sum(1 for item_id, due in items if item_id not in finished and now >= due)
 
-    def _quizzes(self, ids, rows: dict[int, PersonRow]) -> None:
+    def _quizzes(self, ids: list[int], rows: dict[int, PersonRow]) -> None:
         passed = func.sum(case((QuizGrade.passed.is_(True), 1), else_=0))
-        for account_id, average, passes, count in self.dbsession.execute(
+        for account_id, average, passes, count in self._connection().execute(
             select(QuizGrade.account_id, func.avg(QuizGrade.grade_percent), passed, func.count())
             .where(QuizGrade.account_id.in_(ids)).group_by(QuizGrade.account_id)
         ):
@@ -156,19 +253,15 @@ class ReportsService:
             row.pass_rate = round(100 * passes / count, 1)
             row.quizzes = count
 
-    def _drill(self, ids, rows: dict[int, PersonRow]) -> None:
-        today = self.clock.now().date()
-        for account_id, current, last_day in self.dbsession.execute(
-            select(DrillStreak.account_id, DrillStreak.current, DrillStreak.last_day)
-            .where(DrillStreak.account_id.in_(ids))
-        ):
+    def _drill(self, ids: list[int], rows: dict[int, PersonRow], streaks) -> None:
+        for row, current, last_day in streaks:
             # A streak whose last day is before yesterday is already broken.
-            local_today = self._local_now(rows[account_id].account).date()
+            local_today = self._local_now(row.person.timezone).date()
             alive = last_day is not None and last_day >= local_today - timedelta(days=1)
-            rows[account_id].streak = current if alive else 0
+            row.streak = current if alive else 0
         correct = func.sum(case((DrillReviewLog.correct.is_(True), 1), else_=0))
-        since = today - timedelta(days=RETENTION_DAYS - 1)
-        for account_id, count, right in self.dbsession.execute(
+        since = self.clock.now().date() - timedelta(days=RETENTION_DAYS - 1)
+        for account_id, count, right in self._connection().execute(
             select(DrillReviewLog.account_id, func.count(), correct)
             .where(DrillReviewLog.account_id.in_(ids), DrillReviewLog.day >= since)
             .group_by(DrillReviewLog.account_id)
@@ -176,22 +269,26 @@ class ReportsService:
             rows[account_id].reviews = count
             rows[account_id].retention = round(100 * right / count, 1)
 
-    def _qa(self, ids, month: date, rows: dict[int, PersonRow]) -> None:
+    def _qa(self, ids: list[int], month: date, rows: dict[int, PersonRow]) -> None:
         # The ledger's own arithmetic (qa_ledger.compute_line) over one query
         # limited to these people: QAService.ledger scans the whole month's
         # evaluations to find who was evaluated, which a team page cannot afford.
+        # Counted per agent and day by the database: the ledger only needs how
+        # many transcripts failed on each day.
         if self.qa is None:
             return
         start, end = month_bounds(month)
+        failed = func.sum(case((Evaluation.passed.is_(False), 1), else_=0))
         failing = defaultdict(list)
-        for agent_id, day, passed in self.dbsession.execute(
-            select(Evaluation.agent_id, Evaluation.day, Evaluation.passed)
+        for agent_id, day, failures in self._connection().execute(
+            select(Evaluation.agent_id, Evaluation.day, failed)
             .where(Evaluation.agent_id.in_(ids), Evaluation.day >= start, Evaluation.day < end,
                    Evaluation.status == "final")
+            .group_by(Evaluation.agent_id, Evaluation.day)
         ):
-            days = failing[agent_id]  # evaluated this month, even with no failure
-            if passed is False:
-                days.append(day)
+            failing[agent_id].extend([day] * int(failures or 0))  # evaluated this month, even with no failure
+        if not failing:
+            return
         rules = self.qa.ledger_rules()
         for agent_id, days in failing.items():
             rows[agent_id].qa_points = compute_line(agent_id, days, rules).points

@@ -1,4 +1,4 @@
-"""The org-wide report, served from the roll-ups (admins and managers of every team)."""
+"""The org-wide report, served from the roll-ups (admins and managers of every team), a page of teams at a time."""
 
 from pyramid.httpexceptions import HTTPForbidden
 from pyramid.view import view_config
@@ -8,34 +8,45 @@ from ...exports import table_response
 from ...i18n import _
 from ...permissions import Permission
 from ...services.reports_rollup import org_report
-from .scope import may_see_org
+from .scope import NO_TEAM_PARAM, chosen_page, may_see_org, visible_team_ids
+
+EXPORT_LIMIT = 1_000_000  # every line: an export is never paged
 
 
-def _lines(request):
+def _report(request, number, size=None):
     if not may_see_org(request):
         raise HTTPForbidden()
-    return org_report(request.dbsession)
+    # Admins get every team and the people of no team; a manager (of every
+    # team) gets the teams only: people of no team are nobody's team.
+    kwargs = {"size": size} if size else {}
+    return org_report(request.dbsession, visible_team_ids(request), number, **kwargs)
+
+
+def team_label(request, line) -> str:
+    return line.team if line.team_id is not None else request.localizer.translate(_("No team"))
 
 
 @view_config(route_name="reports.org", renderer="reports/org.jinja2", permission=Permission.REPORTS_TEAM,
              request_method="GET")
 def org(request):
-    lines, computed = _lines(request)
+    page, computed = _report(request, chosen_page(request))
     t = request.localizer.translate
+    labels = [team_label(request, line) for line in page.rows]
     chart = charts.bar_chart("org-progress", t(_("Average onboarding progress by team")),
-                             [(line.team, line.progress) for line in lines], flag_below=50,
-                             empty=t(_("not enrolled"))) if lines else ""
-    return {"lines": lines, "computed": computed, "chart": chart}
+                             [(label, line.progress) for label, line in zip(labels, page.rows, strict=True)],
+                             flag_below=50, empty=t(_("not enrolled"))) if page.rows else ""
+    return {"page": page, "lines": list(zip(labels, page.rows, strict=True)), "computed": computed,
+            "chart": chart, "query": {}, "no_team_param": NO_TEAM_PARAM}
 
 
 @view_config(route_name="reports.org_export", permission=Permission.REPORTS_TEAM, request_method="GET")
 def org_export(request):
-    lines, computed = _lines(request)
+    page, computed = _report(request, 1, EXPORT_LIMIT)
     t = request.localizer.translate
     headers = [t(_("Team")), t(_("People")), t(_("Onboarding progress (%)")), t(_("Overdue items")),
                t(_("Quiz average (%)")), t(_("Quiz pass rate (%)")), t(_("Drill retention (%)")), t(_("QA points"))]
-    rows = [(line.team, line.people, _blank(line.progress), line.overdue, _blank(line.quiz_average),
-             _blank(line.pass_rate), _blank(line.retention), _blank(line.qa_points)) for line in lines]
+    rows = [(team_label(request, line), line.people, _blank(line.progress), line.overdue, _blank(line.quiz_average),
+             _blank(line.pass_rate), _blank(line.retention), _blank(line.qa_points)) for line in page.rows]
     return table_response(request.matchdict["fmt"], "org-report", headers, rows, "org")
 
 

@@ -23,7 +23,7 @@ def person(request):
     if not may_see_person(request, account):
         raise HTTPForbidden()
     month = chosen_month(request)
-    rows = request.find_service(ReportsService).team_rows(None, month, {account.id})
+    row = request.find_service(ReportsService).person_row(account.id, month)
     today = request.find_service(Clock).now().date()
     quiz_topics = reports_detail.quiz_topics(request.dbsession, account.id)
     drill_topics = reports_detail.drill_topics(request.dbsession, account.id, today)
@@ -31,7 +31,7 @@ def person(request):
     summary = request.find_service(TrainingService).summary(account)
     return {
         "person": account,
-        "row": rows[0] if rows else None,
+        "row": row,
         "month": month,
         "overdue_items": [r for r in summary.rows if r.overdue],
         "grades": reports_detail.quiz_grades(request.dbsession, account.id),

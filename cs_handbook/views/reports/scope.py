@@ -12,6 +12,9 @@ from ...clock import Clock
 from ...i18n import _
 from ...models.accounts import GlobalRole, Team
 from ...services.accounts import AccountService
+from ...services.reports import NO_TEAM
+
+NO_TEAM_PARAM = "none"
 
 
 def visible_team_ids(request) -> set[int] | None:
@@ -27,11 +30,18 @@ def bad_request(request, message) -> HTTPBadRequest:
 
 
 def chosen_teams(request) -> tuple[set[int] | None, Team | None]:
-    """The team ids a page reports on: the `team` filter if given (checked), else every visible team."""
+    """The team ids a page reports on: the `team` filter if given (checked), else every visible team.
+
+    `team=none` (admins only: a manager's people all have a team) is the people of no team.
+    """
     visible = visible_team_ids(request)
     value = request.params.get("team", "")
     if not value:
         return visible, None
+    if value == NO_TEAM_PARAM:
+        if visible is not None:
+            raise HTTPForbidden()
+        return {NO_TEAM}, None
     if not value.isdigit():
         raise bad_request(request, _("The team must be a number."))
     team = request.dbsession.get(Team, int(value))
@@ -40,6 +50,13 @@ def chosen_teams(request) -> tuple[set[int] | None, Team | None]:
     if visible is not None and team.id not in visible:
         raise HTTPForbidden()
     return {team.id}, team
+
+
+def chosen_page(request) -> int:
+    value = request.params.get("page", "1")
+    if not value.isdigit() or not 0 < int(value) < 1_000_000:
+        raise bad_request(request, _("The page must be a whole number from 1."))
+    return int(value)
 
 
 def chosen_month(request) -> date:

@@ -1,4 +1,4 @@
-"""The manager's team dashboard and its CSV/XLSX export."""
+"""The manager's team dashboard (a page of people at a time) and its CSV/XLSX export (everyone in scope)."""
 
 from pyramid.view import view_config
 from sqlalchemy import select
@@ -9,13 +9,7 @@ from ...i18n import _
 from ...models.quizzes import Quiz
 from ...permissions import Permission
 from ...services.reports import RETENTION_DAYS, ReportsService
-from .scope import chosen_month, chosen_teams, may_see_org, visible_team_ids
-
-
-def _rows(request):
-    team_ids, team = chosen_teams(request)
-    month = chosen_month(request)
-    return team, month, request.find_service(ReportsService).team_rows(team_ids, month)
+from .scope import NO_TEAM_PARAM, chosen_month, chosen_page, chosen_teams, may_see_org, visible_team_ids
 
 
 def _cell(value):
@@ -25,20 +19,32 @@ def _cell(value):
 @view_config(route_name="reports.team", renderer="reports/team.jinja2", permission=Permission.REPORTS_TEAM,
              request_method="GET")
 def team_dashboard(request):
-    team, month, rows = _rows(request)
+    team_ids, team = chosen_teams(request)
+    month = chosen_month(request)
+    number = chosen_page(request)
+    service = request.find_service(ReportsService)
+    page = service.page(team_ids, month, number)
+    rows = page.rows
     t = request.localizer.translate
     progress_chart = charts.bar_chart(
         "progress", t(_("Onboarding progress")),
-        [(row.account.display_name, row.progress) for row in rows], flag_below=50, empty=t(_("not enrolled")))
+        [(row.person.display_name, row.progress) for row in rows], flag_below=50, empty=t(_("not enrolled")))
     averages = [row.quiz_average for row in rows if row.quiz_average is not None]
     score_chart = charts.histogram(
         "scores", t(_("Quiz average per person")), charts.score_bins(averages),
         x_label=t(_("Quiz average (%)")), y_label=t(_("People")))
+    visible = visible_team_ids(request)
+    team_filter = request.params.get("team", "")
+    query = {"month": f"{month:%Y-%m}", **({"team": team_filter} if team_filter else {})}
     return {
         "team": team,
-        "teams": request.find_service(ReportsService).teams(visible_team_ids(request)),
+        "no_team": team_filter == NO_TEAM_PARAM,
+        "may_filter_no_team": visible is None,
+        "teams": service.teams(visible),
         "month": month,
+        "page": page,
         "rows": rows,
+        "query": query,
         "retention_days": RETENTION_DAYS,
         "progress_chart": progress_chart,
         "score_chart": score_chart,
@@ -51,16 +57,18 @@ def team_dashboard(request):
 
 @view_config(route_name="reports.team_export", permission=Permission.REPORTS_TEAM, request_method="GET")
 def team_export(request):
-    team, month, rows = _rows(request)
+    team_ids, team = chosen_teams(request)
+    month = chosen_month(request)
     t = request.localizer.translate
+    no_team = t(_("No team"))
     headers = [t(_("Username")), t(_("Name")), t(_("Team")), t(_("Onboarding progress (%)")),
                t(_("Overdue items")), t(_("Quiz average (%)")), t(_("Quiz pass rate (%)")), t(_("Drill streak")),
                t(_("Drill retention (%)")), t(_("QA points"))]
-    body = [
-        (r.account.username, r.account.display_name, r.account.team.name if r.account.team else "",
+    body = (
+        (r.person.username, r.person.display_name, r.person.team_name or no_team,
          _cell(r.progress), r.overdue, _cell(r.quiz_average), _cell(r.pass_rate), r.streak, _cell(r.retention),
          _cell(r.qa_points))
-        for r in rows
-    ]
-    name = f"team-{team.id if team else 'all'}-{month:%Y-%m}"
-    return table_response(request.matchdict["fmt"], name, headers, body, f"{month:%Y-%m}")
+        for r in request.find_service(ReportsService).all_rows(team_ids, month)
+    )
+    scope = team.id if team else request.params.get("team") or "all"
+    return table_response(request.matchdict["fmt"], f"team-{scope}-{month:%Y-%m}", headers, body, f"{month:%Y-%m}")

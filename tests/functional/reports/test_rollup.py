@@ -34,16 +34,18 @@ def _rollup(registry, month="2026-03"):
 def test_rollup_command_writes_one_row_per_person(registry, dbsession, known):
     code, output = _rollup(registry)
     assert code == 0
-    assert "3 people in 2 teams" in output and "roll-up refresh took" in output
+    # boss and root belong to no team: they are rolled up too (the org report's "no team" line).
+    assert "5 people in 2 teams" in output and "roll-up refresh took" in output
     rows = {r.account_id: r for r in dbsession.query(PersonRollup)}
     alice = rows[known["alice"].id]
     assert (alice.team_id, alice.progress_percent, alice.overdue, alice.quiz_average, alice.quiz_pass_rate,
             alice.streak, alice.retention, alice.qa_points) == (known["team"].id, 25, 1, 75.0, 50.0, 3, 75.0, 25)
     assert rows[known["bob"].id].progress_percent is None
     assert rows[known["carol"].id].quiz_average == 100.0
+    assert rows[known["boss"].id].team_id is None
     # Running it again replaces, never duplicates.
     _rollup(registry)
-    assert dbsession.query(PersonRollup).count() == 3
+    assert dbsession.query(PersonRollup).count() == 5
 
 
 def test_rollup_command_refuses_a_bad_month(registry, known):
@@ -61,7 +63,15 @@ def test_org_report_from_rollups(registry, testapp, dbsession, known):
     assert cells == ["一组", "2", "25.0", "1", "75.0", "50.0", "75.0", "25.0"]
     book = openpyxl.load_workbook(io.BytesIO(testapp.get("/reports/org/export.xlsx").body))
     rows = list(book.active.iter_rows(values_only=True))
-    assert rows[1:] == [("一组", 2, 25, 1, 75, 50, 75, 25), ("二组", 1, None, 0, 100, 100, None, None)]
+    assert rows[1:] == [("一组", 2, 25, 1, 75, 50, 75, 25), ("二组", 1, None, 0, 100, 100, None, None),
+                        ("无团队", 2, None, 0, None, None, None, None)]
+    # The people of no team are a group of their own, last, linked to their dashboard.
+    line = page.html.find("tr", attrs={"data-team": "none"})
+    assert [td.get_text(strip=True) for td in line("td")][:2] == ["无团队", "2"]
+    team_page = testapp.get(line.find("a")["href"])
+    # By name: 管理员 (root) before 经理 (boss).
+    assert [tr["data-account"] for tr in team_page.html.find_all("tr", attrs={"data-account": True})] == [
+        "root", "boss"]
 
 
 def test_org_report_only_for_managers_of_every_team(registry, testapp, dbsession, known):
@@ -70,4 +80,32 @@ def test_org_report_only_for_managers_of_every_team(registry, testapp, dbsession
     testapp.get("/reports/org/export.csv", status=403)
     f.make_team_manager(dbsession.merge(known["boss"]), dbsession.merge(known["other"]))
     dbsession.commit()
-    testapp.get("/reports/org", status=200)
+    _rollup(registry)
+    page = testapp.get("/reports/org", status=200)
+    # Still only their teams: the people of no team are nobody's team.
+    assert [tr["data-team"] for tr in page.html.find_all("tr", attrs={"data-team": True})] == [
+        str(known["team"].id), str(known["other"].id)]
+    assert "无团队" not in page.text and "root" not in page.text
+    book = openpyxl.load_workbook(io.BytesIO(testapp.get("/reports/org/export.xlsx").body))
+    assert [row[0] for row in book.active.iter_rows(values_only=True)][1:] == ["一组", "二组"]
+    testapp.get("/reports/", params={"team": "none"}, status=403)
+    testapp.get("/reports/export.csv", params={"team": "none"}, status=403)
+
+
+def test_org_report_pages_teams_by_name(registry, dbsession, known):
+    from cs_handbook.services.reports_rollup import org_report
+
+    for name in ("三组", "四组"):
+        f.AccountFactory(team=f.TeamFactory(name=name))
+    dbsession.commit()
+    _rollup(registry)
+    dbsession.expire_all()
+    names = []
+    for number in (1, 2, 3):
+        page, _computed = org_report(dbsession, None, number, size=2)
+        assert (page.number, page.pages, page.total) == (number, 3, 5)
+        names += [line.team for line in page.rows]
+    # Sorted by name (code points), the people of no team last, each team once.
+    assert names == sorted(["一组", "二组", "三组", "四组"]) + [None]
+    page, _computed = org_report(dbsession, None, 9, size=2)
+    assert page.number == 3 and [line.team for line in page.rows] == [None]  # past the end: the last page
