@@ -1,8 +1,13 @@
 """Resources of the training pages: one person's progress, one sign-off, one course or path.
 
-A person's progress is seen by the person, their mentor and the managers
-of their team only — not by every manager — so these ACLs do not extend
-the root ACL (which lets any manager view progress) except for admins.
+A person's progress (and certificate) is seen by the person, their mentor
+and the managers of their team only — not by every manager — so these ACLs
+do not extend the root ACL (which lets any manager view progress) except
+for admins.
+
+The owner of a course (scoped grant `grant:owner:course:<id>`) may edit it
+and move it through the review workflow without the trainer role; deleting
+a course stays with trainers.
 """
 
 from pyramid.authorization import ALL_PERMISSIONS, Allow, Deny, Everyone
@@ -12,7 +17,7 @@ from sqlalchemy import select
 from ..models.accounts import Account
 from ..models.training import Course, SignOff, TrainingPath
 from ..permissions import Permission as P
-from . import Root
+from . import ROOT_ACL, Root
 
 
 def person_acl(person: Account) -> list:
@@ -65,6 +70,13 @@ class CourseResource(Root):
         self.course = request.dbsession.scalar(select(Course).where(Course.slug == slug))
         if self.course is None:
             raise HTTPNotFound()
+
+
+class OwnedCourseResource(CourseResource):
+    """A course as its owner may change it (edit, submit for review)."""
+
+    def __acl__(self):
+        return [(Allow, f"grant:owner:course:{self.course.id}", P.TRAINING_AUTHOR), *ROOT_ACL]
 
 
 class PathResource(Root):

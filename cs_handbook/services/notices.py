@@ -1,6 +1,6 @@
 """NoticeService: leave and read notices for a person (used by sweeps and workflows)."""
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..clock import Clock
@@ -35,6 +35,10 @@ class NoticeService:
             # Another process left the same notice in the meantime.
             return False
         return True
+
+    def clear(self, dedupe_key: str) -> int:
+        """Remove the notices left under `dedupe_key` (for anyone) once what they announce is over."""
+        return self.dbsession.execute(delete(Notice).where(Notice.dedupe_key == dedupe_key)).rowcount
 
     def unread_count(self, account_id: int) -> int:
         return self.dbsession.scalar(

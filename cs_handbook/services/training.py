@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from ..clock import Clock
+from ..i18n import _
 from ..models.accounts import Account, Grant, Position, Scope, ScopedRole
 from ..models.training import (
     Certificate,
@@ -124,6 +125,12 @@ class TrainingService:
 
     # -- courses and paths ------------------------------------------------
 
+    def owned_courses(self, account_id: int) -> list[Course]:
+        """Courses `account_id` holds an owner grant on (they may edit them without the trainer role)."""
+        owned = select(Grant.scope_id).where(Grant.account_id == account_id, Grant.role == ScopedRole.OWNER,
+                                             Grant.scope_type == Scope.COURSE)
+        return list(self.dbsession.scalars(select(Course).where(Course.id.in_(owned)).order_by(Course.slug)))
+
     def delete_course(self, course: Course) -> None:
         used = self.dbsession.scalar(
             select(Enrolment.id).join(PathStep, PathStep.path_id == Enrolment.path_id)
@@ -135,6 +142,11 @@ class TrainingService:
         if in_path:
             raise TrainingError("Course ${title} is used by a path; remove it from the path first.",
                                 {"title": course.title})
+        # Grants have no foreign key to their scope: a stale owner grant would
+        # pass to a later course that gets the same id (SQLite reuses ids).
+        for grant in self.dbsession.scalars(select(Grant).where(
+                Grant.role == ScopedRole.OWNER, Grant.scope_type == Scope.COURSE, Grant.scope_id == course.id)):
+            self.dbsession.delete(grant)
         self.dbsession.delete(course)
         self.dbsession.flush()
 
@@ -200,11 +212,33 @@ class TrainingService:
         position = self.dbsession.get(Position, account.position_id) if account.position_id else None
         return position.code if position else ""
 
+    def is_veteran(self, account: Account) -> bool:
+        """Started too long ago to be enrolled automatically."""
+        return (account.start_date is not None
+                and account.start_date < self.clock.now().date() - timedelta(days=AUTO_ENROL_MAX_DAYS))
+
+    def not_enrolled_reason(self, account: Account) -> tuple[str, dict]:
+        """Why automatic enrolment left `account` out, as a translatable msgid and its mapping."""
+        if account.position_id is None:
+            return _("No position."), {}
+        if account.start_date is None:
+            return _("No start date."), {}
+        code = self._position_code(account)
+        path = self.path_for_position(code)
+        if path is None:
+            return _("No onboarding path for position ${position}."), {"position": code}
+        if path.state != PublishState.PUBLISHED:
+            return _("The onboarding path ${path} is not published."), {"path": path.title}
+        if self.is_veteran(account):
+            return (_("Started on ${date}, more than ${days} days ago: not enrolled automatically."),
+                    {"date": account.start_date.isoformat(), "days": str(AUTO_ENROL_MAX_DAYS)})
+        return _("Not enrolled yet."), {}
+
     def on_account_changed(self, account: Account, before: dict) -> None:
         """Enrol on position + start date; move on a change of position."""
         if not account.is_active or account.position_id is None or account.start_date is None:
             return
-        if account.start_date < self.clock.now().date() - timedelta(days=AUTO_ENROL_MAX_DAYS):
+        if self.is_veteran(account):
             return  # a veteran's record being filled in is not a new hire
         if (before.get("position_id") == account.position_id and before.get("start_date") == account.start_date
                 and self.enrolment_for(account.id) is not None):
@@ -219,6 +253,10 @@ class TrainingService:
     def _today(self, account: Account) -> datetime:
         zone = ZoneInfo(account.team.timezone if account.team else "Asia/Shanghai")
         return self.clock.now().astimezone(zone)
+
+    def today(self, account: Account) -> date:
+        """The date where the person works."""
+        return self._today(account).date()
 
     @staticmethod
     def _deadline(due: date, half_day: str) -> datetime:
@@ -255,7 +293,7 @@ class TrainingService:
 
     def today_rows(self, account: Account) -> list[ItemRow]:
         """Items due today or earlier and not done, in path order."""
-        today = self._today(account).date()
+        today = self.today(account)
         return [r for r in self.summary(account).rows if not r.done and r.due_date <= today]
 
     def _existing_quizzes(self) -> set[str]:
@@ -329,12 +367,17 @@ class TrainingService:
             raise TrainingError("A sign-off for this task is already waiting.")
         signoff = SignOff(account_id=account.id, item_id=item_id, requested_at=self.clock.now(), request_note=note)
         self.dbsession.add(signoff)
+        self.dbsession.flush()  # the notice's key names the sign-off
         self._set_state(account.id, item_id, ProgressState.REQUESTED)
         if account.mentor_id:
             self.notices.leave(account.mentor_id, "training.signoff", "${name} asks you to sign off ${task}.",
-                               f"training-signoff-{signoff.item_id}-{account.id}-{self.clock.now().isoformat()}",
-                               {"name": account.display_name, "task": row.item.title})
+                               self._request_notice_key(signoff), {"name": account.display_name,
+                                                                   "task": row.item.title})
         return signoff
+
+    @staticmethod
+    def _request_notice_key(signoff: SignOff) -> str:
+        return f"training-signoff-{signoff.id}"
 
     def open_signoff(self, account_id: int, item_id: int) -> SignOff | None:
         return self.dbsession.scalar(select(SignOff).where(
@@ -362,6 +405,8 @@ class TrainingService:
         signoff.note = note.strip()
         self._set_state(person.id, signoff.item_id,
                         ProgressState.DONE if approve else ProgressState.SENT_BACK)
+        # Nothing waits any more, whoever decided (the mentor or a manager).
+        self.notices.clear(self._request_notice_key(signoff))
         self.notices.leave(person.id, "training.signoff", "${task} was signed off." if approve
                            else "${task} was sent back.", f"training-decided-{signoff.id}",
                            {"task": signoff.item.title})

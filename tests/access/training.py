@@ -80,6 +80,9 @@ ROWS = [
     Row("training.certificate", "GET", "/training/certificate", expect(404, anonymous=303, staff=200),
         setup=_certificate),
     Row("training.person", "GET", "/training/people/{staff_id}", PERSON_VIEWERS, setup=_enrolled),
+    # The person, their mentor, their team's manager and admins; not any manager.
+    Row("training.person.certificate", "GET", "/training/people/{staff_id}/certificate", PERSON_VIEWERS,
+        setup=_certificate),
     Row("training.person.mentor", "GET", "/training/people/{staff_id}/mentor", MANAGERS_GET, setup=_enrolled),
     Row("training.person.mentor", "POST", "/training/people/{staff_id}/mentor", MANAGERS_POST, setup=_enrolled,
         data=_mentor_data),

@@ -1,7 +1,13 @@
 """Views of the training area; `includeme` adds its routes (prefix `/training`),
 the home-page panel and the demo builder."""
 
-from ...resources.training import CourseResource, PathResource, PersonResource, SignOffResource
+from ...resources.training import (
+    CourseResource,
+    OwnedCourseResource,
+    PathResource,
+    PersonResource,
+    SignOffResource,
+)
 
 
 def includeme(config):
@@ -11,6 +17,7 @@ def includeme(config):
     config.add_route("training.item.request", "/items/{item_id:\\d+}/request-signoff")
     config.add_route("training.certificate", "/certificate")
     config.add_route("training.person", "/people/{account_id:\\d+}", factory=PersonResource)
+    config.add_route("training.person.certificate", "/people/{account_id:\\d+}/certificate", factory=PersonResource)
     config.add_route("training.person.mentor", "/people/{account_id:\\d+}/mentor", factory=PersonResource)
     config.add_route("training.person.enrol", "/people/{account_id:\\d+}/enrol", factory=PersonResource)
     config.add_route("training.mentees", "/mentees")
@@ -18,9 +25,9 @@ def includeme(config):
     config.add_route("training.team", "/team")
     config.add_route("training.courses", "/courses")
     config.add_route("training.course.new", "/courses/new")
-    config.add_route("training.course.edit", "/courses/{slug}", factory=CourseResource)
+    config.add_route("training.course.edit", "/courses/{slug}", factory=OwnedCourseResource)
     config.add_route("training.course.delete", "/courses/{slug}/delete", factory=CourseResource)
-    config.add_route("training.course.workflow", "/courses/{slug}/workflow", factory=CourseResource)
+    config.add_route("training.course.workflow", "/courses/{slug}/workflow", factory=OwnedCourseResource)
     config.add_route("training.path.edit", "/paths/{code}", factory=PathResource)
     config.add_route("training.path.workflow", "/paths/{code}/workflow", factory=PathResource)
     config.add_demo_builder("cs_handbook.views.training.demo.build_demo", order=30)

@@ -1,19 +1,31 @@
-"""The trainer's pages: course list, course and path builder, review workflow, delete."""
+"""The trainer's pages: course list, course and path builder, review workflow, delete.
+
+A course's owner (scoped grant) reaches its edit page and workflow without
+the trainer role; creating a course makes its author the owner.
+"""
 
 from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPSeeOther
 from pyramid.view import view_config, view_defaults
 
 from ...forms import FormView, flash, make_form
 from ...i18n import _
+from ...models.accounts import Scope, ScopedRole
 from ...models.training import Course, PublishState
 from ...permissions import Permission
+from ...resources import Root
 from ...schemas.training import CourseSchema, NewCourseSchema, PathSchema
+from ...services.accounts import AccountService
 from ...services.training import TrainingError, TrainingForbidden, TrainingService
 from ...services.training_content import apply_course, course_to_dict, path_to_dict
 
 
 def _can_review(request) -> bool:
     return bool(request.has_permission(Permission.DOCUMENTS_REVIEW))
+
+
+def _is_trainer(request) -> bool:
+    """Authors anywhere (not only as a course's owner): they have the course list."""
+    return bool(request.has_permission(Permission.TRAINING_AUTHOR, Root(request)))
 
 
 @view_config(route_name="training.courses", renderer="training/courses.jinja2", request_method="GET",
@@ -35,7 +47,8 @@ class _CourseForm(FormView):
     form_options = {"formid": "course"}
 
     def template_vars(self):
-        return {"course": getattr(self.context, "course", None)}
+        return {"course": getattr(self.context, "course", None), "can_review": _can_review(self.request),
+                "is_trainer": _is_trainer(self.request)}
 
     def save(self, slug, appstruct):
         data = {"title": appstruct["title"], "items": appstruct["items"]}
@@ -75,6 +88,11 @@ class NewCourseView(_CourseForm):
         error = self.save(appstruct["slug"], appstruct)
         if error:
             return self.invalid("items", error.msgid, error.mapping)
+        course = self.request.find_service(TrainingService).course_by_slug(appstruct["slug"])
+        # The author keeps their course should they lose the trainer role.
+        self.request.find_service(AccountService).grant(
+            self.request.identity.account, ScopedRole.OWNER, Scope.COURSE, course.id,
+            actor=self.request.identity.account, ip=self.request.client_addr or "")
         flash(self.request, _("Course saved as a draft."))
         return HTTPSeeOther(self.request.route_url("training.course.edit", slug=appstruct["slug"]))
 
@@ -117,7 +135,11 @@ def _transition(request, obj, back_url):
 
 @view_config(route_name="training.course.workflow", request_method="POST", permission=Permission.TRAINING_AUTHOR)
 def course_workflow(request):
-    return _transition(request, request.context.course, request.route_url("training.courses"))
+    course = request.context.course
+    # An owner without the trainer role cannot open the list: back to the course.
+    back = (request.route_url("training.courses") if _is_trainer(request)
+            else request.route_url("training.course.edit", slug=course.slug))
+    return _transition(request, course, back)
 
 
 @view_config(route_name="training.path.workflow", request_method="POST", permission=Permission.TRAINING_AUTHOR)

@@ -36,7 +36,7 @@ def mine(request):
     account = request.identity.account
     return {"person": account, "enrolment": service.enrolment_for(account.id), "summary": service.summary(account),
             "today": service.today_rows(account), "certificate": service.certificate_for(account.id),
-            "own": True}
+            "own": True, "owned_courses": service.owned_courses(account.id)}
 
 
 def _row(request):

@@ -1,9 +1,10 @@
-"""Mentor and manager pages: mentees, one person's progress, sign-off decisions,
-the team view (who is behind), pairing mentors and enrolling by hand."""
+"""Mentor and manager pages: mentees, one person's progress and certificate,
+sign-off decisions, the team view (who is behind, who is not enrolled and
+why), pairing mentors and enrolling by hand."""
 
 import colander
 import deform
-from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPSeeOther
+from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
 from ...forms import flash, make_form
@@ -38,6 +39,16 @@ def person(request):
             "pending": service.pending_signoffs([person])}
 
 
+@view_config(route_name="training.person.certificate", renderer="training/certificate.jinja2", request_method="GET",
+             permission=Permission.TRAINING_PROGRESS_VIEW)
+def person_certificate(request):
+    person = request.context.person
+    cert = request.find_service(TrainingService).certificate_for(person.id)
+    if cert is None:
+        raise HTTPNotFound()
+    return {"certificate": cert, "person": person}
+
+
 @view_config(route_name="training.signoff.decide", request_method="POST", permission=Permission.TRAINING_MENTOR)
 def decide(request):
     service = request.find_service(TrainingService)
@@ -61,10 +72,15 @@ def decide(request):
              permission=Permission.TRAINING_MANAGE)
 def team(request):
     service = request.find_service(TrainingService)
-    people = service.managed_people(request.identity.account)
-    rows = _people_rows(service, people)
+    rows, not_enrolled = [], []
+    for person in service.managed_people(request.identity.account):
+        enrolment = service.enrolment_for(person.id)
+        if enrolment is None:
+            not_enrolled.append((person, service.not_enrolled_reason(person)))
+        else:
+            rows.append((person, enrolment, service.summary(person, enrolment)))
     behind = [r for r in rows if r[2].overdue]
-    return {"rows": rows, "behind": behind}
+    return {"rows": rows, "behind": behind, "not_enrolled": not_enrolled}
 
 
 def _mentor_form(request, person):
@@ -83,11 +99,16 @@ def _enrol_form(request, person):
 
 def _manage_page(request, mentor_form=None, enrol_form=None, error=None):
     person = request.context.person
-    enrolment = request.find_service(TrainingService).enrolment_for(person.id)
-    values = {"start_date": person.start_date or colander.null,
+    service = request.find_service(TrainingService)
+    enrolment = service.enrolment_for(person.id)
+    # A path started on a veteran's old start date would be overdue from
+    # the first minute: by hand, they start today unless the manager says otherwise.
+    start = service.today(person) if service.is_veteran(person) else person.start_date
+    values = {"start_date": start or colander.null,
               "path": enrolment.path.position_code if enrolment else (person.position.code if person.position
                                                                         else colander.null)}
     return {"person": person, "enrolment": enrolment, "error": error,
+            "reason": None if enrolment else service.not_enrolled_reason(person),
             "mentor_form": mentor_form or _mentor_form(request, person).render(
                 {"mentor": str(person.mentor_id or "")}),
             "enrol_form": enrol_form or _enrol_form(request, person).render(
@@ -142,5 +163,3 @@ def enrol(request):
         return _manage_page(request, error=request.localizer.translate(_(error.msgid, mapping=error.mapping)))
     flash(request, _("${name} is enrolled.", mapping={"name": person.display_name}))
     return HTTPSeeOther(request.route_url("training.person", account_id=person.id))
-
-
