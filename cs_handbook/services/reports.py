@@ -1,21 +1,27 @@
-"""The team dashboard's measures, a page of people at a time, one query per measure.
+"""The team dashboard's measures, a page of people at a time, in two queries.
 
-A page of N people costs a fixed number of indexed queries, whatever N and
-whatever the size of the tables behind it: the people themselves come with
-their team, enrolment and drill streak in one query (sorted, limited to the
-page, with the scope's head count as a window so no second count is needed);
-then enrolments' done items, quiz grades, drill reviews and the QA ledger are
-each read once for exactly those ids and combined in Python. Plain Core rows,
-never ORM entities: at 100 rows the ORM's bookkeeping was most of the cost.
+A page costs the same few statements whatever the size of the team and of
+the tables behind it: (1) the page of people with their team, sorted and
+limited, the scope's head count as a window (no separate count); (2) one
+statement for every measure of exactly those ids: enrolment and streak
+joined, quiz grades and drill reviews grouped per person, done items and the
+month's failing transcripts per day gathered into one string per person.
+Every table is probed through its account index with the page's id list:
+with a sub-select instead, PostgreSQL hash-joined whole tables. Few round
+trips matter most when the database shares the machine's cores. Plain Core
+rows, never ORM entities: at 100 rows the ORM's bookkeeping was most of the cost.
 """
 
+import functools
+import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import Integer, String, and_, any_, bindparam, case, cast, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..clock import Clock
 from ..models.accounts import Account, Team
@@ -103,18 +109,88 @@ def in_teams(column, team_ids: set[int] | None):
     return or_(*conditions) if conditions else column.in_({-1})
 
 
-_PEOPLE = (Account.id, Account.username, Account.display_name, Account.team_id, Team.name, Team.timezone,
-           Enrolment.path_id, Enrolment.start_date, DrillStreak.current, DrillStreak.last_day)
+_PEOPLE = (Account.id, Account.username, Account.display_name, Account.team_id, Team.name, Team.timezone)
 # Teams by name, the people of no team last, then names; the id makes the order total, so pages never overlap.
 _ORDER = (case((Account.team_id.is_(None), 1), else_=0), Team.name, Account.team_id, Account.display_name, Account.id)
 
 
 def _people_query(*columns):
-    return (select(*_PEOPLE, *columns).select_from(Account)
-            .outerjoin(Team, Team.id == Account.team_id)
-            .outerjoin(Enrolment, Enrolment.account_id == Account.id)
-            .outerjoin(DrillStreak, DrillStreak.account_id == Account.id)
+    return (select(*_PEOPLE, *columns).select_from(Account).outerjoin(Team, Team.id == Account.team_id)
             .where(Account.is_active.is_(True)))
+
+
+def _among(dialect: str):
+    """A function making `column IN :ids` with the ids as ONE bound parameter.
+
+    With one parameter per id (SQLAlchemy's expanding IN) every statement had
+    a different text of several hundred parameters: SQLAlchemy re-rendered it,
+    psycopg re-parsed it and PostgreSQL planned it anew, which cost more than
+    running it. One array (PostgreSQL) or JSON list (SQLite's json_each) keeps
+    the text constant, so each layer's cache (and PostgreSQL's prepared plan) holds.
+    """
+    if dialect == "postgresql":
+        param = bindparam("ids", type_=ARRAY(Integer))
+        return lambda column: column == any_(param)
+    values = select(func.json_each(bindparam("ids", type_=String)).table_valued("value").c.value)
+    return lambda column: column.in_(values)
+
+
+def _ids_param(dialect: str, ids: list[int]):
+    return ids if dialect == "postgresql" else json.dumps(ids)
+
+
+def _qa_days(among):
+    """Per agent: "day:failures,..." over the month's final evaluations (0 failures: evaluated, all passed).
+
+    The ledger only needs how many transcripts failed on each day, so the
+    database counts them and one string per person comes back.
+    """
+    failed = func.sum(case((Evaluation.passed.is_(False), 1), else_=0))
+    per_day = (select(Evaluation.agent_id, Evaluation.day, failed.label("failures"))
+               .where(among(Evaluation.agent_id), Evaluation.day >= bindparam("month_start"),
+                      Evaluation.day < bindparam("month_end"), Evaluation.status == "final")
+               .group_by(Evaluation.agent_id, Evaluation.day).subquery())
+    text = cast(per_day.c.day, String) + literal(":") + cast(per_day.c.failures, String)
+    return (select(per_day.c.agent_id, func.aggregate_strings(text, ",").label("days"))
+            .group_by(per_day.c.agent_id).subquery())
+
+
+@functools.cache
+def _measures(dialect: str):
+    """Every measure of the people `:ids` in one statement, built once per dialect (parameters:
+    ids, since for drill retention, month_start and month_end for the QA ledger)."""
+    among = _among(dialect)
+    passed = func.sum(case((QuizGrade.passed.is_(True), 1), else_=0))
+    grades = (select(QuizGrade.account_id, func.avg(QuizGrade.grade_percent).label("average"),
+                     passed.label("passes"), func.count().label("quizzes"))
+              .where(among(QuizGrade.account_id)).group_by(QuizGrade.account_id).subquery())
+    correct = func.sum(case((DrillReviewLog.correct.is_(True), 1), else_=0))
+    reviews = (select(DrillReviewLog.account_id, func.count().label("reviews"), correct.label("right"))
+               .where(among(DrillReviewLog.account_id), DrillReviewLog.day >= bindparam("since"))
+               .group_by(DrillReviewLog.account_id).subquery())
+    done = (select(ItemProgress.account_id,
+                   func.aggregate_strings(cast(ItemProgress.item_id, String), ",").label("done_items"))
+            .where(among(ItemProgress.account_id), ItemProgress.state == ProgressState.DONE)
+            .group_by(ItemProgress.account_id).subquery())
+    days = _qa_days(among)
+    # The streak and enrolment tables are probed with the id list too: joined
+    # on the account alone, PostgreSQL preferred scanning them whole.
+    return (
+        select(Account.id, Enrolment.path_id, Enrolment.start_date, DrillStreak.current, DrillStreak.last_day,
+               grades.c.average, grades.c.passes, grades.c.quizzes, reviews.c.reviews, reviews.c.right,
+               done.c.done_items, days.c.days)
+        .select_from(Account)
+        .outerjoin(Enrolment, and_(Enrolment.account_id == Account.id, among(Enrolment.account_id)))
+        .outerjoin(DrillStreak, and_(DrillStreak.account_id == Account.id, among(DrillStreak.account_id)))
+        .outerjoin(grades, grades.c.account_id == Account.id)
+        .outerjoin(reviews, reviews.c.account_id == Account.id)
+        .outerjoin(done, done.c.account_id == Account.id)
+        .outerjoin(days, days.c.agent_id == Account.id)
+        .where(among(Account.id)))
+
+
+def _id_set(text: str | None) -> set[int]:
+    return {int(part) for part in text.split(",")} if text else set()
 
 
 class ReportsService:
@@ -184,22 +260,35 @@ class ReportsService:
         return self._measure(found, month)
 
     def _measure(self, found, month: date) -> list[PersonRow]:
-        rows: dict[int, PersonRow] = {}
-        enrolments, streaks = [], []
-        for account_id, username, name, team_id, team_name, zone, path_id, start, current, last_day in found:
-            row = rows[account_id] = PersonRow(Person(account_id, username, name, team_id, team_name,
-                                                      zone or DEFAULT_ZONE))
-            if path_id is not None:
-                enrolments.append((row, path_id, start))
-            if current is not None:
-                streaks.append((row, current, last_day))
+        rows = {r[0]: PersonRow(Person(r[0], r[1], r[2], r[3], r[4], r[5] or DEFAULT_ZONE)) for r in found}
         if not rows:
             return []
-        ids = list(rows)
-        self._onboarding(ids, enrolments)
-        self._quizzes(ids, rows)
-        self._drill(ids, rows, streaks)
-        self._qa(ids, month, rows)
+        conn = self._connection()
+        dialect = conn.dialect.name
+        month_start, month_end = month_bounds(month)
+        params = {"ids": _ids_param(dialect, list(rows)), "month_start": month_start, "month_end": month_end,
+                  "since": self.clock.now().date() - timedelta(days=RETENTION_DAYS - 1)}
+        enrolments, qa_days = [], {}
+        for (account_id, path_id, start, current, last_day, average, passes, quizzes, count, right, items,
+             evaluated) in conn.execute(_measures(dialect), params):
+            row = rows[account_id]
+            if path_id is not None:
+                enrolments.append((row, path_id, start, _id_set(items)))
+            if current is not None:
+                # A streak whose last day is before yesterday is already broken.
+                local_today = self._local_now(row.person.timezone).date()
+                row.streak = current if last_day is not None and last_day >= local_today - timedelta(days=1) else 0
+            if quizzes:
+                row.quiz_average = round(float(average), 1)
+                row.pass_rate = round(100 * passes / quizzes, 1)
+                row.quizzes = quizzes
+            if count:
+                row.reviews = count
+                row.retention = round(100 * right / count, 1)
+            if evaluated:
+                qa_days[account_id] = evaluated
+        self._onboarding(enrolments)
+        self._qa(qa_days, rows)
         return list(rows.values())
 
     def _local_now(self, zone: str) -> datetime:
@@ -208,90 +297,45 @@ class ReportsService:
             cached = self._now_by_zone[zone] = self.clock.now().astimezone(ZoneInfo(zone)).replace(tzinfo=None)
         return cached
 
-    def _onboarding(self, ids: list[int], enrolments: list[tuple[PersonRow, int, date]]) -> None:
+    def _onboarding(self, enrolments: list[tuple[PersonRow, int, date, set[int]]]) -> None:
         if not enrolments:
             return
-        conn = self._connection()
         # Required items of published courses on each path, with their due day: a few dozen rows per path.
         items_by_path = defaultdict(list)
-        for path_id, due_day, half_day, item_id in conn.execute(
+        for path_id, due_day, half_day, item_id in self._connection().execute(
             select(PathStep.path_id, PathStep.due_day, PathStep.half_day, CourseItem.id)
             .join(Course, Course.id == PathStep.course_id)
             .join(CourseItem, CourseItem.course_id == Course.id)
-            .where(PathStep.path_id.in_({path_id for _, path_id, _ in enrolments}),
+            .where(PathStep.path_id.in_({path_id for _, path_id, _, _ in enrolments}),
                    Course.published_at.is_not(None), CourseItem.required.is_(True))
         ):
             items_by_path[path_id].append((item_id, due_day, half_day))
-        done = defaultdict(set)
-        for account_id, item_id in conn.execute(
-            select(ItemProgress.account_id, ItemProgress.item_id)
-            .where(ItemProgress.account_id.in_(ids), ItemProgress.state == ProgressState.DONE)
-        ):
-            done[account_id].add(item_id)
         # People starting the same day on the same path share their deadlines.
         deadlines: dict[tuple[int, date], list[tuple[int, datetime]]] = {}
-        for row, path_id, start in enrolments:
+        for row, path_id, start, finished in enrolments:
             items = deadlines.get((path_id, start))
             if items is None:
                 items = deadlines[(path_id, start)] = [
                     (item_id, _deadline(start + timedelta(days=due_day), half_day))
                     for item_id, due_day, half_day in items_by_path[path_id]]
-            finished = done[row.person.id]
             now = self._local_now(row.person.timezone)
             count = sum(1 for item_id, _due in items if item_id in finished)
             row.progress = int(100 * count / len(items)) if items else 0
             row.overdue = sum(1 for item_id, due in items if item_id not in finished and now >= due)
 
-    def _quizzes(self, ids: list[int], rows: dict[int, PersonRow]) -> None:
-        passed = func.sum(case((QuizGrade.passed.is_(True), 1), else_=0))
-        for account_id, average, passes, count in self._connection().execute(
-            select(QuizGrade.account_id, func.avg(QuizGrade.grade_percent), passed, func.count())
-            .where(QuizGrade.account_id.in_(ids)).group_by(QuizGrade.account_id)
-        ):
-            row = rows[account_id]
-            row.quiz_average = round(float(average), 1)
-            row.pass_rate = round(100 * passes / count, 1)
-            row.quizzes = count
-
-    def _drill(self, ids: list[int], rows: dict[int, PersonRow], streaks) -> None:
-        for row, current, last_day in streaks:
-            # A streak whose last day is before yesterday is already broken.
-            local_today = self._local_now(row.person.timezone).date()
-            alive = last_day is not None and last_day >= local_today - timedelta(days=1)
-            row.streak = current if alive else 0
-        correct = func.sum(case((DrillReviewLog.correct.is_(True), 1), else_=0))
-        since = self.clock.now().date() - timedelta(days=RETENTION_DAYS - 1)
-        for account_id, count, right in self._connection().execute(
-            select(DrillReviewLog.account_id, func.count(), correct)
-            .where(DrillReviewLog.account_id.in_(ids), DrillReviewLog.day >= since)
-            .group_by(DrillReviewLog.account_id)
-        ):
-            rows[account_id].reviews = count
-            rows[account_id].retention = round(100 * right / count, 1)
-
-    def _qa(self, ids: list[int], month: date, rows: dict[int, PersonRow]) -> None:
-        # The ledger's own arithmetic (qa_ledger.compute_line) over one query
-        # limited to these people: QAService.ledger scans the whole month's
-        # evaluations to find who was evaluated, which a team page cannot afford.
-        # Counted per agent and day by the database: the ledger only needs how
-        # many transcripts failed on each day.
-        if self.qa is None:
-            return
-        start, end = month_bounds(month)
-        failed = func.sum(case((Evaluation.passed.is_(False), 1), else_=0))
-        failing = defaultdict(list)
-        for agent_id, day, failures in self._connection().execute(
-            select(Evaluation.agent_id, Evaluation.day, failed)
-            .where(Evaluation.agent_id.in_(ids), Evaluation.day >= start, Evaluation.day < end,
-                   Evaluation.status == "final")
-            .group_by(Evaluation.agent_id, Evaluation.day)
-        ):
-            failing[agent_id].extend([day] * int(failures or 0))  # evaluated this month, even with no failure
-        if not failing:
+    def _qa(self, qa_days: dict[int, str], rows: dict[int, PersonRow]) -> None:
+        # The ledger's own arithmetic (qa_ledger.compute_line), limited to these
+        # people: QAService.ledger scans the whole month's evaluations to find
+        # who was evaluated, which a team page cannot afford.
+        if not qa_days or self.qa is None:
             return
         rules = self.qa.ledger_rules()
-        for agent_id, days in failing.items():
-            rows[agent_id].qa_points = compute_line(agent_id, days, rules).points
+        for agent_id, text in qa_days.items():
+            failing = []
+            for part in text.split(","):
+                day, failures = part.split(":")
+                failing += [date.fromisoformat(day[:10])] * int(failures)
+            rows[agent_id].qa_points = compute_line(agent_id, failing, rules).points
 
 
 def factory(context, request):
