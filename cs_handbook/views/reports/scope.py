@@ -29,10 +29,11 @@ def bad_request(request, message) -> HTTPBadRequest:
     return HTTPBadRequest(request.localizer.translate(message))
 
 
-def chosen_teams(request) -> tuple[set[int] | None, Team | None]:
+def chosen_teams(request, visible_teams: list[Team] | None = None) -> tuple[set[int] | None, Team | None]:
     """The team ids a page reports on: the `team` filter if given (checked), else every visible team.
 
     `team=none` (admins only: a manager's people all have a team) is the people of no team.
+    `visible_teams`, when the page has loaded them anyway, saves looking the team up again.
     """
     visible = visible_team_ids(request)
     value = request.params.get("team", "")
@@ -44,7 +45,8 @@ def chosen_teams(request) -> tuple[set[int] | None, Team | None]:
         return {NO_TEAM}, None
     if not value.isdigit():
         raise bad_request(request, _("The team must be a number."))
-    team = request.dbsession.get(Team, int(value))
+    team = next((t for t in visible_teams or () if t.id == int(value)), None)
+    team = team or request.dbsession.get(Team, int(value))
     if team is None:
         raise bad_request(request, _("There is no team ${id}.", mapping={"id": value}))
     if visible is not None and team.id not in visible:

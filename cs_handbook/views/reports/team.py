@@ -19,10 +19,12 @@ def _cell(value):
 @view_config(route_name="reports.team", renderer="reports/team.jinja2", permission=Permission.REPORTS_TEAM,
              request_method="GET")
 def team_dashboard(request):
-    team_ids, team = chosen_teams(request)
+    service = request.find_service(ReportsService)
+    visible = visible_team_ids(request)
+    teams = service.teams(visible)
+    team_ids, team = chosen_teams(request, teams)
     month = chosen_month(request)
     number = chosen_page(request)
-    service = request.find_service(ReportsService)
     page = service.page(team_ids, month, number)
     rows = page.rows
     t = request.localizer.translate
@@ -33,14 +35,13 @@ def team_dashboard(request):
     score_chart = charts.histogram(
         "scores", t(_("Quiz average per person")), charts.score_bins(averages),
         x_label=t(_("Quiz average (%)")), y_label=t(_("People")))
-    visible = visible_team_ids(request)
     team_filter = request.params.get("team", "")
     query = {"month": f"{month:%Y-%m}", **({"team": team_filter} if team_filter else {})}
     return {
         "team": team,
         "no_team": team_filter == NO_TEAM_PARAM,
         "may_filter_no_team": visible is None,
-        "teams": service.teams(visible),
+        "teams": teams,
         "month": month,
         "page": page,
         "rows": rows,
