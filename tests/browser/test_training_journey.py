@@ -57,8 +57,14 @@ def test_new_hire_mentor_and_manager(page, live_server, dbsession, clock):
 
     page.context.clear_cookies()
     browser_login(page, live_server, "boss")
-    page.goto(live_server("/training/team"))
+    page.goto(live_server("/"))
+    with page.expect_navigation():
+        page.click("nav a[href$='/training/team']")
     assert page.locator("span.training-percent[data-person=nh]").inner_text() == "75%"
+    assert page.locator("table.training-not-enrolled").count() == 0  # everyone in the team is enrolled
+    with page.expect_navigation():
+        page.click("a:text('新人小张')")
+    assert _percent(page) == "75"
 
 
 def test_trainer_adds_an_item_in_the_course_builder(page, live_server, dbsession, clock):

@@ -21,7 +21,7 @@ def _state(dbsession, slug):
 
 def test_owner_edits_and_submits_their_course_only(testapp, dbsession):
     mine = ft.course("mine", ("a", "reading", "handbook/basics/what-is-service"))
-    theirs = ft.course("theirs", ("a", "reading", "handbook/basics/what-is-service"))
+    ft.course("theirs", ("a", "reading", "handbook/basics/what-is-service"))
     owner = factories.AccountFactory(username="owner")
     _own(owner, mine)
     login(testapp, "owner")
