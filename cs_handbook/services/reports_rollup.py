@@ -4,11 +4,11 @@ import time
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, delete, func, insert, select, true
+from sqlalchemy import bindparam, case, delete, func, insert, select, true
 
 from ..models.accounts import Team
-from ..models.reports import PersonRollup
-from .reports import NO_TEAM, PAGE_SIZE, Page, ReportsService, in_teams
+from ..models.reports import PersonRollup, TeamRollup
+from .reports import PAGE_SIZE, Page, ReportsService, in_teams
 
 CHUNK = 500
 
@@ -21,10 +21,11 @@ class RollupResult:
 
 
 def refresh(service: ReportsService, month: date, progress=None) -> RollupResult:
-    """Recompute every active person's row, people of no team included, and replace the roll-up table.
+    """Recompute every active person's row, people of no team included, then every team's; replace both tables.
 
     People are measured a chunk at a time in id order (bounded memory, the
-    dashboard's own queries), so the figures are the dashboard's.
+    dashboard's own queries), so the figures are the dashboard's; the team
+    lines are averaged from them by the database.
     """
     started = time.monotonic()
     session = service.dbsession  # writes through the session, so the transaction manager sees them
@@ -32,6 +33,7 @@ def refresh(service: ReportsService, month: date, progress=None) -> RollupResult
     if progress:
         progress.start("rollup", total)
     now = service.clock.now()
+    session.execute(delete(TeamRollup))
     session.execute(delete(PersonRollup))
     people, teams, after = 0, set(), 0
     while rows := service.rows_by_id(after, month, CHUNK):
@@ -45,6 +47,14 @@ def refresh(service: ReportsService, month: date, progress=None) -> RollupResult
         after = rows[-1].person.id
         if progress:
             progress.step(n=len(rows))
+    p = PersonRollup
+    session.execute(insert(TeamRollup).from_select(
+        ["team_id", "people", "progress_percent", "overdue", "quiz_average", "quiz_pass_rate", "retention",
+         "qa_points", "computed_at"],
+        select(p.team_id, func.count(), func.avg(p.progress_percent), func.coalesce(func.sum(p.overdue), 0),
+               func.avg(p.quiz_average), func.avg(p.quiz_pass_rate), func.avg(p.retention), func.avg(p.qa_points),
+               bindparam("now", now, type_=TeamRollup.__table__.c.computed_at.type))
+        .group_by(p.team_id)))
     return RollupResult(people, len(teams), time.monotonic() - started)
 
 
@@ -67,27 +77,24 @@ def _round(value):
 
 def org_report(dbsession, team_ids: set[int] | None = None, number: int = 1, size: int = PAGE_SIZE
                ) -> tuple[Page, object]:
-    """One line per team from the roll-ups (teams by name, no team last), a page at a time, and when
+    """One line per team from the team roll-ups (teams by name, no team last), a page at a time, and when
     they were computed (None: never). `team_ids` limits the lines (NO_TEAM: the people of no team)."""
+    t = TeamRollup
     query = (
-        select(PersonRollup.team_id, Team.name, func.count(), func.avg(PersonRollup.progress_percent),
-               func.sum(PersonRollup.overdue), func.avg(PersonRollup.quiz_average),
-               func.avg(PersonRollup.quiz_pass_rate), func.avg(PersonRollup.retention),
-               func.avg(PersonRollup.qa_points), func.count().over())
-        .select_from(PersonRollup).outerjoin(Team, Team.id == PersonRollup.team_id)
-        .group_by(PersonRollup.team_id, Team.name)
-        .order_by(case((PersonRollup.team_id.is_(None), 1), else_=0), Team.name, PersonRollup.team_id)
+        select(t.team_id, Team.name, t.people, t.progress_percent, t.overdue, t.quiz_average, t.quiz_pass_rate,
+               t.retention, t.qa_points, t.computed_at, func.count().over())
+        .select_from(t).outerjoin(Team, Team.id == t.team_id)
+        .order_by(case((t.team_id.is_(None), 1), else_=0), Team.name, t.team_id)
         .limit(size))
-    scope = in_teams(PersonRollup.team_id, team_ids)
+    scope = in_teams(t.team_id, team_ids)
     if scope is not None:
         query = query.where(scope)
     rows = dbsession.execute(query.offset((number - 1) * size)).all()
     if not rows and number > 1:
-        total = dbsession.scalar(select(func.count(func.distinct(func.coalesce(PersonRollup.team_id, NO_TEAM))))
-                                 .where(true() if scope is None else scope))
+        total = dbsession.scalar(select(func.count()).select_from(t).where(true() if scope is None else scope))
         number = max(1, -(-total // size))
         rows = dbsession.execute(query.offset((number - 1) * size)).all()
-    computed = dbsession.scalar(select(func.max(PersonRollup.computed_at)))
     lines = [OrgLine(r[0], r[1], r[2], _round(r[3]), int(r[4] or 0), _round(r[5]), _round(r[6]), _round(r[7]),
                      _round(r[8])) for r in rows]
+    computed = rows[0][9] if rows else dbsession.scalar(select(func.max(t.computed_at)))
     return Page(lines, number, rows[0][-1] if rows else 0, size), computed
