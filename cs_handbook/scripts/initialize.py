@@ -35,8 +35,15 @@ def initialise(env, progress, demo=False, admin_password=None) -> None:
             f"Content: {report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
             f"{len(report.conflicts)} conflicts, {len(report.errors)} errors"
         )
+        # Problems name the file and line in the site's language, as `content load` prints them.
+        from pyramid.interfaces import ILocalizer
+
+        from ..content import translated
+
+        settings = request.registry.settings
+        localizer = request.registry.getUtility(ILocalizer, name=settings.get("pyramid.default_locale_name", "zh_CN"))
         for line in report.conflicts + report.errors:
-            progress.say(f"  {line}")
+            progress.say(f"  {translated(line, localizer)}")
         if demo:
             create_demo_accounts(request, progress)
         elif admin_password:
