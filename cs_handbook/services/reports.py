@@ -202,11 +202,12 @@ class ReportsService:
 
     # -- scope -------------------------------------------------------------
 
-    def teams(self, team_ids: set[int] | None) -> list[Team]:
-        query = select(Team).order_by(Team.name)
+    def teams(self, team_ids: set[int] | None) -> list:
+        """(id, name) rows of these teams by name (None: every team); plain rows, as the filter lists them all."""
+        query = select(Team.id, Team.name).order_by(Team.name, Team.id)
         if team_ids is not None:
             query = query.where(in_teams(Team.id, team_ids))
-        return list(self.dbsession.scalars(query))
+        return list(self._connection().execute(query))
 
     @staticmethod
     def ids_in(team_ids: set[int] | None, account_ids: set[int] | None = None):
