@@ -46,7 +46,8 @@ def test_documents_pages_have_no_english_chrome(testapp, dbsession, clock):
     pages = ["/handbook/", "/handbook/read/handbook/basics/page", "/handbook/print/handbook/basics/page",
              f"/handbook/read/{role.slug}", f"/handbook/read/{scripts.slug}",
              f"/handbook/doc/{document.id}/history", f"/handbook/doc/{document.id}/diff",
-             f"/handbook/doc/{document.id}/edit", "/handbook/new", "/handbook/mine", "/handbook/review",
+             f"/handbook/doc/{document.id}/edit", f"/handbook/doc/{role.id}/edit",
+             f"/handbook/doc/{scripts.id}/edit", "/handbook/new", "/handbook/mine", "/handbook/review",
              "/handbook/search?q=%E9%A6%96%E9%97%AE",
              "/handbook/section/handbook/basics"]
     for url in pages:
