@@ -70,6 +70,16 @@ def seed_bank(session, now, count: int) -> None:
          "data": {"options": [{"text": "对", "correct": True}, {"text": "错"}]}} for i, q in enumerate(questions)])
 
 
+def analyze(session) -> None:
+    """Fresh statistics after a bulk load, as autovacuum would soon have: without them PostgreSQL
+    believes the tables empty and joins the due cards to the items by nested loops (seconds)."""
+    from sqlalchemy import text
+
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE"))
+        session.commit()
+
+
 def bench_queue(url: str) -> dict:
     from sqlalchemy import create_engine, delete
     from sqlalchemy.orm import Session
@@ -104,6 +114,7 @@ def bench_queue(url: str) -> dict:
                   for it in items[:CARDS])
         seed_bank(s, now, BANK_QUESTIONS)
         s.commit()
+        analyze(s)
         svc = DrillService(s, FixedClock(now))
         svc.queue(person.id)  # the first build of the day also turns the new bank into items
         s.commit()
@@ -205,6 +216,7 @@ def seed_answers(url: str, username: str, count: int) -> list[int]:
         entries = list(s.scalars(select(DrillQueueEntry.id).where(DrillQueueEntry.card_id.in_(cards))
                                  .order_by(DrillQueueEntry.id)))
         s.commit()
+        analyze(s)
     engine.dispose()
     return entries
 
