@@ -111,3 +111,36 @@ def test_progress_follows_the_training_rule_for_unpublished_courses(testapp, dbs
     login(testapp, "boss")
     page = testapp.get("/reports/", params={"month": "2026-03"})
     assert _cells(page, "alice")["progress"] == "25" and _cells(page, "alice")["overdue"] == "1"
+
+
+def test_qa_points_count_failures_per_day(testapp, dbsession, known):
+    # The ledger's rule per day (4 failures cost a point), over several days; evaluated with no
+    # failure is the full 26; drafts and other months do not count.
+    from datetime import UTC, date, datetime
+
+    from cs_handbook.models.qa import Evaluation, Transcript
+
+    at = datetime(2026, 3, 2, 9, tzinfo=UTC)
+
+    def evaluate(agent, day, passed, status="final"):
+        transcript = Transcript(external_id=f"x{agent.id}-{day}-{passed}-{dbsession.query(Transcript).count()}",
+                                agent_id=agent.id, started_at=at, day=day, sampled=True, imported_at=at)
+        dbsession.add(transcript)
+        dbsession.flush()
+        dbsession.add(Evaluation(transcript_id=transcript.id, agent_id=agent.id, day=day, status=status,
+                                 passed=passed, created_at=at, finalised_at=at))
+
+    alice, bob = dbsession.merge(known["alice"]), dbsession.merge(known["bob"])
+    for _ in range(5):
+        evaluate(alice, date(2026, 3, 3), False)  # 5 failures: one more point
+    evaluate(alice, date(2026, 3, 3), True)
+    for _ in range(8):
+        evaluate(alice, date(2026, 3, 4), False, status="draft")
+        evaluate(alice, date(2026, 2, 27), False)
+    evaluate(bob, date(2026, 3, 5), True)
+    dbsession.commit()
+    login(testapp, "boss")
+    page = testapp.get("/reports/", params={"month": "2026-03"})
+    assert _cells(page, "alice")["qa-points"] == "24" and _cells(page, "bob")["qa-points"] == "26"
+    page = testapp.get("/reports/", params={"month": "2026-02"})
+    assert _cells(page, "alice")["qa-points"] == "24" and _cells(page, "bob")["qa-points"] == "—"
