@@ -68,10 +68,13 @@ class Question(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     tags: Mapped[list] = mapped_column(JSON, default=list)
     current_number: Mapped[int] = mapped_column(Integer, default=1)
+    # Archived: kept with its versions for the attempts that showed it, never laid out again.
+    archived_at: Mapped[datetime | None]
 
     category: Mapped[QuestionCategory] = relationship(back_populates="questions")
     versions: Mapped[list["QuestionVersion"]] = relationship(back_populates="question",
-                                                             order_by="QuestionVersion.number")
+                                                             order_by="QuestionVersion.number",
+                                                             cascade="all, delete-orphan", passive_deletes=True)
 
     @property
     def ident(self) -> str:
@@ -212,3 +215,5 @@ class QuizStats(Base):
     computed_at: Mapped[datetime | None]
     running_since: Mapped[datetime | None]
     data: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The same per team ({"<team id>": {...}}) for managers; loaded only when read.
+    teams: Mapped[dict] = mapped_column(JSON, default=dict, deferred=True)

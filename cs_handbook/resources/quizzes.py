@@ -8,10 +8,10 @@ to the owner, trainers (root ACL: results) and managers of the owner's team.
 
 from pyramid.authorization import Allow, Deny, Everyone
 from pyramid.httpexceptions import HTTPNotFound
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..models.accounts import Account, GlobalRole
-from ..models.quizzes import Attempt, AttemptQuestion, Quiz, QuestionVersion
+from ..models.quizzes import Attempt, AttemptQuestion, Question, QuestionVersion, Quiz
 from ..permissions import Permission as P
 from . import ROOT_ACL, Root
 
@@ -24,6 +24,10 @@ class QuizResource(Root):
             raise HTTPNotFound()
 
 
+_OWNER = (select(Attempt.id, Attempt.account_id, Account.team_id).join(Account, Account.id == Attempt.account_id)
+          .where(Attempt.id == bindparam("attempt_id")))
+
+
 def _id(request, name) -> int:
     value = request.matchdict[name]
     if not value.isdigit() or len(value) > 12:
@@ -34,18 +38,24 @@ def _id(request, name) -> int:
 class AttemptResource(Root):
     def __init__(self, request):
         super().__init__(request)
-        self.attempt = request.dbsession.get(Attempt, _id(request, "attempt_id"))
-        if self.attempt is None:
+        # The ACL needs the owner and their team only; the attempt itself is loaded
+        # when a view asks for it (the autosave endpoint never does).
+        found = request.dbsession.connection().execute(_OWNER, {"attempt_id": _id(request, "attempt_id")}).first()
+        if found is None:
             raise HTTPNotFound()
+        self.attempt_id, self.owner_id, self.owner_team_id = found
+
+    @property
+    def attempt(self) -> Attempt:
+        return self.request.dbsession.get(Attempt, self.attempt_id)
 
     def __acl__(self):
-        owner = self.request.dbsession.get(Account, self.attempt.account_id)
-        acl = [(Allow, f"u:{owner.id}", (P.QUIZZES_TAKE, P.QUIZZES_REVIEW)),
+        acl = [(Allow, f"u:{self.owner_id}", (P.QUIZZES_TAKE, P.QUIZZES_REVIEW)),
                (Deny, Everyone, P.QUIZZES_TAKE),
                (Allow, "role:admin", P.QUIZZES_REVIEW),
                (Allow, f"role:{GlobalRole.TRAINER}", P.QUIZZES_REVIEW)]
-        if owner.team_id is not None:
-            acl.append((Allow, f"grant:manager:team:{owner.team_id}", P.QUIZZES_REVIEW))
+        if self.owner_team_id is not None:
+            acl.append((Allow, f"grant:manager:team:{self.owner_team_id}", P.QUIZZES_REVIEW))
         acl.append((Deny, Everyone, P.QUIZZES_REVIEW))
         return acl + ROOT_ACL
 
@@ -60,6 +70,14 @@ class AnswerResource(Root):
             raise HTTPNotFound()
 
 
+class QuestionResource(Root):
+    def __init__(self, request):
+        super().__init__(request)
+        self.question = request.dbsession.get(Question, _id(request, "question_id"))
+        if self.question is None:
+            raise HTTPNotFound()
+
+
 class VersionResource(Root):
     def __init__(self, request):
         super().__init__(request)
@@ -68,4 +86,4 @@ class VersionResource(Root):
             raise HTTPNotFound()
 
 
-__all__ = ["AnswerResource", "AttemptResource", "QuizResource", "VersionResource"]
+__all__ = ["AnswerResource", "AttemptResource", "QuestionResource", "QuizResource", "VersionResource"]

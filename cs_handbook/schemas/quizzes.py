@@ -1,35 +1,76 @@
-"""Forms of the quizzes area: question editor, answer-key fix, essay mark, bank import.
+"""Forms of the quizzes area: question editor, answer-key fix, essay mark, bank import, quiz builder.
 
-The type's own fields (options, answers, items, pairs, rubric) are edited as
-YAML in the same shape as `training/questions/*.yaml`, so the editor and the
-files share one checker (`quizzes_files.question_fields`).
+A question's own fields are edited as data, one kind of field per type:
+options (text, correct, feedback) for choice questions, the true/false
+answer, accepted answers, ordering steps, matching pairs, an essay rubric.
+The editor shows all of them and uses those of the chosen type (a script
+hides the others); `views/quizzes/forms.py` turns them into the version's
+`data`, which the bank checks as it checks the files.
 """
 
 import colander
 import deform
-import yaml
 
-from ..i18n import _
 from ..forms import UploadTmpStore
+from ..i18n import _
 from .base import CSRFSchema, trimmed
 
 TYPE_CHOICES = (("single", _("Single choice")), ("multiple", _("Multiple choice")), ("truefalse", _("True/false")),
                 ("short", _("Short answer")), ("ordering", _("Ordering")), ("matching", _("Matching")),
                 ("essay", _("Essay")))
-
-
-def yaml_mapping(node, value):
-    try:
-        loaded = yaml.safe_load(value)
-    except yaml.YAMLError as error:
-        raise colander.Invalid(node, _("This is not valid YAML.")) from error
-    if not isinstance(loaded, dict):
-        raise colander.Invalid(node, _("Write the answer fields as YAML keys, e.g. options: or answers:."))
+# The form field holding each type's own data (where its errors are shown).
+TYPE_FIELD = {"single": "options", "multiple": "options", "truefalse": "answer", "short": "answers",
+              "ordering": "items", "matching": "pairs", "essay": "rubric"}
+MAX_ROWS = 20
 
 
 def ascii_key(node, value):
     if not value.isascii() or not all(ch.isalnum() or ch in "-_" for ch in value):
         raise colander.Invalid(node, _("Use letters, digits, - and _ only."))
+
+
+def _text(title, max_length, **kw):
+    return colander.SchemaNode(colander.String(), title=title, missing="", validator=colander.Length(max=max_length),
+                               **kw)
+
+
+class OptionSchema(colander.MappingSchema):
+    text = _text(_("Option text"), 1000)
+    correct = colander.SchemaNode(colander.Boolean(), title=_("Correct"), missing=False)
+    feedback = _text(_("Feedback when chosen"), 1000)
+
+
+class PairSchema(colander.MappingSchema):
+    left = _text(_("Left (e.g. a duty)"), 500)
+    right = _text(_("Right (e.g. a role)"), 500)
+
+
+def _rows(name, child, title):
+    return colander.SchemaNode(
+        colander.Sequence(), child, name=name, title=title, missing=[],
+        validator=colander.Length(max=MAX_ROWS, max_err=_("At most ${max} rows.", mapping={"max": MAX_ROWS})),
+        widget=deform.widget.SequenceWidget(orderable=True, max_len=MAX_ROWS))
+
+
+def type_nodes(qtype: str | None = None) -> list:
+    """The nodes of the type-specific fields (all of them, or those of `qtype`)."""
+    nodes = {
+        "options": _rows("options", OptionSchema(name="option", title=_("Option")),
+                         _("Options (single and multiple choice)")),
+        "answer": colander.SchemaNode(
+            colander.String(), name="answer", title=_("Correct answer (true/false)"), missing="",
+            widget=deform.widget.SelectWidget(values=(("", "—"), ("true", _("True")), ("false", _("False")))),
+            validator=colander.OneOf(["", "true", "false"])),
+        "answers": _rows("answers", _text(_("Accepted answer"), 500, name="accepted"),
+                         _("Accepted answers (short answer; width, spaces and punctuation are ignored)")),
+        "items": _rows("items", _text(_("Step"), 500, name="step"), _("Steps in the right order (ordering)")),
+        "pairs": _rows("pairs", PairSchema(name="pair", title=_("Pair")), _("Pairs (matching)")),
+        "rubric": _text(_("Rubric for the grader (essay)"), 4000, name="rubric",
+                        widget=deform.widget.TextAreaWidget(rows=3)),
+    }
+    if qtype is None:
+        return list(nodes.values())
+    return [nodes[TYPE_FIELD[qtype]]]
 
 
 @colander.deferred
@@ -38,6 +79,8 @@ def category_widget(node, kw):
 
 
 class QuestionSchema(CSRFSchema):
+    """Common fields; the view adds `type_nodes()` after them."""
+
     category = colander.SchemaNode(colander.String(), title=_("Category"), widget=category_widget)
     key = colander.SchemaNode(colander.String(), title=_("Key"), preparer=trimmed,
                               validator=colander.All(colander.Length(min=1, max=100), ascii_key))
@@ -54,15 +97,14 @@ class QuestionSchema(CSRFSchema):
     explanation = colander.SchemaNode(colander.String(), title=_("Explanation (shown on review)"), missing="",
                                       widget=deform.widget.TextAreaWidget(rows=3),
                                       validator=colander.Length(max=4000))
-    details = colander.SchemaNode(colander.String(), title=_("Answer fields (YAML)"),
-                                  widget=deform.widget.TextAreaWidget(rows=8),
-                                  validator=colander.All(colander.Length(max=20000), yaml_mapping))
 
 
 class AnswerKeySchema(CSRFSchema):
-    details = colander.SchemaNode(colander.String(), title=_("Answer fields (YAML)"),
-                                  widget=deform.widget.TextAreaWidget(rows=10),
-                                  validator=colander.All(colander.Length(max=20000), yaml_mapping))
+    """The version's own fields only; the view adds `type_nodes(version.type)`."""
+
+
+class ConfirmSchema(CSRFSchema):
+    """A confirmation: nothing but the CSRF token and the button."""
 
 
 class ImportSchema(CSRFSchema):

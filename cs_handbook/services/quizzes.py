@@ -10,16 +10,32 @@ only `WHERE seq < :seq`, so a late older save changes nothing; a finish is
 import random as _random
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..clock import Clock
 from ..events import QuizAttemptGraded
 from ..models.accounts import Account
-from ..models.quizzes import Attempt, AttemptQuestion, AttemptState, Question, Quiz, QuizGrade
+from ..models.quizzes import Attempt, AttemptQuestion, AttemptState, Question, QuestionVersion, Quiz, QuizGrade
 from . import quizzes_grading as grading
 from .quizzes_bank import BankService
+
+# The autosave's statements, built once (building them costs more than running them).
+# FOR SHARE (PostgreSQL): saves of one attempt run side by side, while a finish
+# (an UPDATE of the attempt row) waits for the saves under way to commit, and a
+# save arriving during a finish waits for it and then sees the attempt closed.
+_STATE_FOR_SHARE = (select(Attempt.state, Attempt.deadline).where(Attempt.id == bindparam("attempt_id"))
+                    .with_for_update(read=True))
+_ANSWERED = (select(AttemptQuestion.id, AttemptQuestion.position, QuestionVersion.type, QuestionVersion.data)
+             .join(QuestionVersion, QuestionVersion.id == AttemptQuestion.version_id)
+             .where(AttemptQuestion.attempt_id == bindparam("attempt_id"),
+                    AttemptQuestion.position.in_(bindparam("positions", expanding=True))))
+# A save older than the stored one changes nothing: `seq` only grows.
+_STORE = (update(AttemptQuestion)
+          .where(AttemptQuestion.id == bindparam("item_id"), AttemptQuestion.seq < bindparam("new_seq"))
+          .values(answer=bindparam("new_answer", type_=AttemptQuestion.answer.type), seq=bindparam("new_seq"),
+                  saved_at=bindparam("now", type_=AttemptQuestion.saved_at.type)))
 
 
 class QuizError(ValueError):
@@ -109,11 +125,12 @@ class AttemptService:
             .where(Attempt.account_id == attempt.account_id)))
         chosen: list[Question] = []
         for slot in quiz.slots:
+            # Archived questions are kept for the attempts that showed them, never shown again.
             if slot.question is not None:
-                if slot.question not in chosen:
+                if slot.question not in chosen and slot.question.archived_at is None:
                     chosen.append(slot.question)
                 continue
-            pool = [q for q in slot.category.questions if q not in chosen]
+            pool = [q for q in slot.category.questions if q not in chosen and q.archived_at is None]
             self.rng.shuffle(pool)
             # Unseen questions first; seen ones fill up only when the category runs short.
             pool.sort(key=lambda q: q.id in seen)
@@ -133,45 +150,58 @@ class AttemptService:
 
     # -- saving ------------------------------------------------------------
 
-    def _locked(self, attempt: Attempt) -> Attempt:
-        # Row lock (PostgreSQL) so that a save and a finish of the same attempt queue;
-        # SQLite already serialises writers at BEGIN IMMEDIATE.
-        self.dbsession.execute(select(Attempt.id).where(Attempt.id == attempt.id).with_for_update())
-        self.dbsession.refresh(attempt)
-        return attempt
-
     def save(self, attempt: Attempt, answers: dict, seq: int) -> dict:
         """Store answers {position: answer} written by save number `seq`; returns {position: stored?}.
 
         Everything is checked before anything is written: a bad answer, or one to a
         question not in the attempt, refuses the whole save.
         """
+        self.dbsession.flush()  # `store` reads through the connection, past the session's pending changes
+        stored = self.store(attempt.id, answers, seq)
+        if "questions" in attempt.__dict__:
+            self.dbsession.expire(attempt, ["questions"])
+        return stored
+
+    def store(self, attempt_id: int, answers: dict, seq: int) -> dict:
+        """`save` by attempt id, without loading the attempt (the autosave endpoint).
+
+        Autosave is the most frequent write of the site: one lock-and-read of the
+        attempt's state, one read of the answered questions and one conditional
+        UPDATE each, statements built once, the reads on the session's connection.
+        """
         if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1 or not isinstance(answers, dict):
             raise QuizError("The answer has the wrong shape.")
-        self._locked(attempt)
-        if attempt.state != AttemptState.IN_PROGRESS:
+        positions = {}
+        for key in answers:
+            text = str(key)
+            if not text.isdigit() or len(text) > 6 or text != str(int(text)):
+                raise QuizError("That question is not in this attempt.")
+            positions[key] = int(text)
+        connection = self.dbsession.connection()
+        found = connection.execute(_STATE_FOR_SHARE, {"attempt_id": attempt_id}).first()
+        if found is None or found.state != AttemptState.IN_PROGRESS:
             raise QuizError("This attempt is already finished.", 409)
         now = self.clock.now()
-        if attempt.deadline is not None and now > attempt.deadline:
+        if found.deadline is not None and now > found.deadline:
             raise QuizError("The time limit has passed; the answer was not saved.", 409)
-        by_position = {str(q.position): q for q in attempt.questions}
+        rows = {row.position: row for row in connection.execute(
+            _ANSWERED, {"attempt_id": attempt_id, "positions": sorted(set(positions.values()))})}
         checked = {}
-        for position, answer in answers.items():
-            question = by_position.get(str(position))
-            if question is None:
+        for key, answer in answers.items():
+            row = rows.get(positions[key])
+            if row is None:
                 raise QuizError("That question is not in this attempt.")
             try:
-                checked[question] = grading.validate(question.version.type, question.version.data, answer)
+                checked[row.position] = (row.id, grading.validate(row.type, row.data, answer))
             except grading.AnswerError as error:
                 raise QuizError(error.msgid) from error
         stored = {}
-        for question, answer in checked.items():
-            result = self.dbsession.execute(
-                update(AttemptQuestion).where(AttemptQuestion.id == question.id, AttemptQuestion.seq < seq)
-                .values(answer=answer, seq=seq, saved_at=now).execution_options(synchronize_session=False))
-            stored[question.position] = result.rowcount == 1
-        self.dbsession.flush()
-        self.dbsession.expire(attempt, ["questions"])
+        # Rows in one order (by id) in every save, so two saves of several answers cannot deadlock.
+        for position, (item_id, answer) in sorted(checked.items(), key=lambda kv: kv[1][0]):
+            # Through the session, not the bare connection: the transaction then knows it wrote.
+            result = self.dbsession.execute(_STORE, {"item_id": item_id, "new_seq": seq, "new_answer": answer,
+                                                     "now": now}, execution_options={"synchronize_session": False})
+            stored[position] = result.rowcount == 1
         return stored
 
     # -- finishing and grading ---------------------------------------------

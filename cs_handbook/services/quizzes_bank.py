@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..clock import Clock
-from ..models.quizzes import Question, QuestionCategory, QuestionType, QuestionVersion, Quiz, QuizSlot
+from ..models.quizzes import AttemptQuestion, Question, QuestionCategory, QuestionType, QuestionVersion, Quiz, QuizSlot
 from .quizzes_grading import AnswerError
 
 VERSION_FIELDS = ("type", "text", "source", "points", "explanation", "data")
@@ -105,6 +105,34 @@ class BankService:
         self.dbsession.refresh(question, ["versions"])
         return question, status
 
+    def is_used(self, question: Question) -> bool:
+        """Whether an attempt showed any version of it (then it may be archived, never deleted)."""
+        return self.dbsession.scalar(
+            select(AttemptQuestion.id).join(QuestionVersion, QuestionVersion.id == AttemptQuestion.version_id)
+            .where(QuestionVersion.question_id == question.id).limit(1)) is not None
+
+    def quizzes_using(self, question: Question) -> list[Quiz]:
+        return list(self.dbsession.scalars(
+            select(Quiz).join(QuizSlot).where(QuizSlot.question_id == question.id).order_by(Quiz.slug).distinct()))
+
+    def archive(self, question: Question) -> None:
+        if question.archived_at is None:
+            question.archived_at = self.clock.now()
+            self.dbsession.flush()
+
+    def restore(self, question: Question) -> None:
+        question.archived_at = None
+        self.dbsession.flush()
+
+    def delete(self, question: Question) -> None:
+        """Delete a question no attempt used and no quiz names; otherwise raise AnswerError."""
+        if self.is_used(question):
+            raise AnswerError("Attempts used this question: archive it instead.")
+        if self.quizzes_using(question):
+            raise AnswerError("A quiz uses this question: take it out of the quiz first.")
+        self.dbsession.delete(question)
+        self.dbsession.flush()
+
     # -- quizzes -----------------------------------------------------------
 
     def quizzes(self) -> list[Quiz]:
@@ -116,17 +144,20 @@ class BankService:
     def save_quiz(self, slug: str, settings: dict, fixed: list[str], random: list[tuple[str, int]]) -> tuple:
         """Create or update a quiz and its slots; unknown question ids or categories raise AnswerError."""
         slots = []
+        quiz = self.quiz(slug)
+        already = {s.question_id for s in quiz.slots} if quiz is not None else set()
         for ident in fixed:
             question = self.question(ident)
             if question is None:
                 raise AnswerError("Unknown question.")
+            if question.archived_at is not None and question.id not in already:
+                raise AnswerError("An archived question cannot be added to a quiz.")
             slots.append((question.id, None, 1))
         for slug_, count in random:
             category = self.category(slug_)
             if category is None or count < 1:
                 raise AnswerError("Unknown category.")
             slots.append((None, category.id, count))
-        quiz = self.quiz(slug)
         status = "unchanged"
         if quiz is None:
             quiz = Quiz(slug=slug, **settings)

@@ -10,6 +10,8 @@ PostgreSQL — a second run skips it; SQLite serialises writers anyway).
   and the rest of the attempt's score (the score without this question),
   None when either does not vary;
 - option frequencies: how often each option (choice types) or answer was given.
+
+The same figures are stored per team, for managers, who see only their teams.
 """
 
 from collections import Counter
@@ -20,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..clock import Clock
+from ..models.accounts import Account
 from ..models.quizzes import Attempt, AttemptQuestion, AttemptState, Quiz, QuizStats
 
 
@@ -102,7 +105,7 @@ class StatsService:
         if self.stored(quiz) is None:
             savepoint = self.dbsession.begin_nested()
             try:
-                self.dbsession.add(QuizStats(quiz_id=quiz.id, data={}))
+                self.dbsession.add(QuizStats(quiz_id=quiz.id, data={}, teams={}))
                 self.dbsession.flush()
                 savepoint.commit()
             except IntegrityError:
@@ -116,13 +119,21 @@ class StatsService:
         if row is None:
             return False
         row.running_since = self.clock.now()
-        attempts = list(self.dbsession.scalars(
-            select(Attempt).where(Attempt.quiz_id == quiz.id, Attempt.state == AttemptState.GRADED)
+        found = self.dbsession.execute(
+            select(Attempt, Account.team_id).join(Account, Account.id == Attempt.account_id)
+            .where(Attempt.quiz_id == quiz.id, Attempt.state == AttemptState.GRADED)
             .order_by(Attempt.id)
-            .options(selectinload(Attempt.questions).selectinload(AttemptQuestion.version))))
-        table = [[(f"{q.version.question_id}", q.version.text[:80], q.version.type, q.version.data, q.answer,
-                   q.fraction, q.version.points) for q in a.questions] for a in attempts]
-        row.data = {"attempts": len(attempts), "items": item_statistics(table)}
+            .options(selectinload(Attempt.questions).selectinload(AttemptQuestion.version))).all()
+        table, by_team = [], {}
+        for attempt, team_id in found:
+            items = [(f"{q.version.question_id}", q.version.text[:80], q.version.type, q.version.data, q.answer,
+                      q.fraction, q.version.points) for q in attempt.questions]
+            table.append(items)
+            if team_id is not None:
+                by_team.setdefault(str(team_id), []).append(items)
+        # Per team as well: a manager reads only their teams' figures (and their people's free-text answers).
+        row.data = {"attempts": len(table), "items": item_statistics(table)}
+        row.teams = {team: {"attempts": len(rows), "items": item_statistics(rows)} for team, rows in by_team.items()}
         row.computed_at = self.clock.now()
         row.running_since = None
         self.dbsession.flush()

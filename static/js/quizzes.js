@@ -138,3 +138,61 @@
     tick();
   }
 }());
+
+/* The question editor and the answer-key form: only the chosen type's fields are
+ * shown (all are in the page, so it works without this script), and the deform
+ * sequences' add, remove and reorder buttons are wired here, since the CSP blocks
+ * deform's inline snippets. Reordering moves a row one place up per click.
+ */
+(function () {
+  "use strict";
+  var form = document.getElementById("question") || document.getElementById("key");
+  if (!form) { return; }
+  var FIELDS = {single: "options", multiple: "options", truefalse: "answer", short: "answers",
+                ordering: "items", matching: "pairs", essay: "rubric"};
+  var type = form.querySelector("select[name=type]");
+  function showType() {
+    var wanted = FIELDS[type.value];
+    Object.keys(FIELDS).forEach(function (t) {
+      var name = FIELDS[t];
+      form.querySelectorAll(":scope > fieldset > .item-" + name).forEach(function (el) {
+        el.hidden = name !== wanted;
+      });
+    });
+  }
+  if (type) {
+    type.addEventListener("change", showType);
+    showType();
+  }
+  if (!window.jQuery || !window.deform) { return; }
+  var $ = window.jQuery;
+  function refresh($seq) {
+    var $container = $seq.children(".card").children(".card-body").children(".deform-seq-container");
+    var $before = $container.children(".deform-insert-before");
+    window.deform.processSequenceButtons($seq, parseInt($before.attr("min_len") || "0", 10),
+      parseInt($before.attr("max_len") || "9999", 10), $container.children(".deform-seq-item").length,
+      parseInt($before.attr("orderable") || "0", 10));
+  }
+  $(function () {
+    var $form = $(form);
+    $form.find(".deform-seq").each(function () { refresh($(this)); });
+    $form.on("click", ".deform-seq-add", function (event) {
+      event.preventDefault();
+      window.deform.appendSequenceItem(this);
+      $form.find(".deform-seq").each(function () { refresh($(this)); });
+    });
+    $form.on("click", ".deform-close-button", function (event) {
+      event.preventDefault();
+      var $seq = $(this).closest(".deform-seq");
+      window.deform.removeSequenceItem(this);
+      refresh($seq);
+    });
+    $form.on("click", ".deform-order-button", function (event) {
+      event.preventDefault();
+      var $item = $(this).closest(".deform-seq-item");
+      var $previous = $item.prevAll(".deform-seq-item").first();
+      if ($previous.length) { $item.insertBefore($previous); }
+      this.focus();
+    });
+  });
+})();

@@ -100,3 +100,79 @@ def test_combine_methods():
     assert combine("first", [50, 90, 70]) == 50
     assert combine("average", [50, 90, 70]) == 70
     assert combine("average", []) == 0.0
+
+
+# -- a correct answer scores full marks, for every type and any question of it ----------------
+
+_texts = st.text(min_size=1, max_size=12).filter(lambda s: s.strip())
+
+
+def _choice(qtype):
+    def build(flags):
+        return {"options": [{"text": f"选项{i}", "correct": True} if f else {"text": f"选项{i}"}
+                            for i, f in enumerate(flags)]}
+    if qtype == "single":
+        return st.integers(min_value=2, max_value=8).flatmap(
+            lambda n: st.integers(min_value=0, max_value=n - 1).map(lambda k: build([i == k for i in range(n)])))
+    return st.lists(st.booleans(), min_size=2, max_size=8).filter(any).map(build)
+
+
+QUESTIONS = st.one_of(
+    _choice("single").map(lambda d: ("single", d)),
+    _choice("multiple").map(lambda d: ("multiple", d)),
+    st.booleans().map(lambda b: ("truefalse", {"answer": b})),
+    st.lists(_texts.filter(normalise), min_size=1, max_size=4).map(lambda a: ("short", {"answers": a})),
+    st.lists(_texts, min_size=2, max_size=8).map(lambda items: ("ordering", {"items": items})),
+    st.lists(st.tuples(_texts, _texts), min_size=2, max_size=6).map(
+        lambda pairs: ("matching", {"pairs": [{"left": a, "right": b} for a, b in pairs]})),
+)
+
+
+@given(QUESTIONS)
+def test_correct_answer_always_scores_full_marks(question):
+    qtype, data = question
+    answer = correct_answer(qtype, data)
+    assert validate(qtype, data, answer) == answer
+    assert grade(qtype, data, answer) == 1.0
+
+
+@given(QUESTIONS, st.randoms(use_true_random=False))
+def test_marks_stay_between_zero_and_one_and_blank_scores_zero(question, rng):
+    qtype, data = question
+    assert grade(qtype, data, None) == 0.0
+    if qtype in ("single", "multiple"):
+        n = len(data["options"])
+        answer = rng.randrange(n) if qtype == "single" else rng.sample(range(n), rng.randint(0, n))
+    elif qtype in ("ordering", "matching"):
+        answer = list(range(len(data["items" if qtype == "ordering" else "pairs"])))
+        rng.shuffle(answer)
+    elif qtype == "truefalse":
+        answer = rng.random() < 0.5
+    else:
+        answer = "随便写写"
+    assert 0.0 <= grade(qtype, data, validate(qtype, data, answer)) <= 1.0
+
+
+@given(_choice("multiple"), st.data())
+def test_multiple_full_marks_only_for_exactly_the_correct_set(data, draw):
+    n = len(data["options"])
+    chosen = draw.draw(st.lists(st.integers(min_value=0, max_value=n - 1), unique=True))
+    correct = set(correct_answer("multiple", data))
+    score = grade("multiple", data, chosen)
+    assert (score == 1.0) == (set(chosen) == correct)
+    wrong = n - len(correct)
+    expected = len(set(chosen) & correct) / len(correct) - (len(set(chosen) - correct) / wrong if wrong else 0)
+    assert score == pytest.approx(max(0.0, expected))
+
+
+# Letters, digits and punctuation (combining marks compose differently once spaces split them).
+_words = st.text(st.characters(categories=("Lu", "Ll", "Lo", "Nd", "Po")), min_size=1, max_size=12).filter(normalise)
+
+
+@given(st.lists(_words, min_size=1, max_size=4), st.data())
+def test_short_answer_ignores_width_case_spaces_and_punctuation(answers, draw):
+    accepted = draw.draw(st.sampled_from(answers))
+    # Full-width forms of ASCII, spaces and punctuation around and inside: still the same answer.
+    wide = "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in accepted)
+    for variant in (wide, f"  {accepted.upper()} ", f"{accepted}。！", " ".join(accepted)):
+        assert grade("short", {"answers": answers}, variant) == 1.0

@@ -47,6 +47,7 @@ def upgrade():
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('tags', sa.JSON(), nullable=False),
     sa.Column('current_number', sa.Integer(), nullable=False),
+    sa.Column('archived_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['category_id'], ['quiz_categories.id'], name=op.f('fk_quiz_questions_category_id_quiz_categories'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_quiz_questions')),
     sa.UniqueConstraint('category_id', 'key', name='uq_quiz_questions_category_key')
@@ -57,6 +58,7 @@ def upgrade():
     sa.Column('computed_at', sa.DateTime(), nullable=True),
     sa.Column('running_since', sa.DateTime(), nullable=True),
     sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('teams', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['quiz_id'], ['quizzes.id'], name=op.f('fk_quiz_stats_quiz_id_quizzes'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_quiz_stats')),
     sa.UniqueConstraint('quiz_id', name=op.f('uq_quiz_stats_quiz_id'))

@@ -1,6 +1,6 @@
 """Views of the quizzes area; `includeme` adds its routes (under the `/quizzes` prefix)."""
 
-from ...resources.quizzes import AnswerResource, AttemptResource, QuizResource, VersionResource
+from ...resources.quizzes import AnswerResource, AttemptResource, QuestionResource, QuizResource, VersionResource
 
 ATTEMPT = "/attempts/{attempt_id}"
 
@@ -14,11 +14,14 @@ def includeme(config):
     config.add_route("quizzes.review", ATTEMPT + "/review", factory=AttemptResource)
     config.add_route("quizzes.bank", "/bank")
     config.add_route("quizzes.question_new", "/bank/new")
+    config.add_route("quizzes.question_archive", "/bank/questions/{question_id}/archive", factory=QuestionResource)
+    config.add_route("quizzes.question_delete", "/bank/questions/{question_id}/delete", factory=QuestionResource)
     config.add_route("quizzes.quiz_edit", "/bank/quiz")
     config.add_route("quizzes.version_key", "/bank/versions/{version_id}/key", factory=VersionResource)
     config.add_route("quizzes.grading", "/grading")
     config.add_route("quizzes.grade_answer", "/grading/{item_id}", factory=AnswerResource)
     config.add_route("quizzes.results", "/q/{slug}/results", factory=QuizResource)
+    config.add_route("quizzes.results_export", "/q/{slug}/results.{fmt}", factory=QuizResource)
     config.add_route("quizzes.stats", "/q/{slug}/stats", factory=QuizResource)
     config.add_route("quizzes.import", "/bank/import")
     config.add_route("quizzes.export", "/bank/export.{fmt}")

@@ -1,6 +1,6 @@
 """Trainer pages: the bank by category and tag, the question editor, answer-key fix and regrade."""
 
-import yaml
+import deform
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.response import Response
 from pyramid.view import view_config, view_defaults
@@ -8,12 +8,12 @@ from pyramid.view import view_config, view_defaults
 from ...forms import FormView, flash
 from ...i18n import _
 from ...permissions import Permission
-from ...schemas.quizzes import AnswerKeySchema, ImportSchema, QuestionSchema
+from ...schemas.quizzes import TYPE_FIELD, AnswerKeySchema, ConfirmSchema, ImportSchema, QuestionSchema, type_nodes
 from ...services.quizzes import AttemptService, QuizError
-from ...services.quizzes_bank import TYPE_FIELDS, BankService
-from ...services.quizzes_files import dump_yaml, question_fields
+from ...services.quizzes_bank import BankService
 from ...services.quizzes_grading import AnswerError
 from ...services.quizzes_transfer import export_bank, import_bank
+from .forms import data_from_form, form_from_data
 
 
 @view_config(route_name="quizzes.bank", renderer="quizzes/bank.jinja2", permission=Permission.QUIZZES_AUTHOR,
@@ -27,8 +27,8 @@ def bank(request):
             "quizzes": request.find_service(BankService).quizzes()}
 
 
-def _details_yaml(version) -> str:
-    return dump_yaml({name: version.data[name] for name in TYPE_FIELDS[version.type] if name in version.data})
+def _tags(text: str) -> list[str]:
+    return [t.strip() for t in text.replace("，", ",").split(",") if t.strip()]
 
 
 @view_defaults(route_name="quizzes.question_new", renderer="quizzes/question_form.jinja2",
@@ -43,6 +43,12 @@ class QuestionEditor(FormView):
                              "bind": {"categories": request.find_service(BankService).categories()}}
         super().__init__(context, request)
 
+    def make_schema(self):
+        schema = QuestionSchema()
+        for node in type_nodes():
+            schema.add(node)
+        return schema
+
     def existing(self):
         ident = self.request.params.get("q", "")
         return self.request.find_service(BankService).question(ident) if ident else None
@@ -50,11 +56,12 @@ class QuestionEditor(FormView):
     def appstruct(self):
         question = self.existing()
         if question is None:
-            return {"details": "options:\n  - text: \n    correct: true\n  - text: \n"}
+            return form_from_data(None, {})
         version = question.current
         return {"category": question.category.slug, "key": question.key, "type": version.type,
                 "text": version.text, "source": version.source, "tags": ", ".join(question.tags),
-                "points": version.points, "explanation": version.explanation, "details": _details_yaml(version)}
+                "points": version.points, "explanation": version.explanation,
+                **form_from_data(version.type, version.data)}
 
     def template_vars(self):
         return {"question": self.existing()}
@@ -74,14 +81,14 @@ class QuestionEditor(FormView):
         category = service.category(appstruct["category"])
         if category is None:
             return self.invalid("category", _("Unknown category."))
-        item = {**yaml.safe_load(appstruct["details"]), "key": appstruct["key"], "type": appstruct["type"], "text": appstruct["text"],
-                "source": appstruct["source"], "points": appstruct["points"], "explanation": appstruct["explanation"],
-                "tags": [t.strip() for t in appstruct["tags"].replace("，", ",").split(",") if t.strip()]}
+        qtype = appstruct["type"]
         try:
-            fields, tags = question_fields(item)
-            question, status = service.save_question(category, appstruct["key"], fields, tags)
-        except (AnswerError, TypeError, KeyError, AttributeError, ValueError) as error:
-            return self.invalid("details", getattr(error, "msgid", _("The answer fields do not fit the type.")))
+            fields = {"type": qtype, "text": appstruct["text"], "source": appstruct["source"],
+                      "points": appstruct["points"], "explanation": appstruct["explanation"],
+                      "data": data_from_form(qtype, appstruct)}
+            question, _status = service.save_question(category, appstruct["key"], fields, _tags(appstruct["tags"]))
+        except AnswerError as error:
+            return self.invalid(TYPE_FIELD[qtype], error.msgid)
         flash(self.request, _("Question ${ident} saved (version ${number}).",
                               mapping={"ident": question.ident, "number": question.current_number}))
         return HTTPSeeOther(self.request.route_url("quizzes.bank"))
@@ -92,11 +99,16 @@ class QuestionEditor(FormView):
 class AnswerKeyFix(FormView):
     """Correct this version's answer key in place and regrade the attempts that used it."""
 
-    schema = AnswerKeySchema
     form_options = {"formid": "key"}
 
+    def make_schema(self):
+        schema = AnswerKeySchema()
+        for node in type_nodes(self.context.version.type):
+            schema.add(node)
+        return schema
+
     def appstruct(self):
-        return {"details": _details_yaml(self.context.version)}
+        return form_from_data(self.context.version.type, self.context.version.data)
 
     def template_vars(self):
         return {"version": self.context.version}
@@ -111,15 +123,66 @@ class AnswerKeyFix(FormView):
 
     def on_success(self, appstruct):
         version = self.context.version
-        item = {**yaml.safe_load(appstruct["details"]), "key": "k", "type": version.type, "text": version.text}
         try:
-            fields, _tags = question_fields(item)
-            count = self.request.find_service(AttemptService).fix_key(version, fields["data"])
-        except AnswerError as error:
-            return self.invalid("details", error.msgid)
-        except QuizError as error:
-            return self.invalid("details", error.msgid)
+            count = self.request.find_service(AttemptService).fix_key(version, data_from_form(version.type,
+                                                                                              appstruct))
+        except (AnswerError, QuizError) as error:
+            return self.invalid(TYPE_FIELD[version.type], error.msgid)
         flash(self.request, _("Answer key fixed; ${count} attempts regraded.", mapping={"count": count}))
+        return HTTPSeeOther(self.request.route_url("quizzes.bank"))
+
+
+@view_config(route_name="quizzes.question_archive", permission=Permission.QUIZZES_AUTHOR, request_method="POST")
+def archive(context, request):
+    """Archive (or with action=restore, bring back) a question: kept for old attempts, out of new ones."""
+    service = request.find_service(BankService)
+    question = context.question
+    if request.POST.get("action") == "restore":
+        service.restore(question)
+        flash(request, _("Question ${ident} restored.", mapping={"ident": question.ident}))
+    else:
+        service.archive(question)
+        flash(request, _("Question ${ident} archived: new attempts no longer show it.",
+                         mapping={"ident": question.ident}))
+    return HTTPSeeOther(request.route_url("quizzes.bank"))
+
+
+@view_defaults(route_name="quizzes.question_delete", renderer="quizzes/question_delete.jinja2",
+               permission=Permission.QUIZZES_AUTHOR)
+class QuestionDelete(FormView):
+    """Delete a question no attempt used, after a confirmation; a used one can only be archived."""
+
+    schema = ConfirmSchema
+    form_options = {"formid": "delete"}
+
+    def make_buttons(self):
+        return (deform.Button("submit", self.request.localizer.translate(_("Delete for good")),
+                              css_class="btn-danger"),)
+
+    def template_vars(self):
+        service = self.request.find_service(BankService)
+        question = self.context.question
+        return {"question": question, "used": service.is_used(question), "quizzes": service.quizzes_using(question)}
+
+    @view_config(request_method="GET")
+    def get(self):
+        return super().get()
+
+    @view_config(request_method="POST")
+    def post(self):
+        return super().post()
+
+    def on_success(self, appstruct):
+        question = self.context.question
+        ident = question.ident
+        try:
+            self.request.find_service(BankService).delete(question)
+        except AnswerError as error:
+            self.request.tm.doom()
+            self.request.response.status_int = 409
+            flash(self.request, error.msgid, "error")
+            return {"form": self.form.render(), **self.template_vars()}
+        flash(self.request, _("Question ${ident} deleted.", mapping={"ident": ident}))
         return HTTPSeeOther(self.request.route_url("quizzes.bank"))
 
 

@@ -7,8 +7,9 @@ left blank on the page is cleared and one on another page is untouched.
 """
 
 from ...models.quizzes import ReviewWhen
+from ...schemas.quizzes import MAX_ROWS
 from ...services.quizzes import QuizError
-from ...services.quizzes_grading import correct_answer
+from ...services.quizzes_grading import AnswerError, correct_answer
 
 
 def _int(value: str):
@@ -81,3 +82,71 @@ def review_allowed(attempt, now) -> bool:
     if quiz.review == ReviewWhen.AFTER_CLOSE:
         return quiz.close_at is None or now >= quiz.close_at
     return True
+
+
+# -- the question editor's type fields ↔ a version's data ---------------------------------------
+
+PAD_ROWS = 4
+
+
+def _padded(rows: list, blank, at_least: int = PAD_ROWS) -> list:
+    # Blank rows to fill in: the page works without the script that adds rows.
+    wanted = min(MAX_ROWS, max(at_least, len(rows) + 1))
+    return rows + [blank() for _ in range(wanted - len(rows))]
+
+
+def form_from_data(qtype: str | None, data: dict) -> dict:
+    """The editor's values for the type fields (blank rows added to every list)."""
+    data = data or {}
+    options = [{"text": o.get("text", ""), "correct": bool(o.get("correct")), "feedback": o.get("feedback", "")}
+               for o in data.get("options", [])] if qtype in ("single", "multiple") else []
+    answer = data.get("answer") if qtype == "truefalse" else None
+    return {
+        "options": _padded(options, lambda: {"text": "", "correct": False, "feedback": ""}),
+        "answer": "" if answer is None else ("true" if answer else "false"),
+        "answers": _padded([str(a) for a in data.get("answers", [])] if qtype == "short" else [], str, 3),
+        "items": _padded([str(i) for i in data.get("items", [])] if qtype == "ordering" else [], str),
+        "pairs": _padded([{"left": p.get("left", ""), "right": p.get("right", "")} for p in data.get("pairs", [])]
+                         if qtype == "matching" else [], lambda: {"left": "", "right": ""}),
+        "rubric": data.get("rubric", "") if qtype == "essay" else "",
+    }
+
+
+def data_from_form(qtype: str, values: dict) -> dict:
+    """A version's `data` from the editor's fields of `qtype`; blank rows are dropped.
+
+    Raises AnswerError for a half-filled row; the bank's checker judges the rest.
+    """
+    if qtype in ("single", "multiple"):
+        options = []
+        for row in values.get("options") or []:
+            text, feedback = row["text"].strip(), row["feedback"].strip()
+            if not text:
+                if row["correct"] or feedback:
+                    raise AnswerError("Every option needs its text.")
+                continue
+            option = {"text": text}
+            if row["correct"]:
+                option["correct"] = True
+            if feedback:
+                option["feedback"] = feedback
+            options.append(option)
+        return {"options": options}
+    if qtype == "truefalse":
+        return {"answer": values["answer"] == "true"} if values.get("answer") else {}
+    if qtype == "short":
+        return {"answers": [a.strip() for a in values.get("answers") or [] if a.strip()]}
+    if qtype == "ordering":
+        return {"items": [i.strip() for i in values.get("items") or [] if i.strip()]}
+    if qtype == "matching":
+        pairs = []
+        for row in values.get("pairs") or []:
+            left, right = row["left"].strip(), row["right"].strip()
+            if not left and not right:
+                continue
+            if not left or not right:
+                raise AnswerError("Each pair needs both sides.")
+            pairs.append({"left": left, "right": right})
+        return {"pairs": pairs}
+    rubric = (values.get("rubric") or "").strip()
+    return {"rubric": rubric} if rubric else {}

@@ -4,9 +4,10 @@ from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
 from pyramid.view import view_config
 from sqlalchemy import select
 
+from ...exports import table_response
 from ...forms import flash
 from ...i18n import _
-from ...models.accounts import Account, GlobalRole, Scope, ScopedRole
+from ...models.accounts import Account, GlobalRole, Scope, ScopedRole, Team
 from ...models.quizzes import Attempt
 from ...permissions import Permission
 from ...services.quizzes import AttemptService, QuizError
@@ -40,29 +41,58 @@ def grade_answer(context, request):
     return HTTPSeeOther(request.route_url("quizzes.grading"))
 
 
-def _visible_accounts(request):
-    """None: everyone (trainers, admins); else the ids of the teams this manager manages."""
+def _managed_teams(request) -> list[int] | None:
+    """None: every person (trainers, admins); else the teams this manager's grants cover."""
     identity = request.identity
     if identity.has_role(GlobalRole.ADMIN) or identity.has_role(GlobalRole.TRAINER):
         return None
-    teams = [g.scope_id for g in identity.account.grants
-             if g.role == ScopedRole.MANAGER and g.scope_type == Scope.TEAM]
-    return select(Account.id).where(Account.team_id.in_(teams))
+    prefix = f"grant:{ScopedRole.MANAGER}:{Scope.TEAM}:"
+    return sorted(int(p[len(prefix):]) for p in identity.principals if p.startswith(prefix))
+
+
+def _rows(context, request):
+    stmt = (select(Attempt, Account).join(Account, Account.id == Attempt.account_id)
+            .where(Attempt.quiz_id == context.quiz.id).order_by(Account.username, Attempt.number))
+    teams = _managed_teams(request)
+    if teams is not None:
+        stmt = stmt.where(Account.team_id.in_(teams))
+    return request.dbsession.execute(stmt).all()
 
 
 @view_config(route_name="quizzes.results", renderer="quizzes/results.jinja2", permission=Permission.QUIZZES_RESULTS,
              request_method="GET")
 def results(context, request):
-    stmt = (select(Attempt, Account).join(Account, Account.id == Attempt.account_id)
-            .where(Attempt.quiz_id == context.quiz.id).order_by(Account.username, Attempt.number))
-    visible = _visible_accounts(request)
-    if visible is not None:
-        stmt = stmt.where(Attempt.account_id.in_(visible))
-    return {"quiz": context.quiz, "rows": request.dbsession.execute(stmt).all()}
+    return {"quiz": context.quiz, "rows": _rows(context, request)}
+
+
+@view_config(route_name="quizzes.results_export", permission=Permission.QUIZZES_RESULTS, request_method="GET")
+def results_export(context, request):
+    translate = request.localizer.translate
+    states = {"in_progress": _("In progress"), "submitted": _("Waiting for grading"), "graded": _("Graded")}
+    headers = [translate(h) for h in (_("Username"), _("Person"), _("Attempt"), _("State"), _("Started at (UTC)"),
+                                      _("Submitted at (UTC)"), _("Score (%)"), _("Passed"))]
+    rows = ([account.username, account.display_name, attempt.number, translate(states[attempt.state]),
+             attempt.started_at.strftime("%Y-%m-%d %H:%M"),
+             attempt.submitted_at.strftime("%Y-%m-%d %H:%M") if attempt.submitted_at else "",
+             "" if attempt.score_percent is None else attempt.score_percent,
+             "" if attempt.passed is None else translate(_("Yes") if attempt.passed else _("No"))]
+            for attempt, account in _rows(context, request))
+    return table_response(request.matchdict["fmt"], f"quiz-results-{context.quiz.slug}", headers, rows,
+                          sheet_title=context.quiz.slug)
 
 
 @view_config(route_name="quizzes.stats", renderer="quizzes/stats.jinja2", permission=Permission.QUIZZES_RESULTS,
              request_method="GET")
 def stats(context, request):
     # Served from the stored result only; `cs-handbook <ini> quizzes stats` computes it.
-    return {"quiz": context.quiz, "stats": request.find_service(StatsService).stored(context.quiz)}
+    stored = request.find_service(StatsService).stored(context.quiz)
+    computed = stored is not None and stored.computed_at is not None
+    teams = _managed_teams(request)
+    if teams is None:
+        sections = [{"title": None, **stored.data}] if computed else []
+    else:
+        names = dict(request.dbsession.execute(select(Team.id, Team.name).where(Team.id.in_(teams))).all())
+        per_team = stored.teams if computed else {}
+        sections = [{"title": names[t], **per_team.get(str(t), {"attempts": 0, "items": []})}
+                    for t in teams if t in names] if computed else []
+    return {"quiz": context.quiz, "stats": stored if computed else None, "sections": sections}

@@ -105,7 +105,7 @@ def autosave(context, request):
         request.response.status_int = 400
         return {"error": translate(_("The answer has the wrong shape."))}
     try:
-        stored = request.find_service(AttemptService).save(context.attempt, body.get("answers"), body.get("seq"))
+        stored = request.find_service(AttemptService).store(context.attempt_id, body.get("answers"), body.get("seq"))
     except QuizError as error:
         request.response.status_int = error.status
         return {"error": translate(_(error.msgid)), "state": context.attempt.state}

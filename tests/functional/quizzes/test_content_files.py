@@ -1,8 +1,5 @@
 """The bank as files: load the repository's training/ questions and quizzes, idempotently; export canonically."""
 
-import shutil
-from pathlib import Path
-
 import pytest
 from pyramid.scripting import prepare
 
