@@ -18,16 +18,17 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, String, and_, any_, bindparam, case, cast, func, literal, or_, select
+from sqlalchemy import Integer, String, and_, any_, bindparam, case, cast, func, literal, or_, select, union_all
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..clock import Clock
 from ..models.accounts import Account, Team
 from ..models.drill import DrillReviewLog, DrillStreak
 from ..models.qa import Evaluation
-from ..models.quizzes import QuizGrade
+from ..models.quizzes import Quiz, QuizGrade
 from ..models.training import Course, CourseItem, Enrolment, ItemProgress, PathStep, ProgressState
 from .qa import QAService
 from .qa_ledger import compute_line
@@ -63,6 +64,13 @@ class PersonRow:
     retention: float | None = None
     reviews: int = 0
     qa_points: int | None = None
+
+
+class Choice(NamedTuple):
+    """An entry of a pick list: a team (its name) or a quiz (its title)."""
+
+    id: int
+    name: str
 
 
 @dataclass
@@ -222,10 +230,21 @@ class ReportsService:
 
     def teams(self, team_ids: set[int] | None) -> list:
         """(id, name) rows of these teams by name (None: every team); plain rows, as the filter lists them all."""
-        query = select(Team.id, Team.name).order_by(Team.name, Team.id)
+        return self.pick_lists(team_ids, quizzes=False)[0]
+
+    def pick_lists(self, team_ids: set[int] | None, quizzes: bool = True) -> tuple[list, list]:
+        """The dashboard's two lists, (id, name) of these teams and (id, title) of every quiz, by name.
+
+        One round trip for both: on a page of a few statements each one counts.
+        """
+        teams = select(literal(0).label("kind"), Team.id, Team.name.label("title"))
         if team_ids is not None:
-            query = query.where(in_teams(Team.id, team_ids))
-        return list(self._connection().execute(query))
+            teams = teams.where(in_teams(Team.id, team_ids))
+        query = union_all(teams, select(literal(1), Quiz.id, Quiz.title)) if quizzes else teams
+        found: tuple[list, list] = ([], [])
+        for kind, item_id, title in self._connection().execute(query.order_by("kind", "title", "id")):
+            found[kind].append(Choice(item_id, title))
+        return found
 
     @staticmethod
     def ids_in(team_ids: set[int] | None):
