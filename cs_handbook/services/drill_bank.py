@@ -5,7 +5,8 @@ at the question and its current version; the version's own data is what the
 page shows and what `quizzes_grading` marks, so a corrected answer key
 counts at once. When a question gets a new current version the item follows
 it and its cards are flagged, as for a republished document. Essays cannot
-be marked automatically and never become items.
+be marked automatically and never become items; archived or deleted
+questions send their items to needs-review (cards kept).
 
 The bank has no paragraph anchors (a question names only its document), so
 the whole document counts as the question's "source paragraph": at most one
@@ -45,6 +46,13 @@ def _source(version_source: str, category_slug: str) -> tuple[str, str]:
     return (slug or f"bank/{category_slug}"), (anchor or WHOLE_DOCUMENT)
 
 
+def _live():
+    """Questions not archived. The bank's archive is landing alongside this code (quizzes area), so
+    the column is looked up rather than imported: the drill works with and without it."""
+    archived = getattr(Question, "archived_at", None)
+    return archived.is_(None) if archived is not None else true()
+
+
 def in_step(dbsession) -> bool:
     """Do the bank items already match the bank? One aggregate query, so every queue build can ask.
 
@@ -55,7 +63,7 @@ def in_step(dbsession) -> bool:
     current = (select(func.count().label("n"), func.max(QuestionVersion.id).label("top"))
                .join(Question, (Question.id == QuestionVersion.question_id)
                      & (Question.current_number == QuestionVersion.number))
-               .where(QuestionVersion.type.in_(DRILL_TYPES))).subquery()
+               .where(QuestionVersion.type.in_(DRILL_TYPES), _live())).subquery()
     synced = select(func.count().label("n"), func.max(DrillItem.question_version_id).label("top")).where(
         DrillItem.kind == ItemKind.BANK_QUESTION, DrillItem.status != ItemStatus.NEEDS_REVIEW).subquery()
     bank_n, bank_top, items_n, items_top = dbsession.execute(
@@ -74,7 +82,8 @@ def sync(dbsession, now, force: bool = False) -> BankSync:
                QuestionVersion.source)
         .join(QuestionCategory, QuestionCategory.id == Question.category_id)
         .join(QuestionVersion, (QuestionVersion.question_id == Question.id)
-              & (QuestionVersion.number == Question.current_number))).all()
+              & (QuestionVersion.number == Question.current_number))
+        .where(_live())).all()
     items = {i.key: i for i in dbsession.scalars(select(DrillItem).where(DrillItem.kind == ItemKind.BANK_QUESTION))}
     report = BankSync()
     wanted = {}
@@ -118,7 +127,7 @@ def sync(dbsession, now, force: bool = False) -> BankSync:
         report.keys.append(key)
     for key, item in items.items():
         if key not in wanted and item.status != ItemStatus.NEEDS_REVIEW:
-            # Gone from the bank, or now an essay: held back until a trainer looks (suspended ones too,
+            # Gone from the bank, archived, or now an essay: held back until a trainer looks (suspended ones too,
             # or `in_step` would never agree again).
             item.status, item.updated_at = ItemStatus.NEEDS_REVIEW, now
             report.retired += 1

@@ -198,3 +198,26 @@ def test_a_trainers_suspension_outlives_new_versions_and_the_bank_stays_in_step(
     assert (items["bank:basics/q-single"].prompt, items["bank:basics/q-single"].status) == ("改过的题目", "suspended")
     assert items["bank:basics/q-tf"].status == "needs-review"
     assert drill_bank.in_step(dbsession)  # so the next queue build reads one aggregate, not the bank
+
+
+def test_archived_and_deleted_questions_leave_the_drill(dbsession):
+    from cs_handbook.services.quizzes_bank import BankService
+
+    if not hasattr(BankService, "archive"):
+        pytest.skip("the bank has no archive yet")
+    now = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+    bank = make_bank(dbsession, keys=["q-single", "q-tf"])
+    drill_bank.sync(dbsession, now)
+    bank.archive(bank.question("basics/q-single"))
+    bank.delete(bank.question("basics/q-tf"))
+    assert not drill_bank.in_step(dbsession)
+    assert drill_bank.sync(dbsession, now).retired == 2
+    dbsession.expire_all()  # the database, not the session, cleared the deleted question's link
+    items = bank_items(dbsession)
+    assert {i.status for i in items.values()} == {"needs-review"}
+    assert items["bank:basics/q-tf"].question_id is None  # the row outlives the question, for its cards
+    bank.restore(bank.question("basics/q-single"))
+    assert not drill_bank.in_step(dbsession)
+    drill_bank.sync(dbsession, now)
+    assert bank_items(dbsession)["bank:basics/q-single"].status == "active"
+    assert drill_bank.in_step(dbsession)
