@@ -22,15 +22,19 @@ from . import quizzes_grading as grading
 from .quizzes_bank import BankService
 
 # The autosave's statements, built once (building them costs more than running them).
-# FOR SHARE (PostgreSQL): saves of one attempt run side by side, while a finish
-# (an UPDATE of the attempt row) waits for the saves under way to commit, and a
+# One read gives the attempt's state and the answered questions, the attempt row
+# held FOR SHARE (PostgreSQL): saves of one attempt run side by side, while a
+# finish (an UPDATE of that row) waits for the saves under way to commit, and a
 # save arriving during a finish waits for it and then sees the attempt closed.
-_STATE_FOR_SHARE = (select(Attempt.state, Attempt.deadline).where(Attempt.id == bindparam("attempt_id"))
-                    .with_for_update(read=True))
-_ANSWERED = (select(AttemptQuestion.id, AttemptQuestion.position, QuestionVersion.type, QuestionVersion.data)
-             .join(QuestionVersion, QuestionVersion.id == AttemptQuestion.version_id)
-             .where(AttemptQuestion.attempt_id == bindparam("attempt_id"),
-                    AttemptQuestion.position.in_(bindparam("positions", expanding=True))))
+_STATE_AND_ANSWERED = (
+    select(Attempt.state, Attempt.deadline, AttemptQuestion.id, AttemptQuestion.position, QuestionVersion.type,
+           QuestionVersion.data)
+    .select_from(Attempt)
+    .outerjoin(AttemptQuestion, (AttemptQuestion.attempt_id == Attempt.id)
+               & AttemptQuestion.position.in_(bindparam("positions", expanding=True)))
+    .outerjoin(QuestionVersion, QuestionVersion.id == AttemptQuestion.version_id)
+    .where(Attempt.id == bindparam("attempt_id"))
+    .with_for_update(read=True, of=Attempt))
 # A save older than the stored one changes nothing: `seq` only grows.
 _STORE = (update(AttemptQuestion)
           .where(AttemptQuestion.id == bindparam("item_id"), AttemptQuestion.seq < bindparam("new_seq"))
@@ -165,9 +169,9 @@ class AttemptService:
     def store(self, attempt_id: int, answers: dict, seq: int) -> dict:
         """`save` by attempt id, without loading the attempt (the autosave endpoint).
 
-        Autosave is the most frequent write of the site: one lock-and-read of the
-        attempt's state, one read of the answered questions and one conditional
-        UPDATE each, statements built once, the reads on the session's connection.
+        Autosave is the most frequent write of the site: one read (and share lock)
+        of the attempt's state with the answered questions, then one conditional
+        UPDATE per answer; statements built once, the read on the session's connection.
         """
         if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1 or not isinstance(answers, dict):
             raise QuizError("The answer has the wrong shape.")
@@ -177,15 +181,14 @@ class AttemptService:
             if not text.isdigit() or len(text) > 6 or text != str(int(text)):
                 raise QuizError("That question is not in this attempt.")
             positions[key] = int(text)
-        connection = self.dbsession.connection()
-        found = connection.execute(_STATE_FOR_SHARE, {"attempt_id": attempt_id}).first()
-        if found is None or found.state != AttemptState.IN_PROGRESS:
+        found = self.dbsession.connection().execute(
+            _STATE_AND_ANSWERED, {"attempt_id": attempt_id, "positions": sorted(set(positions.values()))}).all()
+        if not found or found[0].state != AttemptState.IN_PROGRESS:
             raise QuizError("This attempt is already finished.", 409)
         now = self.clock.now()
-        if found.deadline is not None and now > found.deadline:
+        if found[0].deadline is not None and now > found[0].deadline:
             raise QuizError("The time limit has passed; the answer was not saved.", 409)
-        rows = {row.position: row for row in connection.execute(
-            _ANSWERED, {"attempt_id": attempt_id, "positions": sorted(set(positions.values()))})}
+        rows = {row.position: row for row in found if row.id is not None}
         checked = {}
         for key, answer in answers.items():
             row = rows.get(positions[key])

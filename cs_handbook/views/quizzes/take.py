@@ -28,7 +28,8 @@ def index(request):
     for quiz in request.find_service(BankService).quizzes():
         rows.append({"quiz": quiz, "open": attempts.is_open(quiz), "grade": attempts.grade_of(quiz.id, account_id),
                      "attempts": [a for a in mine if a.quiz_id == quiz.id]})
-    return {"rows": rows}
+    # Managers and trainers reach the results (their teams' for managers) from here too.
+    return {"rows": rows, "can_see_results": bool(request.has_permission(Permission.QUIZZES_RESULTS))}
 
 
 @view_config(route_name="quizzes.start", permission=Permission.QUIZZES_TAKE, request_method="POST")

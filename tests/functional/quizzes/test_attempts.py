@@ -212,3 +212,35 @@ def test_concurrent_finish_grades_once(dbsession, registry, clock):
     results, errors = _threaded(registry, 6, finish)
     assert not errors
     assert results.count(True) == 1 and len(graded) == 1
+
+
+def test_saves_racing_a_finish_are_graded_or_refused(dbsession, registry, clock):
+    from cs_handbook.services.quizzes_grading import grade
+
+    quiz = make_quiz(dbsession, keys=["q-tf", "q-single"])
+    attempt_id = AttemptService(dbsession, clock).start(quiz, AccountFactory().id).id
+    dbsession.commit()
+    fixed = FixedClock(clock.now())
+
+    def work(session, i):
+        svc = AttemptService(session, fixed)
+        if i == 6:
+            return "finished", svc.finish(session.get(Attempt, attempt_id))
+        try:
+            return i + 1, svc.store(attempt_id, {"1": i % 2 == 0, "2": i % 2}, i + 1)
+        except QuizError as error:
+            assert error.status == 409
+            return i + 1, None
+
+    results, errors = _threaded(registry, 13, work)
+    assert not errors
+    dbsession.rollback()
+    attempt = dbsession.get(Attempt, attempt_id)
+    assert attempt.state == "graded"
+    stored = {q.position: q for q in attempt.questions}
+    # What was graded is what is stored: no acknowledged save landed after the grading.
+    for q in stored.values():
+        assert q.fraction == grade(q.version.type, q.version.data, q.answer)
+    for seq, outcome in results:
+        if seq != "finished" and outcome:
+            assert all(stored[p].seq >= seq for p, ok in outcome.items() if ok)

@@ -32,7 +32,8 @@ def _two_teams(dbsession, clock):
 def test_manager_reads_results_and_export_of_own_team_only(testapp, dbsession, clock):
     quiz, mine, theirs = _two_teams(dbsession, clock)
     login(testapp, "boss-a")
-    page = testapp.get(f"/quizzes/q/{quiz.slug}/results")
+    index = testapp.get("/quizzes/")
+    page = index.click(href=f"/quizzes/q/{quiz.slug}/results$")
     assert "甲组小李" in page.text and "乙组小王" not in page.text
     csv = testapp.get(f"/quizzes/q/{quiz.slug}/results.csv")
     assert csv.content_type == "text/csv"
@@ -87,3 +88,12 @@ def test_manager_of_no_team_sees_nobody(testapp, dbsession, clock):
     assert "alice" not in text and "bob" not in text
     stats = testapp.get(f"/quizzes/q/{quiz.slug}/stats")
     assert "60秒" not in stats.text and "乙组的秘密答案" not in stats.text
+
+
+def test_staff_index_has_no_results_links(testapp, dbsession, clock):
+    quiz = make_quiz(dbsession, keys=["q-single"])
+    AccountFactory(username="plain")
+    login(testapp, "plain")
+    index = testapp.get("/quizzes/")
+    assert quiz.title in index.text and f"/q/{quiz.slug}/results" not in index.text
+    testapp.get(f"/quizzes/q/{quiz.slug}/results", status=403)
