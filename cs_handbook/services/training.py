@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..clock import Clock
 from ..i18n import _
@@ -117,7 +118,11 @@ class TrainingService:
         return self.dbsession.scalar(select(TrainingPath).where(TrainingPath.position_code == code))
 
     def enrolment_for(self, account_id: int) -> Enrolment | None:
-        return self.dbsession.scalar(select(Enrolment).where(Enrolment.account_id == account_id))
+        # The path's steps and their courses' items come with it (two more
+        # queries in all): a summary walks every one of them.
+        return self.dbsession.scalar(select(Enrolment).where(Enrolment.account_id == account_id).options(
+            selectinload(Enrolment.path).selectinload(TrainingPath.steps).selectinload(PathStep.course)
+            .selectinload(Course.items)))
 
     def certificate_for(self, account_id: int) -> Certificate | None:
         return self.dbsession.scalar(
@@ -291,10 +296,11 @@ class TrainingService:
                     summary.overdue += overdue and not summary.rows[-1].done
         return summary
 
-    def today_rows(self, account: Account) -> list[ItemRow]:
-        """Items due today or earlier and not done, in path order."""
+    def today_rows(self, account: Account, summary: Summary | None = None) -> list[ItemRow]:
+        """Items due today or earlier and not done, in path order (from `summary` when the caller has it)."""
         today = self.today(account)
-        return [r for r in self.summary(account).rows if not r.done and r.due_date <= today]
+        summary = summary or self.summary(account)
+        return [r for r in summary.rows if not r.done and r.due_date <= today]
 
     def _existing_quizzes(self) -> set[str]:
         # Loose coupling: the quiz area's table may be empty or not built yet.

@@ -23,10 +23,12 @@ def home_panel(request):
         return None
     service = request.find_service(TrainingService)
     account = request.identity.account
-    if service.enrolment_for(account.id) is None:
+    enrolment = service.enrolment_for(account.id)
+    if enrolment is None:
         return None
+    summary = service.summary(account, enrolment)
     return {"title": request.localizer.translate(_("Today's onboarding")), "template": "training/_panel.jinja2",
-            "training_today": service.today_rows(account)[:8], "training_summary": service.summary(account)}
+            "training_today": service.today_rows(account, summary)[:8], "training_summary": summary}
 
 
 @view_config(route_name="training.mine", renderer="training/mine.jinja2", request_method="GET",
@@ -34,8 +36,10 @@ def home_panel(request):
 def mine(request):
     service = request.find_service(TrainingService)
     account = request.identity.account
-    return {"person": account, "enrolment": service.enrolment_for(account.id), "summary": service.summary(account),
-            "today": service.today_rows(account), "certificate": service.certificate_for(account.id),
+    enrolment = service.enrolment_for(account.id)
+    summary = service.summary(account, enrolment)
+    return {"person": account, "enrolment": enrolment, "summary": summary,
+            "today": service.today_rows(account, summary), "certificate": service.certificate_for(account.id),
             "own": True, "owned_courses": service.owned_courses(account.id)}
 
 

@@ -16,7 +16,11 @@ from ...services.training import TrainingError, TrainingForbidden, TrainingServi
 
 
 def _people_rows(service, people):
-    return [(person, service.enrolment_for(person.id), service.summary(person)) for person in people]
+    rows = []
+    for person in people:
+        enrolment = service.enrolment_for(person.id)
+        rows.append((person, enrolment, service.summary(person, enrolment)))
+    return rows
 
 
 @view_config(route_name="training.mentees", renderer="training/mentees.jinja2", request_method="GET",
@@ -33,8 +37,10 @@ def mentees(request):
 def person(request):
     service = request.find_service(TrainingService)
     person = request.context.person
-    return {"person": person, "enrolment": service.enrolment_for(person.id), "summary": service.summary(person),
-            "today": service.today_rows(person), "certificate": service.certificate_for(person.id),
+    enrolment = service.enrolment_for(person.id)
+    summary = service.summary(person, enrolment)
+    return {"person": person, "enrolment": enrolment, "summary": summary,
+            "today": service.today_rows(person, summary), "certificate": service.certificate_for(person.id),
             "own": person.id == request.identity.id,
             "pending": service.pending_signoffs([person])}
 
