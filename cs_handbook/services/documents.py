@@ -304,19 +304,21 @@ class DocumentService:
         ids = matching_ids(self.dbsession, query[:200], kind=kind or None)
         if not ids:
             return []
-        # One query for the hits and their published versions (a lazy load per hit cost more than the match).
-        stmt = self._visible_stmt(see_all).where(Document.id.in_(ids)).options(joinedload(Document.published_version))
-        visible = {d.id: d for d in self.dbsession.scalars(stmt).unique()}
+        # Which matches the reader may see (ids only), then the first `limit` of
+        # them with their published versions in one query: a common word
+        # matches hundreds of documents, and loading every body to show 50
+        # snippets cost more than the match itself.
+        may_see = set(self.dbsession.scalars(
+            self._visible_stmt(see_all).where(Document.id.in_(ids)).with_only_columns(Document.id)))
+        shown = [document_id for document_id in ids if document_id in may_see][:limit]
+        stmt = select(Document).where(Document.id.in_(shown)).options(joinedload(Document.published_version))
+        documents = {d.id: d for d in self.dbsession.scalars(stmt).unique()}
         hits = []
-        for document_id in ids:
-            document = visible.get(document_id)
-            if document is None:
-                continue
+        for document_id in shown:
+            document = documents[document_id]
             v = document.published_version
             source = v.summary + " " + plain_text(v.body_html)
             hits.append(SearchHit(document.id, document.slug, v.title, document.kind, snippet(source, query)))
-            if len(hits) >= limit:
-                break
         return hits
 
 

@@ -84,8 +84,12 @@ def matching_ids(session, query: str, kind: str | None = None, limit: int = 200)
         sql += " ORDER BY rank LIMIT :limit"
     else:
         tsquery = " & ".join(f"'{w}'" for w in words)
-        sql = ("SELECT document_id FROM fts_documents WHERE tokens @@ CAST(:q AS tsquery)"
-               + (" AND kind = :kind" if kind else "") + " ORDER BY document_id LIMIT :limit")
+        # MATERIALIZED keeps the match on the GIN index: left to itself, the
+        # planner walks the primary key in document_id order for a common
+        # word and tests each row's tsvector (tens of ms at 10,000 documents).
+        sql = ("WITH matched AS MATERIALIZED (SELECT document_id FROM fts_documents"
+               " WHERE tokens @@ CAST(:q AS tsquery)" + (" AND kind = :kind" if kind else "") + ")"
+               " SELECT document_id FROM matched ORDER BY document_id LIMIT :limit")
         params = {"q": tsquery, "kind": kind, "limit": limit}
     return [int(row[0]) for row in session.execute(text(sql), params)]
 
