@@ -10,6 +10,7 @@ from pyramid.authorization import Allow, Deny, Everyone
 from pyramid.httpexceptions import HTTPNotFound
 from sqlalchemy import bindparam, select
 
+from ..ids import parse_id
 from ..models.accounts import Account, GlobalRole
 from ..models.quizzes import Attempt, AttemptQuestion, Question, QuestionVersion, Quiz
 from ..permissions import Permission as P
@@ -29,10 +30,10 @@ _OWNER = (select(Attempt.id, Attempt.account_id, Account.team_id).join(Account, 
 
 
 def _id(request, name) -> int:
-    value = request.matchdict[name]
-    if not value.isdigit() or len(value) > 12:
+    found = parse_id(request.matchdict[name])
+    if found is None:
         raise HTTPNotFound()
-    return int(value)
+    return found
 
 
 class AttemptResource(Root):

@@ -14,6 +14,7 @@ from pyramid.authorization import ALL_PERMISSIONS, Allow, Deny, Everyone
 from pyramid.httpexceptions import HTTPNotFound
 from sqlalchemy import select
 
+from ..ids import parse_id
 from ..models.accounts import Account
 from ..models.training import Course, SignOff, TrainingPath
 from ..permissions import Permission as P
@@ -34,10 +35,10 @@ def person_acl(person: Account) -> list:
 
 
 def _int(request, name) -> int:
-    try:
-        return int(request.matchdict[name])
-    except (KeyError, ValueError):
-        raise HTTPNotFound() from None
+    found = parse_id(request.matchdict.get(name))
+    if found is None:
+        raise HTTPNotFound()
+    return found
 
 
 class PersonResource(Root):

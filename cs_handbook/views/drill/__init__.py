@@ -7,8 +7,8 @@ def includeme(config):
     config.add_route("drill.today", "/")
     config.add_route("drill.answer", "/answer")
     config.add_route("drill.manage", "/manage")
-    config.add_route("drill.team_settings", "/manage/teams/{team_id:\\d+}", factory=DrillTeamResource)
-    config.add_route("drill.item_update", "/items/{item_id:\\d+}", factory=DrillItemResource)
+    config.add_route("drill.team_settings", "/manage/teams/{team_id:\\d{1,9}}", factory=DrillTeamResource)
+    config.add_route("drill.item_update", "/items/{item_id:\\d{1,9}}", factory=DrillItemResource)
     config.add_route("drill.heatmap", "/heatmap")
     config.add_demo_builder("cs_handbook.views.drill.demo.build_demo", order=50)
     # `views.home` (which defines add_home_panel) is included after the routes:
