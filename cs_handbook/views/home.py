@@ -13,11 +13,15 @@ def home(request):
     if not request.is_authenticated:
         return HTTPSeeOther(request.route_url("auth.signin"))
     identity = request.identity
+    panels = [p for p in (panel(request) for panel in request.registry.get("home_panels", ())) if p]
+    for found in panels:
+        # A panel may give its title as a message id; translated here, once, for all areas.
+        found["title"] = request.localizer.translate(found["title"])
     return {
         "account": identity.account,
         "unread_notices": request.find_service(NoticeService).unread_count(identity.id),
         # Each area may add a panel (today's onboarding items, drill due …).
-        "home_panels": [p for p in (panel(request) for panel in request.registry.get("home_panels", ())) if p],
+        "home_panels": panels,
     }
 
 
@@ -29,7 +33,10 @@ def healthz(request):
 
 
 def add_home_panel(config, panel) -> None:
-    """Config directive: `panel(request)` returns None or {"title", "template", ...}."""
+    """Config directive: `panel(request)` returns None or {"title", "template", ...}.
+
+    The title may be a translation string: the home page translates it.
+    """
     config.registry.setdefault("home_panels", []).append(panel)
 
 
