@@ -1,19 +1,15 @@
 """CLI commands of the reports area: refresh the per-person roll-ups behind the org-wide report."""
 
-from datetime import date
-
 from ..clock import Clock
-from ..services.reports import ReportsService
+from ..services.reports import ReportsService, parse_month
 from ..services.reports_rollup import refresh
 
 
 def cmd_rollup(env, args, progress):
     request = env["request"]
     if args.month:
-        try:
-            year, month = (int(part) for part in args.month.split("-"))
-            month_start = date(year, month, 1)
-        except ValueError:
+        month_start = parse_month(args.month)
+        if month_start is None:
             progress.say(f"bad --month {args.month!r}: use YYYY-MM")
             return 2
     else:

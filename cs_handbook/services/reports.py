@@ -15,6 +15,7 @@ rows, never ORM entities: at 100 rows the ORM's bookkeeping was most of the cost
 
 import functools
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -93,6 +94,18 @@ class Page:
     @property
     def last(self) -> int:
         return self.first + len(self.rows) - 1 if self.rows else 0
+
+
+# ASCII digits only (int() also takes "２０２６" or "٢٠٢٦"); years 1900-9998, so the next month is a date too.
+_MONTH = re.compile(r"(19[0-9]{2}|[2-9][0-9]{3})-(0[1-9]|1[0-2])", re.ASCII)
+
+
+def parse_month(value: str) -> date | None:
+    """The first day of the month "YYYY-MM" names, or None when it names none we can report on."""
+    match = _MONTH.fullmatch(value)
+    if match is None or value == "9999-12":
+        return None
+    return date(int(match[1]), int(match[2]), 1)
 
 
 def month_bounds(month: date) -> tuple[date, date]:

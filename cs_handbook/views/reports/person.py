@@ -1,6 +1,6 @@
 """One person's drill-down: the dashboard line, weak points by quiz category and drill section."""
 
-from pyramid.httpexceptions import HTTPForbidden, HTTPNotFound
+from pyramid.httpexceptions import HTTPForbidden
 from pyramid.view import view_config
 
 from ... import charts
@@ -11,15 +11,13 @@ from ...permissions import Permission
 from ...services import reports_detail
 from ...services.reports import RETENTION_DAYS, WEAK_BELOW, ReportsService
 from ...services.training import TrainingService
-from .scope import chosen_month, may_see_person
+from .scope import chosen_month, may_see_person, route_object
 
 
 @view_config(route_name="reports.person", renderer="reports/person.jinja2", permission=Permission.REPORTS_TEAM,
              request_method="GET")
 def person(request):
-    account = request.dbsession.get(Account, int(request.matchdict["account_id"]))
-    if account is None:
-        raise HTTPNotFound()
+    account = route_object(request, Account, "account_id")
     if not may_see_person(request, account):
         raise HTTPForbidden()
     month = chosen_month(request)

@@ -1,6 +1,5 @@
 """A quiz's report for the people the viewer may see: attempts, score distribution, pass rate; export."""
 
-from pyramid.httpexceptions import HTTPNotFound
 from pyramid.view import view_config
 
 from ... import charts
@@ -9,13 +8,11 @@ from ...i18n import _
 from ...models.quizzes import Quiz
 from ...permissions import Permission
 from ...services.reports_detail import quiz_report
-from .scope import chosen_teams
+from .scope import chosen_teams, route_object
 
 
 def _report(request):
-    quiz = request.dbsession.get(Quiz, int(request.matchdict["quiz_id"]))
-    if quiz is None:
-        raise HTTPNotFound()
+    quiz = route_object(request, Quiz, "quiz_id")
     team_ids, team = chosen_teams(request)
     return team, quiz_report(request.dbsession, quiz, team_ids)
 

@@ -6,13 +6,14 @@ managers only the teams they hold `grant:manager:team:<id>` for.
 
 from datetime import date
 
-from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden
+from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPNotFound
 
 from ...clock import Clock
 from ...i18n import _
+from ...ids import parse_id
 from ...models.accounts import GlobalRole, Team
 from ...services.accounts import AccountService
-from ...services.reports import NO_TEAM
+from ...services.reports import NO_TEAM, parse_month
 
 NO_TEAM_PARAM = "none"
 
@@ -29,6 +30,15 @@ def bad_request(request, message) -> HTTPBadRequest:
     return HTTPBadRequest(request.localizer.translate(message))
 
 
+def route_object(request, model, key: str):
+    """The `model` row whose id is the route's `key`, or a 404 (the pattern's \\d also matches "١٢")."""
+    found_id = parse_id(request.matchdict[key])
+    found = request.dbsession.get(model, found_id) if found_id is not None else None
+    if found is None:
+        raise HTTPNotFound()
+    return found
+
+
 def chosen_teams(request, visible_teams: list[Team] | None = None) -> tuple[set[int] | None, Team | None]:
     """The team ids a page reports on: the `team` filter if given (checked), else every visible team.
 
@@ -43,10 +53,12 @@ def chosen_teams(request, visible_teams: list[Team] | None = None) -> tuple[set[
         if visible is not None:
             raise HTTPForbidden()
         return {NO_TEAM}, None
-    if not value.isdigit():
+    team_id = parse_id(value)
+    if team_id is None:
+        # parse_id, not isdigit(): "²" or 20 digits would fail in int() or overflow PostgreSQL's integer.
         raise bad_request(request, _("The team must be a number."))
-    team = next((t for t in visible_teams or () if t.id == int(value)), None)
-    team = team or request.dbsession.get(Team, int(value))
+    team = next((t for t in visible_teams or () if t.id == team_id), None)
+    team = team or request.dbsession.get(Team, team_id)
     if team is None:
         raise bad_request(request, _("There is no team ${id}.", mapping={"id": value}))
     if visible is not None and team.id not in visible:
@@ -54,22 +66,24 @@ def chosen_teams(request, visible_teams: list[Team] | None = None) -> tuple[set[
     return {team.id}, team
 
 
+MAX_PAGE = 999_999
+
+
 def chosen_page(request) -> int:
-    value = request.params.get("page", "1")
-    if not value.isdigit() or not 0 < int(value) < 1_000_000:
+    number = parse_id(request.params.get("page", "1"))
+    if number is None or number > MAX_PAGE:
         raise bad_request(request, _("The page must be a whole number from 1."))
-    return int(value)
+    return number
 
 
 def chosen_month(request) -> date:
     value = request.params.get("month", "")
     if not value:
         return request.find_service(Clock).now().date().replace(day=1)
-    try:
-        year, month = (int(part) for part in value.split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        raise bad_request(request, _("The month must look like 2026-03.")) from None
+    month = parse_month(value)
+    if month is None:
+        raise bad_request(request, _("The month must look like 2026-03."))
+    return month
 
 
 def may_see_person(request, person) -> bool:

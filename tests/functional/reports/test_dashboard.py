@@ -2,6 +2,7 @@
 
 import csv
 import io
+from urllib.parse import quote
 
 import openpyxl
 import pytest
@@ -75,18 +76,58 @@ def test_manager_cannot_filter_to_another_team(testapp, known):
     testapp.get("/reports/export.xlsx", params={"team": known["other"].id}, status=403)
 
 
+TEAM_MESSAGE = "团队编号必须是数字"
+MONTH_MESSAGE = "月份格式应为 2026-03"
+
+
 @pytest.mark.parametrize("params, message", [
     ({"team": "999999"}, "999999"),
-    ({"team": "abc"}, ""),
-    ({"month": "2026-13"}, ""),
-    ({"month": "march"}, ""),
+    ({"team": "abc"}, TEAM_MESSAGE),
+    # Too big for PostgreSQL's integer, digits int() refuses, and digits int() takes but an id is not.
+    ({"team": "99999999999999999999"}, TEAM_MESSAGE),
+    ({"team": "²"}, TEAM_MESSAGE),
+    ({"team": "٣"}, TEAM_MESSAGE),
+    ({"team": "0"}, TEAM_MESSAGE),
+    ({"month": "2026-13"}, MONTH_MESSAGE),
+    ({"month": "march"}, MONTH_MESSAGE),
+    ({"month": "0-01"}, MONTH_MESSAGE),
+    ({"month": "9999-12"}, MONTH_MESSAGE),  # its month end would be year 10000
+    ({"month": "２０２６-03"}, MONTH_MESSAGE),
+    ({"month": "2026-03-01"}, MONTH_MESSAGE),
+    ({"page": "²"}, "页码必须是从 1 开始的整数"),
 ])
 def test_bad_filters_are_refused_with_a_message(testapp, known, params, message):
     login(testapp, "boss")
     page = testapp.get("/reports/", params=params, status=400)
     assert message in page.text
     assert page.html.find("main") is not None or page.html.find("h1") is not None
-    testapp.get("/reports/export.csv", params=params, status=400)
+    if "page" not in params:
+        testapp.get("/reports/export.csv", params=params, status=400)
+    if "team" in params:  # the quiz report has no month
+        testapp.get(f"/reports/quizzes/{known['quizzes'][0].id}", params=params, status=400)
+
+
+@pytest.mark.parametrize("params", [{"team": "99999999999999999999"}, {"month": "9999-12"}])
+def test_bad_filters_are_refused_in_english_too(testapp, dbsession, known, params):
+    dbsession.merge(known["boss"]).language = "en"
+    dbsession.commit()
+    login(testapp, "boss")
+    page = testapp.get("/reports/", params=params, status=400)
+    assert "The team must be a number." in page.text or "The month must look like 2026-03." in page.text
+
+
+def test_bad_month_on_the_person_page(testapp, known):
+    login(testapp, "boss")
+    page = testapp.get(f"/reports/people/{known['alice'].id}", params={"month": "9999-12"}, status=400)
+    assert MONTH_MESSAGE in page.text
+
+
+@pytest.mark.parametrize("path", ["/reports/people/99999999999999999999", "/reports/people/" + quote("١٢"),
+                                  "/reports/quizzes/99999999999999999999", "/reports/quizzes/" + quote("١"),
+                                  "/reports/quizzes/1234567890/export.csv", "/reports/people/0"])
+def test_ids_no_integer_holds_are_not_found(testapp, known, path):
+    login(testapp, "root")
+    testapp.get(path, status=404)
 
 
 def test_unknown_export_format_is_not_found(testapp, known):
