@@ -33,10 +33,12 @@ ITEMS: list[NavItem] = [
     NavItem("documents.review_queue", _("Review queue"), P.DOCUMENTS_REVIEW),
     NavItem("training.courses", _("Courses"), P.TRAINING_AUTHOR),
     NavItem("quizzes.bank", _("Question bank"), P.QUIZZES_AUTHOR),
+    NavItem("drill.manage", _("Drill settings"), P.DRILL_MANAGE),
     NavItem("qa.index", _("Quality"), P.QA_EVALUATE),
     NavItem("qa.mine", _("My QA results"), P.QA_OWN_VIEW),
     NavItem("qa.ledger", _("Points ledger"), P.QA_LEDGER),
     NavItem("reports.team", _("Team dashboard"), P.REPORTS_TEAM),
+    NavItem("drill.heatmap", _("Drill retention heat-map"), P.DRILL_TEAM_VIEW),
     NavItem("admin.accounts", _("Accounts"), P.ACCOUNTS_MANAGE),
     NavItem("admin.audit", _("Audit log"), P.AUDIT_READ),
 ]

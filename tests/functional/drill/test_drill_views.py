@@ -157,3 +157,29 @@ def test_trainer_hears_of_a_leech_and_sees_it_listed(testapp, dbsession, clock):
     manage = testapp.get("/drill/manage")
     leeches = manage.text.split('id="drill-leeches"')[1].split("</section>")[0]
     assert "小李" in leeches and "退货时限是几天？" in leeches and "<td>8</td>" in leeches
+
+
+def _nav(page) -> str:
+    return page.text.split('class="site-nav"')[1].split("</nav>")[0]
+
+
+def test_trainer_and_manager_reach_their_drill_pages_from_the_navigation(testapp, dbsession, clock):
+    AccountFactory(username="coach", roles=["trainer"])
+    boss = AccountFactory(username="boss", roles=["manager"])
+    make_team_manager(boss, TeamFactory())
+    _staff()
+    login(testapp, "coach")
+    home = testapp.get("/")
+    assert "/drill/heatmap" not in _nav(home)
+    manage = home.click(href=r"/drill/manage$")
+    assert "<h1>每日一练设置</h1>" in manage.text
+    testapp.reset()
+    login(testapp, "boss")
+    home = testapp.get("/")
+    assert "/drill/manage" not in _nav(home)
+    heatmap = home.click(href=r"/drill/heatmap$")
+    assert "<h1>每日一练记忆热力图</h1>" in heatmap.text
+    testapp.reset()
+    login(testapp, "driller")
+    nav = _nav(testapp.get("/"))
+    assert "/drill/" in nav and "/drill/manage" not in nav and "/drill/heatmap" not in nav
