@@ -26,7 +26,7 @@ from ..models.drill import (
 )
 from . import drill_bank, drill_queue
 from .drill_generate import ItemSpec
-from .drill_scheduler import LEECH_LAPSES, copy_to_row, local_day, rating_for, scheduler_for, to_fsrs
+from .drill_scheduler import LEECH_LAPSES, copy_to_row, day_end_utc, local_day, rating_for, scheduler_for, to_fsrs
 from .notices import NoticeService
 
 LEECH_NOTICE = _("${name} keeps failing a drill item (${lapses} lapses): ${item}")
@@ -167,13 +167,14 @@ class DrillService:
             raise DrillError("This is not your drill.", 403)
         return entry
 
-    def next_due(self, account_id: int):
-        """When the next card (after today's queue) falls due, in UTC; None when nothing is scheduled."""
+    def next_due(self, account_id: int) -> date | None:
+        """The local day (team time zone) on which the next card after today's falls due; None when none is."""
         account = self.account(account_id)
-        from .drill_scheduler import day_end_utc
-        return self.dbsession.scalar(select(func.min(DrillCard.due)).where(
+        tz = self.tz_of(account)
+        due = self.dbsession.scalar(select(func.min(DrillCard.due)).where(
             DrillCard.account_id == account_id, DrillCard.leech.is_(False),
-            DrillCard.due >= day_end_utc(self.today(account), self.tz_of(account))))
+            DrillCard.due >= day_end_utc(self.today(account), tz)))
+        return local_day(due, tz) if due is not None else None
 
     # -- answering ---------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """The drill pages through the app: a day's drill as plain forms, refusals, trainer fixes, the heat-map."""
 
 import re
+from datetime import UTC, datetime
 
 from cs_handbook.models.drill import DrillCard, DrillItem, DrillTeamSettings
 
@@ -183,3 +184,16 @@ def test_trainer_and_manager_reach_their_drill_pages_from_the_navigation(testapp
     login(testapp, "driller")
     nav = _nav(testapp.get("/"))
     assert "/drill/" in nav and "/drill/manage" not in nav and "/drill/heatmap" not in nav
+
+
+def test_next_due_day_is_the_teams_local_day(testapp, dbsession, clock):
+    # 07:30 on 2 March in Shanghai is still 1 March in UTC; a wrong answer is due 24 hours later,
+    # 07:30 on 3 March local time, which the page must call 3 March, not the UTC date (2 March, today).
+    clock.set(datetime(2026, 3, 1, 23, 30, tzinfo=UTC))
+    AccountFactory(username="driller", team=TeamFactory(timezone="Asia/Shanghai"), position=PositionFactory())
+    DrillItemFactory()
+    login(testapp, "driller")
+    form = next(f for f in testapp.get("/drill/").forms.values() if "entry_id" in f.fields)
+    form["value"] = "1"
+    done = form.submit().follow().text.split('class="drill-done"')[1].split("</section>")[0]
+    assert "下次练习日期：2026-03-03。" in done
