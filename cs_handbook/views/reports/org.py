@@ -47,7 +47,7 @@ def org_export(request):
                t(_("Quiz average (%)")), t(_("Quiz pass rate (%)")), t(_("Drill retention (%)")), t(_("QA points"))]
     rows = [(team_label(request, line), line.people, _blank(line.progress), line.overdue, _blank(line.quiz_average),
              _blank(line.pass_rate), _blank(line.retention), _blank(line.qa_points)) for line in page.rows]
-    return table_response(request.matchdict["fmt"], "org-report", headers, rows, "org")
+    return table_response(request.matchdict["fmt"], "org-report", headers, rows, t(_("Organisation report")))
 
 
 def _blank(value):

@@ -1,5 +1,6 @@
 """The per-person drill-down (weak points by topic) and the quiz report, with their access rules."""
 
+import csv
 import io
 from datetime import UTC, datetime
 
@@ -95,10 +96,56 @@ def test_quiz_report_counts_only_visible_people(testapp, known):
     assert svg["role"] == "img" and "30–40: 1" in svg["aria-label"] and "90–100: 1" in svg["aria-label"]
     book = openpyxl.load_workbook(io.BytesIO(testapp.get(f"/reports/quizzes/{quiz.id}/export.xlsx").body))
     rows = list(book.active.iter_rows(values_only=True))[1:]
-    assert [(r[0], r[3], r[6], r[7]) for r in rows] == [("alice", 1, 33.3, "no"), ("alice", 2, 95.0, "yes")]
+    assert [(r[0], r[3], r[6], r[7]) for r in rows] == [("alice", 1, 33.3, "否"), ("alice", 2, 95.0, "是")]
     testapp.reset()
     login(testapp, "root")
     page = testapp.get(f"/reports/quizzes/{quiz.id}")
     assert page.html.find("dd", class_="attempts").get_text(strip=True) == "3"
     testapp.get("/reports/quizzes/999999", status=404)
     testapp.get(f"/reports/quizzes/{quiz.id}", params={"team": "x"}, status=400)
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("zh_CN", {"header": ["用户名", "姓名", "团队", "作答序号", "状态", "提交时间（UTC）", "得分（%）", "已通过"],
+               "rows": [("爱丽丝", "一组", "已评分", "否"), ("爱丽丝", "一组", "已评分", "是"),
+                        ("鲍勃", "一组", "等待评分", None), ("鲍勃", "一组", "进行中", None)]}),
+    ("en", {"header": ["Username", "Name", "Team", "Attempt no.", "State", "Submitted (UTC)", "Score (%)", "Passed"],
+            "rows": [("爱丽丝", "一组", "Graded", "no"), ("爱丽丝", "一组", "Graded", "yes"),
+                     ("鲍勃", "一组", "Waiting for grading", None), ("鲍勃", "一组", "In progress", None)]}),
+])
+def test_quiz_export_cells_in_the_readers_language(testapp, dbsession, known, language, expected):
+    quiz, bob = known["quizzes"][0], dbsession.merge(known["bob"])
+    for number, state in ((1, AttemptState.SUBMITTED), (2, AttemptState.IN_PROGRESS)):
+        dbsession.add(Attempt(quiz_id=quiz.id, account_id=bob.id, number=number, state=state, started_at=NOW,
+                              submitted_at=NOW if state == AttemptState.SUBMITTED else None))
+    dbsession.merge(known["boss"]).language = language
+    dbsession.commit()
+    login(testapp, "boss")
+    book = openpyxl.load_workbook(io.BytesIO(testapp.get(f"/reports/quizzes/{quiz.id}/export.xlsx").body))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert list(rows[0]) == expected["header"]
+    assert [(r[1], r[2], r[4], r[7]) for r in rows[1:]] == expected["rows"]
+    # No raw state code or English yes/no anywhere a Chinese reader looks.
+    if language == "zh_CN":
+        cells = {c for r in rows for c in r if isinstance(c, str)}
+        assert not cells & {"graded", "submitted", "in_progress", "yes", "no", "Graded", "In progress"}
+    text = testapp.get(f"/reports/quizzes/{quiz.id}/export.csv").body.decode("utf-8-sig")
+    assert [line.split(",")[4] for line in text.splitlines()[1:]] == [r[2] for r in expected["rows"]]
+    # The page says the same as the export for an attempt not graded yet.
+    page = testapp.get(f"/reports/quizzes/{quiz.id}")
+    bob_cells = [tr.find_all("td")[-1].get_text(strip=True)
+                 for tr in page.html.find_all("tr", attrs={"data-account": "bob"})]
+    assert bob_cells == [r[3] or r[2] for r in expected["rows"][2:]]
+
+
+def test_formula_like_names_come_back_as_text(testapp, dbsession, known):
+    evil = "=HYPERLINK(\"http://evil.example\",\"点我\")"
+    dbsession.merge(known["alice"]).display_name = evil
+    dbsession.commit()
+    login(testapp, "boss")
+    for url in ("/reports/export.xlsx", f"/reports/quizzes/{known['quizzes'][0].id}/export.xlsx"):
+        sheet = openpyxl.load_workbook(io.BytesIO(testapp.get(url).body)).active
+        cell = next(row[1] for row in sheet.iter_rows(min_row=2) if row[0].value == "alice")
+        assert (cell.value, cell.data_type) == (evil, "s")
+    text = testapp.get("/reports/export.csv").body.decode("utf-8-sig")
+    assert next(csv.reader(io.StringIO(text.splitlines()[1])))[1] == "'" + evil
