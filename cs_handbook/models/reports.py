@@ -5,7 +5,7 @@ costs one small query whatever the number of people and answers behind them.
 The extra indexes at the end serve the team dashboard's per-measure queries.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Float, ForeignKey, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column
@@ -30,6 +30,7 @@ class PersonRollup(Base):
     streak: Mapped[int] = mapped_column(Integer, default=0)
     retention: Mapped[float | None] = mapped_column(Float)
     qa_points: Mapped[int | None] = mapped_column(Integer)
+    month: Mapped[date]  # the first day of the month the QA points belong to
     computed_at: Mapped[datetime]
 
 
@@ -47,6 +48,7 @@ class TeamRollup(Base):
     quiz_pass_rate: Mapped[float | None] = mapped_column(Float)
     retention: Mapped[float | None] = mapped_column(Float)
     qa_points: Mapped[float | None] = mapped_column(Float)
+    month: Mapped[date]  # the first day of the month the QA points belong to
     computed_at: Mapped[datetime]
 
 

@@ -2,7 +2,7 @@
 
 import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import bindparam, case, delete, func, insert, select, true
 
@@ -40,7 +40,8 @@ def refresh(service: ReportsService, month: date, progress=None) -> RollupResult
         session.execute(insert(PersonRollup), [
             {"account_id": r.person.id, "team_id": r.person.team_id, "progress_percent": r.progress,
              "overdue": r.overdue, "quiz_average": r.quiz_average, "quiz_pass_rate": r.pass_rate,
-             "streak": r.streak, "retention": r.retention, "qa_points": r.qa_points, "computed_at": now}
+             "streak": r.streak, "retention": r.retention, "qa_points": r.qa_points, "month": month,
+             "computed_at": now}
             for r in rows])
         people += len(rows)
         teams.update(r.person.team_id for r in rows if r.person.team_id is not None)
@@ -50,12 +51,21 @@ def refresh(service: ReportsService, month: date, progress=None) -> RollupResult
     p = PersonRollup
     session.execute(insert(TeamRollup).from_select(
         ["team_id", "people", "progress_percent", "overdue", "quiz_average", "quiz_pass_rate", "retention",
-         "qa_points", "computed_at"],
+         "qa_points", "month", "computed_at"],
         select(p.team_id, func.count(), func.avg(p.progress_percent), func.coalesce(func.sum(p.overdue), 0),
                func.avg(p.quiz_average), func.avg(p.quiz_pass_rate), func.avg(p.retention), func.avg(p.qa_points),
+               bindparam("month", month, type_=TeamRollup.__table__.c.month.type),
                bindparam("now", now, type_=TeamRollup.__table__.c.computed_at.type))
         .group_by(p.team_id)))
     return RollupResult(people, len(teams), time.monotonic() - started)
+
+
+@dataclass(frozen=True)
+class RollupStamp:
+    """Which month a refresh measured (its QA points) and when it ran."""
+
+    month: date
+    computed_at: datetime
 
 
 @dataclass
@@ -76,13 +86,13 @@ def _round(value):
 
 
 def org_report(dbsession, team_ids: set[int] | None = None, number: int = 1, size: int = PAGE_SIZE
-               ) -> tuple[Page, object]:
-    """One line per team from the team roll-ups (teams by name, no team last), a page at a time, and when
-    they were computed (None: never). `team_ids` limits the lines (NO_TEAM: the people of no team)."""
+               ) -> tuple[Page, RollupStamp | None]:
+    """One line per team from the team roll-ups (teams by name, no team last), a page at a time, and the
+    month and time of the refresh (None: never run). `team_ids` limits the lines (NO_TEAM: the people of no team)."""
     t = TeamRollup
     query = (
         select(t.team_id, Team.name, t.people, t.progress_percent, t.overdue, t.quiz_average, t.quiz_pass_rate,
-               t.retention, t.qa_points, t.computed_at, func.count().over())
+               t.retention, t.qa_points, t.month, t.computed_at, func.count().over())
         .select_from(t).outerjoin(Team, Team.id == t.team_id)
         .order_by(case((t.team_id.is_(None), 1), else_=0), Team.name, t.team_id)
         .limit(size))
@@ -96,5 +106,6 @@ def org_report(dbsession, team_ids: set[int] | None = None, number: int = 1, siz
         rows = dbsession.execute(query.offset((number - 1) * size)).all()
     lines = [OrgLine(r[0], r[1], r[2], _round(r[3]), int(r[4] or 0), _round(r[5]), _round(r[6]), _round(r[7]),
                      _round(r[8])) for r in rows]
-    computed = rows[0][9] if rows else dbsession.scalar(select(func.max(t.computed_at)))
-    return Page(lines, number, rows[0][-1] if rows else 0, size), computed
+    # A refresh replaces every row at once: any row tells the month and time (none in scope: ask the table).
+    stamp = rows[0][9:11] if rows else dbsession.execute(select(t.month, t.computed_at).limit(1)).first()
+    return Page(lines, number, rows[0][-1] if rows else 0, size), RollupStamp(*stamp) if stamp else None

@@ -25,6 +25,7 @@ def upgrade():
         sa.Column("streak", sa.Integer(), nullable=False),
         sa.Column("retention", sa.Float(), nullable=True),
         sa.Column("qa_points", sa.Integer(), nullable=True),
+        sa.Column("month", sa.Date(), nullable=False),
         sa.Column("computed_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(["account_id"], ["accounts.id"],
                                 name=op.f("fk_report_person_rollups_account_id_accounts"), ondelete="CASCADE"),
@@ -43,6 +44,7 @@ def upgrade():
         sa.Column("quiz_pass_rate", sa.Float(), nullable=True),
         sa.Column("retention", sa.Float(), nullable=True),
         sa.Column("qa_points", sa.Float(), nullable=True),
+        sa.Column("month", sa.Date(), nullable=False),
         sa.Column("computed_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report_team_rollups")),
     )

@@ -29,25 +29,28 @@ def team_label(request, line) -> str:
 @view_config(route_name="reports.org", renderer="reports/org.jinja2", permission=Permission.REPORTS_TEAM,
              request_method="GET")
 def org(request):
-    page, computed = _report(request, chosen_page(request))
+    page, stamp = _report(request, chosen_page(request))
     t = request.localizer.translate
     labels = [team_label(request, line) for line in page.rows]
     chart = charts.bar_chart("org-progress", t(_("Average onboarding progress by team")),
                              [(label, line.progress) for label, line in zip(labels, page.rows, strict=True)],
                              flag_below=50, empty=t(_("not enrolled"))) if page.rows else ""
-    return {"page": page, "lines": list(zip(labels, page.rows, strict=True)), "computed": computed,
+    return {"page": page, "lines": list(zip(labels, page.rows, strict=True)), "stamp": stamp,
             "chart": chart, "query": {}, "no_team_param": NO_TEAM_PARAM}
 
 
 @view_config(route_name="reports.org_export", permission=Permission.REPORTS_TEAM, request_method="GET")
 def org_export(request):
-    page, computed = _report(request, 1, EXPORT_LIMIT)
+    page, stamp = _report(request, 1, EXPORT_LIMIT)
     t = request.localizer.translate
+    qa_points = (t(_("QA points ${month}", mapping={"month": f"{stamp.month:%Y-%m}"})) if stamp
+                 else t(_("QA points")))
     headers = [t(_("Team")), t(_("People")), t(_("Onboarding progress (%)")), t(_("Overdue items")),
-               t(_("Quiz average (%)")), t(_("Quiz pass rate (%)")), t(_("Drill retention (%)")), t(_("QA points"))]
+               t(_("Quiz average (%)")), t(_("Quiz pass rate (%)")), t(_("Drill retention (%)")), qa_points]
     rows = [(team_label(request, line), line.people, _blank(line.progress), line.overdue, _blank(line.quiz_average),
              _blank(line.pass_rate), _blank(line.retention), _blank(line.qa_points)) for line in page.rows]
-    return table_response(request.matchdict["fmt"], "org-report", headers, rows, t(_("Organisation report")))
+    filename = f"org-report-{stamp.month:%Y-%m}" if stamp else "org-report"
+    return table_response(request.matchdict["fmt"], filename, headers, rows, t(_("Organisation report")))
 
 
 def _blank(value):

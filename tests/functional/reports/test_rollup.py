@@ -2,6 +2,7 @@
 
 import argparse
 import io
+from datetime import UTC, date, datetime
 
 import openpyxl
 import pytest
@@ -37,6 +38,7 @@ def test_rollup_command_writes_one_row_per_person(registry, dbsession, known):
     # boss and root belong to no team: they are rolled up too (the org report's "no team" line).
     assert "5 people in 2 teams" in output and "roll-up refresh took" in output
     rows = {r.account_id: r for r in dbsession.query(PersonRollup)}
+    assert {r.month for r in rows.values()} == {date(2026, 3, 1)}
     alice = rows[known["alice"].id]
     assert (alice.team_id, alice.progress_percent, alice.overdue, alice.quiz_average, alice.quiz_pass_rate,
             alice.streak, alice.retention, alice.qa_points) == (known["team"].id, 25, 1, 75.0, 50.0, 3, 75.0, 25)
@@ -61,8 +63,15 @@ def test_org_report_from_rollups(registry, testapp, dbsession, known):
     page = testapp.get("/reports/org")
     cells = [td.get_text(strip=True) for td in page.html.find("tr", attrs={"data-team": str(known["team"].id)})("td")]
     assert cells == ["一组", "2", "25.0", "1", "75.0", "50.0", "75.0", "25.0"]
-    book = openpyxl.load_workbook(io.BytesIO(testapp.get("/reports/org/export.xlsx").body))
+    assert page.html.find("p", class_="reports-stamp").get_text(strip=True) == (
+        "数据截至 2026-03-02 09:00（UTC），取自汇总表；质检积分统计月份：2026-03。")
+    assert page.html.find("thead")("th")[-1].get_text(strip=True) == "2026-03 质检积分"
+    response = testapp.get("/reports/org/export.xlsx")
+    assert 'filename="org-report-2026-03.xlsx"' in response.content_disposition
+    book = openpyxl.load_workbook(io.BytesIO(response.body))
+    assert book.active.title == "全公司报表"
     rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][-1] == "2026-03 质检积分"
     assert rows[1:] == [("一组", 2, 25, 1, 75, 50, 75, 25), ("二组", 1, None, 0, 100, 100, None, None),
                         ("无团队", 2, None, 0, None, None, None, None)]
     # The people of no team are a group of their own, last, linked to their dashboard.
@@ -109,3 +118,24 @@ def test_org_report_pages_teams_by_name(registry, dbsession, known):
     assert names == sorted(["一组", "二组", "三组", "四组"]) + [None]
     page, _computed = org_report(dbsession, None, 9, size=2)
     assert page.number == 3 and [line.team for line in page.rows] == [None]  # past the end: the last page
+
+
+def test_org_report_names_the_month_and_time_of_the_refresh(registry, testapp, dbsession, known, clock):
+    # A refresh for February run later (the default month is the clock's): the page says which is which.
+    clock.set(datetime(2026, 3, 5, 14, 30, tzinfo=UTC))
+    code, output = _rollup(registry, "2026-02")
+    assert code == 0 and "for 2026-02" in output
+    login(testapp, "root")
+    page = testapp.get("/reports/org")
+    stamp = page.html.find("p", class_="reports-stamp").get_text(strip=True)
+    assert "2026-03-05 14:30" in stamp and "2026-02" in stamp
+    # February: alice's failing transcripts were in March, so nobody of her team was evaluated.
+    cells = [td.get_text(strip=True) for td in page.html.find("tr", attrs={"data-team": str(known["team"].id)})("td")]
+    assert cells[-1] == "—"
+    dbsession.merge(known["admin"]).language = "en"
+    dbsession.commit()
+    page = testapp.get("/reports/org")
+    assert page.html.find("p", class_="reports-stamp").get_text(strip=True) == (
+        "Figures as of 2026-03-05 14:30 (UTC), from the roll-ups; QA points for 2026-02.")
+    sheet = openpyxl.load_workbook(io.BytesIO(testapp.get("/reports/org/export.xlsx").body)).active
+    assert sheet.title == "Organisation report" and next(sheet.iter_rows(values_only=True))[-1] == "QA points 2026-02"
