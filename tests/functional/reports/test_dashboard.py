@@ -2,6 +2,8 @@
 
 import csv
 import io
+import re
+from pathlib import Path
 from urllib.parse import quote
 
 import openpyxl
@@ -22,15 +24,15 @@ def known(dbsession, clock):
 def _cells(page, username):
     row = page.html.find("tr", attrs={"data-account": username})
     return {cls: row.find("td", class_=cls).get_text(strip=True)
-            for cls in ("progress", "overdue", "quiz-average", "pass-rate", "streak", "retention", "qa-points")}
+            for cls in ("onboarding", "overdue", "quiz-average", "pass-rate", "streak", "retention", "qa-points")}
 
 
 def test_dashboard_shows_the_known_figures(testapp, known):
     login(testapp, "boss")
     page = testapp.get("/reports/", params={"month": "2026-03"})
-    assert _cells(page, "alice") == {"progress": "25", "overdue": "1", "quiz-average": "75.0", "pass-rate": "50.0",
+    assert _cells(page, "alice") == {"onboarding": "25", "overdue": "1", "quiz-average": "75.0", "pass-rate": "50.0",
                                      "streak": "3", "retention": "75.0", "qa-points": "25"}
-    assert _cells(page, "bob") == {"progress": "—", "overdue": "0", "quiz-average": "—", "pass-rate": "—",
+    assert _cells(page, "bob") == {"onboarding": "—", "overdue": "0", "quiz-average": "—", "pass-rate": "—",
                                    "streak": "0", "retention": "—", "qa-points": "—"}
     assert "carol" not in page.text and "卡罗" not in page.text
     svgs = page.html.find_all("svg")
@@ -43,7 +45,7 @@ def test_dashboard_shows_the_known_figures(testapp, known):
     quiz_links = [a.get_text() for a in page.html.find("ul", class_="reports-quizzes").find_all("a")]
     assert quiz_links == ["测验0", "测验1"]
     link = page.html.find("tr", attrs={"data-account": "alice"}).find("a")["href"]
-    assert testapp.get(link).html.find("dd", class_="progress").get_text(strip=True) == "25"
+    assert testapp.get(link).html.find("dd", class_="onboarding").get_text(strip=True) == "25"
 
 
 def test_exports_read_back(testapp, known):
@@ -151,7 +153,7 @@ def test_progress_follows_the_training_rule_for_unpublished_courses(testapp, dbs
     dbsession.commit()
     login(testapp, "boss")
     page = testapp.get("/reports/", params={"month": "2026-03"})
-    assert _cells(page, "alice")["progress"] == "25" and _cells(page, "alice")["overdue"] == "1"
+    assert _cells(page, "alice")["onboarding"] == "25" and _cells(page, "alice")["overdue"] == "1"
 
 
 def test_qa_points_count_failures_per_day(testapp, dbsession, known):
@@ -185,3 +187,20 @@ def test_qa_points_count_failures_per_day(testapp, dbsession, known):
     assert _cells(page, "alice")["qa-points"] == "24" and _cells(page, "bob")["qa-points"] == "26"
     page = testapp.get("/reports/", params={"month": "2026-02"})
     assert _cells(page, "alice")["qa-points"] == "24" and _cells(page, "bob")["qa-points"] == "—"
+
+
+def _site_component_classes():
+    # The classes site.css styles as components (.progress is a rounded blue bar, .card a box, ...).
+    css = (Path(__file__).resolve().parents[3] / "static" / "css" / "site.css").read_text(encoding="utf-8")
+    return set(re.findall(r"\.([A-Za-z][\w-]*)", css))
+
+
+def test_figures_do_not_take_site_wide_component_styles(testapp, known):
+    # A cell with class "progress" was drawn as site.css's progress bar: a tall rounded blue box.
+    components = _site_component_classes() - {"table", "meta", "btn", "btn-secondary"}
+    assert "progress" in components  # the test would see the clash that happened
+    login(testapp, "boss")
+    for url in ("/reports/?month=2026-03", f"/reports/people/{known['alice'].id}"):
+        page = testapp.get(url)
+        for element in page.html.find("main").find_all(["td", "th", "dd", "dt", "tr"]):
+            assert not set(element.get("class") or ()) & components, (url, element)
