@@ -20,6 +20,16 @@ from ..models.accounts import Account
 from ..models.quizzes import Attempt, AttemptQuestion, AttemptState, Question, QuestionVersion, Quiz, QuizGrade
 from . import quizzes_grading as grading
 from .quizzes_bank import BankService
+from .site_settings import SiteSettingsService, declare
+
+# The final submit of a timed attempt may arrive a little after the deadline
+# (the page's timer fires at zero, then the request travels): within this many
+# seconds its answers are still stored and graded; after it they are refused.
+SUBMIT_GRACE_KEY = "quizzes.submit_grace_seconds"
+declare(SUBMIT_GRACE_KEY, 30)
+MAX_GRACE_SECONDS = 300
+# Save numbers are an Integer column: anything larger is refused before it reaches the database.
+MAX_SEQ = 2**31 - 1
 
 # The autosave's statements, built once (building them costs more than running them).
 # One read gives the attempt's state and the answered questions, the attempt row
@@ -36,6 +46,9 @@ _STATE_AND_ANSWERED = (
     .where(Attempt.id == bindparam("attempt_id"))
     .with_for_update(read=True, of=Attempt))
 # A save older than the stored one changes nothing: `seq` only grows.
+_STORED_NOW = (select(AttemptQuestion.position, AttemptQuestion.answer, AttemptQuestion.seq)
+               .where(AttemptQuestion.attempt_id == bindparam("attempt_id"),
+                      AttemptQuestion.position.in_(bindparam("positions", expanding=True))))
 _STORE = (update(AttemptQuestion)
           .where(AttemptQuestion.id == bindparam("item_id"), AttemptQuestion.seq < bindparam("new_seq"))
           .values(answer=bindparam("new_answer", type_=AttemptQuestion.answer.type), seq=bindparam("new_seq"),
@@ -154,26 +167,36 @@ class AttemptService:
 
     # -- saving ------------------------------------------------------------
 
-    def save(self, attempt: Attempt, answers: dict, seq: int) -> dict:
+    def submit_grace(self) -> timedelta:
+        """How long after the deadline a final submit is still stored (a site setting)."""
+        try:
+            seconds = int(SiteSettingsService(self.dbsession, self.clock).get(SUBMIT_GRACE_KEY))
+        except (TypeError, ValueError):
+            seconds = 0
+        return timedelta(seconds=max(0, min(seconds, MAX_GRACE_SECONDS)))
+
+    def save(self, attempt: Attempt, answers: dict, seq: int, grace: timedelta | None = None) -> dict:
         """Store answers {position: answer} written by save number `seq`; returns {position: stored?}.
 
         Everything is checked before anything is written: a bad answer, or one to a
-        question not in the attempt, refuses the whole save.
+        question not in the attempt, refuses the whole save. `grace` lets the final
+        submit of a timed attempt store its answers that long after the deadline.
         """
         self.dbsession.flush()  # `store` reads through the connection, past the session's pending changes
-        stored = self.store(attempt.id, answers, seq)
+        stored = self.store(attempt.id, answers, seq, grace=grace)
         if "questions" in attempt.__dict__:
             self.dbsession.expire(attempt, ["questions"])
         return stored
 
-    def store(self, attempt_id: int, answers: dict, seq: int) -> dict:
+    def store(self, attempt_id: int, answers: dict, seq: int, grace: timedelta | None = None) -> dict:
         """`save` by attempt id, without loading the attempt (the autosave endpoint).
 
         Autosave is the most frequent write of the site: one read (and share lock)
         of the attempt's state with the answered questions, then one conditional
         UPDATE per answer; statements built once, the read on the session's connection.
         """
-        if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1 or not isinstance(answers, dict):
+        if (not isinstance(seq, int) or isinstance(seq, bool) or not 1 <= seq <= MAX_SEQ
+                or not isinstance(answers, dict)):
             raise QuizError("The answer has the wrong shape.")
         positions = {}
         for key in answers:
@@ -186,7 +209,7 @@ class AttemptService:
         if not found or found[0].state != AttemptState.IN_PROGRESS:
             raise QuizError("This attempt is already finished.", 409)
         now = self.clock.now()
-        if found[0].deadline is not None and now > found[0].deadline:
+        if found[0].deadline is not None and now > found[0].deadline + (grace or timedelta(0)):
             raise QuizError("The time limit has passed; the answer was not saved.", 409)
         rows = {row.position: row for row in found if row.id is not None}
         checked = {}
@@ -206,6 +229,11 @@ class AttemptService:
                                                      "now": now}, execution_options={"synchronize_session": False})
             stored[position] = result.rowcount == 1
         return stored
+
+    def stored_answers(self, attempt_id: int, positions) -> dict:
+        """{position: (answer, seq)} as stored now: what a refused (older) save is told to show instead."""
+        rows = self.dbsession.execute(_STORED_NOW, {"attempt_id": attempt_id, "positions": sorted(positions)})
+        return {row.position: (row.answer, row.seq) for row in rows}
 
     # -- finishing and grading ---------------------------------------------
 
@@ -304,10 +332,11 @@ class AttemptService:
         return len(attempts)
 
     def sweep(self) -> int:
-        """Submit and grade every open attempt whose time ran out; returns how many."""
+        """Submit and grade every open attempt whose time (and the final submit's grace) ran out."""
+        # Waiting out the grace leaves a final submit under way the time to land.
         ids = list(self.dbsession.scalars(select(Attempt.id).where(
             Attempt.state == AttemptState.IN_PROGRESS, Attempt.deadline.is_not(None),
-            Attempt.deadline <= self.clock.now())))
+            Attempt.deadline <= self.clock.now() - self.submit_grace())))
         done = 0
         for attempt_id in ids:
             done += self.finish(self.attempt(attempt_id))

@@ -1,10 +1,15 @@
-/* The take page: autosave on change, offline queue, timer, auto-submit at time up.
+/* The take page: autosave, offline queue, timer, submit at time up.
  *
  * The page works without this script (answers are saved when the form is
- * submitted). With it, every change is sent to the autosave endpoint with a
- * rising sequence number; the server ignores an older save that arrives late.
- * While offline, the pending answers are kept in localStorage (per attempt)
- * and resent when the browser is back online, also after a reload.
+ * submitted). With it, every change is queued in localStorage (per attempt)
+ * and sent to the autosave endpoint with a rising sequence number; typing
+ * is sent a moment after the last key. The server ignores a save older than
+ * the one it holds and sends back the answer it kept, which the page then
+ * shows, saying so. While offline (or when a save fails) the queue waits and
+ * is sent again; after a reload the queued answers are put back into the
+ * form first, so the page never shows (or posts) older answers than the
+ * person gave. At time up, or when the server says time is up, the form is
+ * submitted: the server accepts a final submit shortly after the deadline.
  */
 (function () {
   "use strict";
@@ -17,8 +22,13 @@
   var seqKey = storeKey + "-seq";
   var seq = Math.max(parseInt(form.getAttribute("data-seq"), 10) || 0,
                      parseInt(localStorage.getItem(seqKey), 10) || 0);
+  var TYPING_DELAY_MS = 800;
+  var RETRY_MS = 5000;
   var sending = false;
   var finished = false;
+  var conflict = false;
+  var typingTimer = null;
+  var retryTimer = null;
 
   function say(kind) {
     status.textContent = status.getAttribute("data-" + kind);
@@ -30,7 +40,15 @@
   }
 
   function keep(answers) {
-    localStorage.setItem(storeKey, JSON.stringify(answers));
+    if (Object.keys(answers).length) {
+      localStorage.setItem(storeKey, JSON.stringify(answers));
+    } else {
+      localStorage.removeItem(storeKey);
+    }
+  }
+
+  function fieldsetOf(position) {
+    return form.querySelector("fieldset.question[data-position='" + position + "']");
   }
 
   function answerOf(fieldset) {
@@ -53,17 +71,88 @@
     }
     nodes = fieldset.querySelectorAll("select");
     values = [];
-    var empty = 0;
     for (i = 0; i < nodes.length; i++) {
-      if (nodes[i].value === "") { empty++; values.push(null); } else { values.push(parseInt(nodes[i].value, 10)); }
+      values.push(nodes[i].value === "" ? null : parseInt(nodes[i].value, 10));
     }
     if (type === "ordering") {
       // An ordering is sent only once it is a whole permutation.
       var seen = {};
       for (i = 0; i < values.length; i++) { if (values[i] === null || seen[values[i]]) { return undefined; } seen[values[i]] = 1; }
-      return values;
     }
     return values;
+  }
+
+  /* Show `answer` (the shape answerOf returns) in the question's fields. */
+  function putAnswer(fieldset, answer) {
+    var type = fieldset.getAttribute("data-type");
+    var name = "q" + fieldset.getAttribute("data-position");
+    var i, nodes;
+    if (type === "single" || type === "truefalse" || type === "multiple") {
+      nodes = fieldset.querySelectorAll("input[name='" + name + "']");
+      for (i = 0; i < nodes.length; i++) {
+        var value = type === "truefalse" ? nodes[i].value === "true" : parseInt(nodes[i].value, 10);
+        nodes[i].checked = type === "multiple" ? (answer || []).indexOf(value) >= 0 : answer === value;
+      }
+    } else if (type === "short" || type === "essay") {
+      fieldset.querySelector("[name='" + name + "']").value = answer || "";
+    } else {
+      nodes = fieldset.querySelectorAll("select");
+      for (i = 0; i < nodes.length; i++) {
+        nodes[i].value = answer && answer[i] !== null && answer[i] !== undefined ? String(answer[i]) : "";
+      }
+    }
+  }
+
+  function queue(fieldset) {
+    var answer = answerOf(fieldset);
+    if (answer === undefined) { return false; }
+    var answers = pending();
+    answers[fieldset.getAttribute("data-position")] = answer;
+    keep(answers);
+    if (conflict) {
+      conflict = false;
+      var marked = form.querySelectorAll("fieldset.question.conflict");
+      for (var i = 0; i < marked.length; i++) { marked[i].classList.remove("conflict"); }
+    }
+    return true;
+  }
+
+  function retryLater() {
+    if (retryTimer === null) {
+      retryTimer = window.setTimeout(function () { retryTimer = null; flush(); }, RETRY_MS);
+    }
+  }
+
+  /* The final submit (time up, or the server says the attempt is over): the post carries the shown answers. */
+  function submitNow() {
+    if (finished) { return; }
+    finished = true;
+    say("timeup");
+    dropShown();
+    var action = document.createElement("input");
+    action.type = "hidden"; action.name = "action"; action.value = "finish";
+    form.appendChild(action);
+    form.submit();
+  }
+
+  function showRefused(reply, answers) {
+    var now = pending();
+    var current = reply.current || {};
+    seq = Math.max(seq, parseInt(reply.current_seq, 10) || 0);
+    localStorage.setItem(seqKey, String(seq));
+    Object.keys(reply.saved || {}).forEach(function (k) {
+      if (reply.saved[k] || !(k in current)) { return; }
+      // Only if the person has not changed it again meanwhile; then their newer answer is sent next.
+      if (JSON.stringify(now[k]) !== JSON.stringify(answers[k])) { return; }
+      delete now[k];
+      var fieldset = fieldsetOf(k);
+      if (fieldset) {
+        putAnswer(fieldset, current[k]);
+        fieldset.classList.add("conflict");
+      }
+      conflict = true;
+    });
+    keep(now);
   }
 
   function flush() {
@@ -79,60 +168,80 @@
       headers: {"Content-Type": "application/json", "X-CSRF-Token": token, "Accept": "application/json"},
       body: JSON.stringify({seq: seq, answers: answers})
     }).then(function (response) {
+      if (response.status === 409) { sending = false; submitNow(); return null; }
+      if (!response.ok) { throw new Error("save failed: " + response.status); }
+      return response.json();
+    }).then(function (reply) {
+      if (reply === null) { return; }
       sending = false;
-      if (response.status === 409) { finished = true; localStorage.removeItem(storeKey); window.location.reload(); return; }
-      if (!response.ok) { say("offline"); return; }
-      // Drop only what was sent; answers changed meanwhile stay queued.
+      // Drop only what was sent and stored; answers changed meanwhile stay queued.
       var now = pending();
       Object.keys(answers).forEach(function (k) {
-        if (JSON.stringify(now[k]) === JSON.stringify(answers[k])) { delete now[k]; }
+        if (reply.saved && reply.saved[k] && JSON.stringify(now[k]) === JSON.stringify(answers[k])) { delete now[k]; }
       });
       keep(now);
-      if (Object.keys(now).length) { flush(); } else { say("online"); }
+      showRefused(reply, answers);
+      if (Object.keys(pending()).length) { flush(); } else { say(conflict ? "conflict" : "online"); }
     }).catch(function () {
       sending = false;
       say("offline");
+      retryLater();
     });
+  }
+
+  /* The positions this page shows: a form post carries their answers itself. */
+  function dropShown() {
+    var answers = pending();
+    var shown = form.querySelectorAll("input[name=shown]");
+    for (var i = 0; i < shown.length; i++) { delete answers[shown[i].value]; }
+    keep(answers);
   }
 
   form.addEventListener("change", function (event) {
     var fieldset = event.target.closest("fieldset.question");
-    if (!fieldset) { return; }
-    var answer = answerOf(fieldset);
-    if (answer === undefined) { return; }
-    var answers = pending();
-    answers[fieldset.getAttribute("data-position")] = answer;
-    keep(answers);
-    flush();
+    if (fieldset && queue(fieldset)) { flush(); }
   });
-  form.addEventListener("submit", function () {
-    // The form post carries every shown answer itself.
-    localStorage.removeItem(storeKey);
+  form.addEventListener("input", function (event) {
+    var fieldset = event.target.closest("fieldset.question");
+    var type = fieldset && fieldset.getAttribute("data-type");
+    if (type !== "short" && type !== "essay") { return; }
+    queue(fieldset);
+    window.clearTimeout(typingTimer);
+    typingTimer = window.setTimeout(flush, TYPING_DELAY_MS);
   });
+  form.addEventListener("submit", dropShown);
   window.addEventListener("online", flush);
   window.addEventListener("offline", function () { say("offline"); });
+
+  // After a reload: the answers still queued are the newest the person gave.
+  var queued = pending();
+  Object.keys(queued).forEach(function (k) {
+    var fieldset = fieldsetOf(k);
+    if (fieldset) { putAnswer(fieldset, queued[k]); }
+  });
   if (navigator.onLine) { flush(); } else { say("offline"); }
   if (Object.keys(pending()).length === 0 && navigator.onLine) { say("online"); }
 
   var timer = document.getElementById("quiz-timer");
   if (timer) {
+    var alert = document.getElementById("quiz-timer-alert");
     var deadline = Date.parse(timer.getAttribute("data-deadline"));
     // Count against the server's clock, not the device's.
     var skew = Date.parse(timer.getAttribute("data-now")) - Date.now();
+    var warned = {};
     var tick = function () {
-      var left = Math.max(0, Math.floor((deadline - (Date.now() + skew)) / 1000));
+      var left = Math.max(0, Math.ceil((deadline - (Date.now() + skew)) / 1000));
       var minutes = Math.floor(left / 60);
       var seconds = left % 60;
       timer.textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
-      if (left === 0 && !finished) {
-        finished = true;
-        say("timeup");
-        var action = document.createElement("input");
-        action.type = "hidden"; action.name = "action"; action.value = "finish";
-        form.appendChild(action);
-        form.submit();
-        return;
-      }
+      // Screen readers hear the time left only at these marks, not every second.
+      [5, 1].forEach(function (mark) {
+        if (left <= mark * 60 && left > 0 && !warned[mark] && alert) {
+          warned[mark] = true;
+          alert.textContent = alert.getAttribute("data-warn" + mark);
+        }
+      });
+      if (left === 0) { submitNow(); return; }
       window.setTimeout(tick, 1000);
     };
     tick();

@@ -22,7 +22,7 @@ def test_timed_quiz_offline_and_back(page, live_server, dbsession, registry):
     offline = status.get_attribute("data-offline")
     assert page.locator("#quiz-timer").is_visible()
 
-    page.locator("#question-1 input[value='0']").check()
+    page.locator("#question-1 input[type=radio][value='0']").check()
     page.wait_for_function("(text) => document.getElementById('quiz-connection').textContent === text", arg=saved)
 
     page.context.set_offline(True)
@@ -81,3 +81,94 @@ def test_question_editor_shows_the_type_fields_and_adds_rows(page, live_server, 
     dbsession.rollback()
     question = dbsession.scalar(select(Question).where(Question.key == "browser-order"))
     assert question.current.type == "ordering" and question.current.data == {"items": ["记录", "受理", "反馈"]}
+
+
+def _start_in_browser(page, live_server, quiz):
+    page.goto(live_server("/quizzes/"))
+    page.locator(f"form[action$='/q/{quiz.slug}/start'] button").click()
+    page.wait_for_url("**/attempts/*")
+
+
+def _status_is(page, kind):
+    page.wait_for_function(
+        "(kind) => { const s = document.getElementById('quiz-connection');"
+        " return s.textContent === s.getAttribute('data-' + kind); }", arg=kind)
+
+
+def _stored(dbsession):
+    dbsession.rollback()
+    found = {q.position: q.answer for q in dbsession.scalars(select(AttemptQuestion))}
+    dbsession.rollback()
+    return found
+
+
+def test_an_answer_replaced_from_another_device_is_shown_and_said(page, browser, live_server, dbsession,
+                                                                  registry):
+    quiz = make_quiz(dbsession, keys=["q-single", "q-tf"])
+    AccountFactory(username="li")
+    browser_login(page, live_server, "li")
+    _start_in_browser(page, live_server, quiz)
+    # The same attempt open on a second device, which answers question 1 first.
+    other_context = browser.new_context(locale="zh-CN", base_url=live_server.url)
+    try:
+        other = other_context.new_page()
+        browser_login(other, live_server, "li")
+        other.goto(page.url)
+        other.locator("#question-1 input[type=radio][value='1']").check()
+        _status_is(other, "online")
+    finally:
+        other_context.close()
+    # This device's save carries the same number, so the server keeps the other device's answer
+    # and the page says so, showing that answer instead of claiming its own was saved.
+    page.locator("#question-1 input[type=radio][value='0']").check()
+    _status_is(page, "conflict")
+    assert page.locator("#question-1 input[type=radio][value='1']").is_checked()
+    assert not page.locator("#question-1 input[type=radio][value='0']").is_checked()
+    assert "conflict" in page.locator("#question-1").get_attribute("class")
+    assert _stored(dbsession)[1] == 1
+    # Choosing again now replaces it.
+    page.locator("#question-1 input[type=radio][value='0']").check()
+    _status_is(page, "online")
+    assert _stored(dbsession)[1] == 0
+
+
+def test_time_up_submits_the_answer_still_being_typed(page, live_server, dbsession, registry, clock):
+    quiz = make_quiz(dbsession, keys=["q-short", "q-tf"], time_limit_minutes=1)
+    AccountFactory(username="li")
+    browser_login(page, live_server, "li")
+    page.clock.install()
+    _start_in_browser(page, live_server, quiz)
+    page.locator("#question-2 input[value='true']").check()
+    _status_is(page, "online")
+    # Typing, no pause long enough for the autosave, when the minute runs out; the request
+    # reaches the server 5 s after the deadline, inside the final submit's grace.
+    page.locator("#question-1 input[type=text]").press_sequentially("60秒")
+    clock.advance(minutes=1, seconds=5)
+    page.clock.fast_forward("01:01")
+    page.wait_for_url("**/review")
+    assert "100.0%" in page.locator("main").inner_text()
+    dbsession.rollback()
+    attempt = dbsession.scalar(select(Attempt))
+    assert attempt.state == "graded" and {q.position: q.answer for q in attempt.questions} == {1: "60秒", 2: True}
+
+
+def test_a_reload_puts_queued_answers_back_before_the_submit(page, live_server, dbsession, registry):
+    quiz = make_quiz(dbsession, keys=["q-single", "q-tf", "q-short"])
+    AccountFactory(username="li")
+    browser_login(page, live_server, "li")
+    _start_in_browser(page, live_server, quiz)
+    # The save endpoint cannot be reached: answers wait in the browser's queue.
+    page.route("**/save", lambda route: route.abort())
+    page.locator("#question-1 input[type=radio][value='0']").check()
+    page.locator("#question-3 input[type=text]").fill("一分钟")
+    _status_is(page, "offline")
+    page.reload()
+    assert page.locator("#question-1 input[type=radio][value='0']").is_checked()
+    assert page.locator("#question-3 input[type=text]").input_value() == "一分钟"
+    assert _stored(dbsession) == {1: None, 2: None, 3: None}
+    # The form post now carries the queued answers, not the older ones the server held.
+    page.locator("#question-2 input[value='true']").check()
+    page.locator("#quiz-finish").click()
+    page.wait_for_url("**/review")
+    assert _stored(dbsession) == {1: 0, 2: True, 3: "一分钟"}
+    assert "100.0%" in page.locator("main").inner_text()

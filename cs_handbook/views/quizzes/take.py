@@ -1,6 +1,7 @@
 """Staff pages: my quizzes, start/resume, take (with and without JavaScript), autosave, finish, review."""
 
 from pyramid.httpexceptions import HTTPBadRequest, HTTPConflict, HTTPSeeOther
+from pyramid.renderers import render_to_response
 from pyramid.view import view_config
 
 from ...forms import flash
@@ -70,20 +71,29 @@ def take(context, request):
 @view_config(route_name="quizzes.take", renderer="quizzes/take.jinja2", permission=Permission.QUIZZES_TAKE,
              request_method="POST")
 def take_post(context, request):
-    """The page without JavaScript: save what was shown, then move or finish."""
+    """The page without JavaScript (and the script's final submit): save what was shown, then move or finish."""
     attempt = context.attempt
     service = request.find_service(AttemptService)
-    if service.finish_if_overdue(attempt) or attempt.state != AttemptState.IN_PROGRESS:
-        # Time ran out before this post arrived: what was saved in time is graded, this post is not stored.
-        flash(request, _("The time limit had passed; answers sent after it were not saved."), "error")
+    action = request.POST.get("action", "save")
+    if attempt.state != AttemptState.IN_PROGRESS:
+        flash(request, _("This attempt was already submitted; answers sent after that were not saved."), "error")
         return HTTPSeeOther(request.route_url("quizzes.review", attempt_id=attempt.id))
+    now = service.clock.now()
+    grace = None
+    if attempt.deadline is not None and now > attempt.deadline:
+        grace = service.submit_grace()
+        if action != "finish" or now > attempt.deadline + grace:
+            # Too late: what was saved in time is graded, this post is not stored.
+            service.finish(attempt)
+            request.response.status_int = 409
+            return render_to_response("quizzes/late.jinja2", {"attempt": attempt, "quiz": attempt.quiz},
+                                      request=request, response=request.response)
     try:
         answers = answers_from_form(attempt, request.POST)
         # Form posts are one at a time, so they follow whatever was saved before.
-        service.save(attempt, answers, max((q.seq for q in attempt.questions), default=0) + 1)
+        service.save(attempt, answers, max((q.seq for q in attempt.questions), default=0) + 1, grace=grace)
     except QuizError as error:
         raise _error(request, error) from error
-    action = request.POST.get("action", "save")
     if action == "finish":
         service.finish(attempt)
         flash(request, _("Your attempt was submitted."))
@@ -96,7 +106,11 @@ def take_post(context, request):
 
 @view_config(route_name="quizzes.save", renderer="json", permission=Permission.QUIZZES_TAKE, request_method="POST")
 def autosave(context, request):
-    """JSON: {"seq": n, "answers": {"<position>": answer}} → {"saved": {...}}; 409 once time is up."""
+    """JSON: {"seq": n, "answers": {"<position>": answer}} → {"saved": {...}}; 409 once time is up.
+
+    An answer not stored because a newer save holds it comes back in `current`
+    (with the newest save number in `current_seq`), so the page can show it.
+    """
     try:
         body = request.json_body
     except ValueError:
@@ -105,12 +119,20 @@ def autosave(context, request):
     if not isinstance(body, dict):
         request.response.status_int = 400
         return {"error": translate(_("The answer has the wrong shape."))}
+    service = request.find_service(AttemptService)
     try:
-        stored = request.find_service(AttemptService).store(context.attempt_id, body.get("answers"), body.get("seq"))
+        stored = service.store(context.attempt_id, body.get("answers"), body.get("seq"))
     except QuizError as error:
         request.response.status_int = error.status
         return {"error": translate(_(error.msgid)), "state": context.attempt.state}
-    return {"saved": {str(k): v for k, v in stored.items()}, "seq": body["seq"]}
+    reply = {"saved": {str(k): v for k, v in stored.items()}, "seq": body["seq"]}
+    refused = [position for position, ok in stored.items() if not ok]
+    if refused:
+        # A newer save (another window or device) holds these answers: the page shows them instead.
+        now = service.stored_answers(context.attempt_id, refused)
+        reply["current"] = {str(p): answer for p, (answer, _seq) in now.items()}
+        reply["current_seq"] = max(seq for _answer, seq in now.values())
+    return reply
 
 
 @view_config(route_name="quizzes.finish", permission=Permission.QUIZZES_TAKE, request_method="POST")

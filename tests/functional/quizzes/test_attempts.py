@@ -83,6 +83,10 @@ def test_timer_refuses_late_save_and_sweep_submits_once(dbsession, clock):
     with pytest.raises(QuizError) as info:
         svc.save(attempt, {"2": True}, 2)
     assert info.value.status == 409
+    # The sweep leaves the final submit its grace (30 s by default) before submitting.
+    clock.advance(seconds=28)
+    assert svc.sweep() == 0 and attempt.state == "in_progress"
+    clock.advance(seconds=1)
     assert svc.sweep() == 1
     assert svc.sweep() == 0
     dbsession.refresh(attempt)

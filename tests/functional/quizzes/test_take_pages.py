@@ -88,3 +88,89 @@ def test_someone_elses_attempt_is_refused(testapp, dbsession, clock):
                       headers={"X-CSRF-Token": token}, status=403)
     dbsession.rollback()
     assert dbsession.scalar(select(func.max(AttemptQuestion.seq))) == 0
+
+
+def test_a_save_older_than_the_stored_one_gets_the_stored_answer_back(testapp, dbsession, clock):
+    quiz = make_quiz(dbsession, keys=["q-single", "q-tf"])
+    AccountFactory(username="taker")
+    login(testapp, "taker")
+    page = _start(testapp, quiz)
+    url = page.html.find(id="quiz-form")["data-save-url"]
+    headers = {"X-CSRF-Token": _token(page)}
+    # Another window saved with number 7; this one's save number 7 (and 5) arrive after it.
+    assert testapp.post_json(url, {"seq": 7, "answers": {"1": 1}}, headers=headers).json["saved"] == {"1": True}
+    reply = testapp.post_json(url, {"seq": 7, "answers": {"1": 0, "2": True}}, headers=headers).json
+    assert reply["saved"] == {"1": False, "2": True}
+    assert reply["current"] == {"1": 1} and reply["current_seq"] == 7
+    # Once told, the page saves with a number past the stored one and wins.
+    assert testapp.post_json(url, {"seq": 8, "answers": {"1": 0}}, headers=headers).json == {
+        "saved": {"1": True}, "seq": 8}
+    dbsession.rollback()
+    assert {q.position: q.answer for q in dbsession.scalars(select(AttemptQuestion))} == {1: 0, 2: True}
+
+
+def test_save_numbers_past_the_column_are_refused(testapp, dbsession, clock):
+    quiz = make_quiz(dbsession, keys=["q-single"])
+    AccountFactory(username="taker")
+    login(testapp, "taker")
+    page = _start(testapp, quiz)
+    url = page.html.find(id="quiz-form")["data-save-url"]
+    headers = {"X-CSRF-Token": _token(page)}
+    for seq in (2**31, 2**40, 2**70, True, 0, -1, 1.5):
+        reply = testapp.post_json(url, {"seq": seq, "answers": {"1": 0}}, headers=headers, status=400)
+        assert reply.json["error"] == "答案格式不正确。"
+    assert testapp.post_json(url, {"seq": 2**31 - 1, "answers": {"1": 0}}, headers=headers).json["saved"] == {
+        "1": True}
+
+
+def _timed_page(testapp, dbsession, keys=("q-short", "q-tf")):
+    quiz = make_quiz(dbsession, keys=list(keys), time_limit_minutes=10)
+    AccountFactory(username="taker")
+    login(testapp, "taker")
+    return _start(testapp, quiz)
+
+
+def test_final_submit_within_the_grace_is_stored_and_graded(testapp, dbsession, clock):
+    page = _timed_page(testapp, dbsession)
+    form = page.forms["quiz-form"]
+    form["q1"] = "60秒"
+    form["q2"] = "true"
+    clock.advance(minutes=10, seconds=29)  # 29 s after the deadline: the timer's submit on a slow line
+    review = form.submit("action", value="finish", status=303).follow()
+    assert "100.0%" in review.text
+    dbsession.rollback()
+    attempt = dbsession.scalar(select(Attempt))
+    assert attempt.state == "graded" and attempt.submitted_at == attempt.deadline
+    assert {q.position: q.answer for q in attempt.questions} == {1: "60秒", 2: True}
+
+
+def test_final_submit_after_the_grace_is_refused_and_the_attempt_graded_as_saved(testapp, dbsession, clock):
+    page = _timed_page(testapp, dbsession)
+    url = page.html.find(id="quiz-form")["data-save-url"]
+    testapp.post_json(url, {"seq": 1, "answers": {"2": True}}, headers={"X-CSRF-Token": _token(page)})
+    form = page.forms["quiz-form"]
+    form["q1"] = "60秒"
+    form["q2"] = "false"
+    clock.advance(minutes=10, seconds=31)
+    refused = form.submit("action", value="finish", status=409)
+    assert "这些答案在时限之后才送达，没有保存。" in refused.text
+    assert refused.html.find("a", string="查看本次作答")["href"].endswith("/review")
+    dbsession.rollback()
+    attempt = dbsession.scalar(select(Attempt))
+    assert attempt.state == "graded" and attempt.score_percent == 50.0
+    assert {q.position: q.answer for q in attempt.questions} == {1: None, 2: True}
+
+
+def test_a_plain_save_after_the_deadline_gets_no_grace(testapp, dbsession, clock):
+    page = _timed_page(testapp, dbsession)
+    form = page.forms["quiz-form"]
+    form["q1"] = "60秒"
+    clock.advance(minutes=10, seconds=1)
+    form.submit("goto", value="1", status=409)
+    # The autosave has no grace either.
+    url = page.html.find(id="quiz-form")["data-save-url"]
+    testapp.post_json(url, {"seq": 9, "answers": {"1": "60秒"}}, headers={"X-CSRF-Token": _token(page)},
+                      status=409)
+    dbsession.rollback()
+    attempt = dbsession.scalar(select(Attempt))
+    assert attempt.state == "graded" and attempt.questions[0].answer is None
