@@ -16,10 +16,6 @@ def _dirs(args):
     return {"policies": root / "policies", "training": root / "training"}
 
 
-class _NothingSaved(Exception):
-    """Raised inside the load's transaction when a file has errors: one bad file saves nothing."""
-
-
 def _localizer(env, args):
     """The language asked for with --lang, else the site's default (the ini's pyramid.default_locale_name)."""
     registry = env["registry"]
@@ -29,18 +25,15 @@ def _localizer(env, args):
 def cmd_load(env, args, progress):
     request = env["request"]
     localizer = _localizer(env, args)
-    try:
-        with request.tm:
-            report = load_content(request, progress, _dirs(args))
-            if report.errors:
-                raise _NothingSaved
-    except _NothingSaved:
-        pass  # rolled back by the with; aborting inside it left no transaction for its commit
+    # Each loader checks a file completely and writes it in a savepoint: a bad file is reported and
+    # left out, the good ones are saved (a typo in one page must not hold back the other sixty).
+    with request.tm:
+        report = load_content(request, progress, _dirs(args))
     counts = {"created": report.created, "updated": report.updated, "unchanged": report.unchanged,
               "conflicts": len(report.conflicts), "errors": len(report.errors)}
     progress.say(localizer.translate(
         _("Content load: ${created} created, ${updated} updated, ${unchanged} unchanged, ${conflicts} conflicts, "
-          "${errors} errors — nothing was saved", mapping=counts) if report.errors else
+          "${errors} errors — the files with errors were not loaded", mapping=counts) if report.errors else
         _("Content load: ${created} created, ${updated} updated, ${unchanged} unchanged, ${conflicts} conflicts, "
           "${errors} errors", mapping=counts)))
     for line in report.conflicts + report.errors:
@@ -55,7 +48,8 @@ def cmd_export(env, args, progress):
     with request.tm:
         for handler in content_handlers(request.registry):
             written += handler.export(request, dirs[handler.folder], progress)
-    progress.say(f"Content export: {written} files written")
+    progress.say(_localizer(env, args).translate(_("Content export: ${count} files written",
+                                                   mapping={"count": written})))
     return 0
 
 

@@ -8,14 +8,25 @@ cannot overwrite each other (the second is refused and keeps their text).
 from dataclasses import dataclass
 from datetime import date
 
+import colander
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..clock import Clock
 from ..events import DocumentPublished
 from ..i18n import _
-from ..models.documents import (Document, DocumentKind, DocumentLink, DocumentSection, DocumentState, DocumentTag,
-                                DocumentTransition, DocumentVersion)
+from ..models.documents import (
+    Document,
+    DocumentKind,
+    DocumentLink,
+    DocumentSection,
+    DocumentState,
+    DocumentTag,
+    DocumentTransition,
+    DocumentVersion,
+)
+from ..schemas.documents import DocumentDataSchema, invalid_fields
+from .documents_front import field_name
 from .documents_render import plain_text, render_markdown
 from .documents_search import SearchHit, index_document, matching_ids, snippet, unindex_document
 
@@ -67,6 +78,27 @@ def _parse_date(value):
     if not value:
         return None
     return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _check_content(title: str, tags, data: dict) -> None:
+    """What any writer (form, file, script) must respect: the columns' limits and the shape of `data`.
+
+    The form and the file loader check the same things with their own messages
+    first; this keeps a caller that skipped them from storing what PostgreSQL
+    refuses or what the drill and the QA check cannot read.
+    """
+    if not (title or "").strip() or len(title) > 200:
+        raise DocumentError(_("A title of 1 to 200 characters is required."), field="title")
+    if len(tags or ()) > 20 or any(not isinstance(t, str) or not t or len(t) > 50 for t in tags or ()):
+        raise DocumentError(_("At most 20 tags of up to 50 characters each."), field="tags")
+    try:
+        DocumentDataSchema().deserialize(data)
+    except colander.Invalid as error:
+        path, message = invalid_fields(error)[0]
+        if path == ("expires",):
+            raise DocumentError(_("The expiry date must come after the effective date."), field="expires") from None
+        raise DocumentError(_("${field}: ${message}"), {"field": field_name(path) or "data", "message": message},
+                            field="body_md") from None
 
 
 class DocumentService:
@@ -269,11 +301,11 @@ class DocumentService:
     def _add_version(self, document, base, *, title, body_md, summary, tags, data, author, comment):
         data = dict(data or {})
         for key in DATE_KEYS:
-            if data.get(key) is not None:
-                data[key] = _parse_date(data[key]).isoformat()
-        effective, expires = _parse_date(data.get("effective")), _parse_date(data.get("expires"))
-        if effective and expires and expires <= effective:
-            raise DocumentError(_("The expiry date must come after the effective date."), field="expires")
+            if isinstance(data.get(key), date):
+                data[key] = data[key].isoformat()
+            elif data.get(key) is None:
+                data.pop(key, None)
+        _check_content(title, tags, data)
         number = (base.number + 1) if base is not None else 1
         if base is not None:
             number = self.dbsession.scalar(select(func.max(DocumentVersion.number))

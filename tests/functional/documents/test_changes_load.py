@@ -94,13 +94,16 @@ def test_content_load_problems_in_chinese_by_default_and_english_on_request(app,
     assert "policies/bad.md:3：YAML 格式有误" in text or "policies/bad.md:4：YAML 格式有误" in text
     assert "policies/no-front.md:1：文件必须以一行“---”开头" in text
     assert "handbook/nowhere/page.md:1：未知栏目 handbook/nowhere：该文件夹没有 _section.yaml" in text
-    assert "内容载入：" in text and "未保存任何内容" in text
+    assert "内容载入：新建 1" in text and "有错误的文件未载入" in text
     status, text = _run_load(app, root, "--lang", "en")
+    assert status == 1
     assert "policies/no-front.md:1: the file must start with a '---' line" in text
-    assert "unknown section handbook/nowhere" in text and "nothing was saved" in text
-    # Nothing was saved: the good file waits until the others are fixed.
+    assert "unknown section handbook/nowhere" in text and "the files with errors were not loaded" in text
+    # The good file was loaded; the bad ones were not.
     dbsession.rollback()
-    assert service(dbsession).by_slug("policies/good") is None
+    svc = service(dbsession)
+    assert svc.by_slug("policies/good") is not None
+    assert svc.by_slug("policies/bad") is None and svc.by_slug("handbook/nowhere/page") is None
 
 
 def test_content_load_conflict_reported_in_chinese(app, dbsession, tmp_path):

@@ -29,7 +29,8 @@ def test_documents_pages_have_no_english_chrome(testapp, dbsession, clock):
                              data={"expires": "2026-01-01", "effective": "2025-01-01"})
     role = make_document("roles/agent", title="客服专员", body="岗位。", data={"duties": ["接听来电"], "position": "x"})
     scripts = make_document("scripts/greeting", title="问候", body="话术。", data={"situations": [
-        {"title": "问候", "manner": "热情", "phrases": [{"text": "您好"}, {"text": "喂", "forbidden": True}]}]})
+        {"key": "greeting", "title": "问候", "manner": "热情",
+         "phrases": [{"text": "您好"}, {"text": "喂", "forbidden": True}]}]})
     svc = service(dbsession)
     draft = svc.by_id(document.id)
     svc.save(draft, base_version_id=draft.latest_version_id, title="首问负责制", body_md="## 概述\n\n首问负责到底。",
