@@ -11,6 +11,8 @@ Principals of a signed-in account:
 
 import hashlib
 import secrets
+import string
+from urllib.parse import quote
 
 from pyramid.authorization import ACLHelper, Authenticated, Everyone
 from pyramid.csrf import SessionCSRFStoragePolicy
@@ -20,7 +22,7 @@ from sqlalchemy import bindparam, select
 from .clock import Clock
 from .models.accounts import Account, Grant, LoginSession, Scope, ScopedRole
 
-SESSION_TOKEN_KEY = "sid"
+SESSION_TOKEN_KEY = "sid"  # noqa: S105 - the name of a session key, not a secret
 
 # One query answers "who is this": the live session, its active account and
 # every grant (one row per grant). It is a Core statement on purpose: it
@@ -99,6 +101,29 @@ def identity_from_rows(request, rows) -> Identity | None:
     grants = [row[5:8] for row in rows if row[5] is not None]
     return Identity(request, account_id=account_id, display_name=display_name, language=language, team_id=team_id,
                     login_session_id=session_id, principals=_principals(account_id, team_id, grants))
+
+
+def same_site_path(target: str) -> str | None:
+    """`target` if it is a path on this site, fit for a Location header; else None.
+
+    Only same-site paths: an open redirect (`//evil.example`, `/\\evil`)
+    would make our sign-in page a phishing tool, and a CR/LF would split
+    the header. Anything outside printable ASCII is percent-encoded.
+    """
+    if not target.startswith("/") or target.startswith("//") or "\\" in target or len(target) > 2000:
+        return None
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    return quote(target, safe=string.punctuation)
+
+
+def settle_identity(request) -> None:
+    """From now on this request's identity is whatever is known already; never ask the database.
+
+    For the error page after a failure: a request whose identity was not
+    loaded yet is treated as signed out.
+    """
+    request.__dict__.setdefault("_identity", None)
 
 
 def session_token_hash(request) -> str | None:

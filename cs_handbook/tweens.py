@@ -1,6 +1,14 @@
-"""Tweens: request size limit and the security headers every response carries."""
+"""Tweens: the security headers every response carries, whatever failed, and the request size limit."""
+
+import logging
+import sys
 
 from pyramid.httpexceptions import HTTPRequestEntityTooLarge
+from pyramid.response import Response
+from pyramid.tweens import EXCVIEW
+from pyramid_retry import is_error_retryable
+
+log = logging.getLogger(__name__)
 
 # Scripts and styles come only from this site; nothing may frame it.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -18,15 +26,33 @@ CONTENT_SECURITY_POLICY = "; ".join([
 
 STATIC_PREFIXES = ("/static/", "/deform_static/")
 
+# The last resort when even the error page failed: plain, both languages, no template.
+LAST_RESORT_PAGE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>出错了 · Something went wrong</title></head>
+<body><h1>出错了</h1><p>错误已记录，请稍后再试。</p>
+<h1 lang="en">Something went wrong</h1><p lang="en">The error was logged. Please try again later.</p></body></html>
+"""
+
+
+def _error_response(request, exc):
+    """Our error page for an exception that got past the exception views (e.g. raised by pyramid_tm)."""
+    try:
+        return request.invoke_exception_view(sys.exc_info())
+    except Exception:
+        log.exception("the error page failed on %s %s", request.method, request.path)
+        # pyramid_retry looks here for a failure worth another attempt.
+        request.exception = exc
+        return Response(LAST_RESORT_PAGE, status=500, content_type="text/html", charset="utf-8")
+
 
 def security_headers_tween_factory(handler, registry):
-    max_body = registry.settings["cs_handbook.max_body_bytes"]
-
     def security_headers_tween(request):
-        if request.content_length is not None and request.content_length > max_body:
-            response = HTTPRequestEntityTooLarge()
-        else:
+        try:
             response = handler(request)
+        except Exception as exc:
+            if is_error_retryable(request, exc):
+                raise  # pyramid_retry runs the request again
+            response = _error_response(request, exc)
         headers = response.headers
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers["X-Content-Type-Options"] = "nosniff"
@@ -44,6 +70,21 @@ def security_headers_tween_factory(handler, registry):
     return security_headers_tween
 
 
+def body_size_tween_factory(handler, registry):
+    max_body = registry.settings["cs_handbook.max_body_bytes"]
+
+    def body_size_tween(request):
+        # Raised below the exception view tween, so the reader gets our
+        # translated page, not webob's English one.
+        if request.content_length is not None and request.content_length > max_body:
+            raise HTTPRequestEntityTooLarge()
+        return handler(request)
+
+    return body_size_tween
+
+
 def includeme(config):
-    # Over pyramid_tm's tween: the header is added whatever the view did.
+    # Over pyramid_tm's tween: the headers are added whatever the view did,
+    # and a failure pyramid_tm lets through still gets our error page.
     config.add_tween("cs_handbook.tweens.security_headers_tween_factory", over="pyramid_tm.tm_tween_factory")
+    config.add_tween("cs_handbook.tweens.body_size_tween_factory", under=EXCVIEW)

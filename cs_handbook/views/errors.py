@@ -3,11 +3,13 @@
 import logging
 
 from pyramid.csrf import BadCSRFOrigin, BadCSRFToken
-from pyramid.httpexceptions import HTTPException, HTTPSeeOther
 from pyramid.exceptions import PredicateMismatch
+from pyramid.httpexceptions import HTTPException, HTTPSeeOther
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
+from transaction.interfaces import NoTransaction
 
 from ..i18n import _
+from ..security import settle_identity
 from ..services.audit import AuditAction, AuditService
 
 log = logging.getLogger(__name__)
@@ -76,9 +78,32 @@ def http_error(exc, request):
     return {"status": exc.status_int, "title": title, "message": exc.detail or explanation}
 
 
+def end_failed_transaction(request) -> None:
+    """Give up the request's transaction, so that rendering the page needs nothing from it.
+
+    After a database error the transaction is useless (PostgreSQL refuses
+    every further statement, SQLAlchemy wants a rollback, a failed commit
+    refuses new work) and on SQLite it may still hold the write lock.
+    Inside pyramid_tm a fresh, empty transaction takes its place, which
+    pyramid_tm aborts when the response goes out; after a failed commit
+    pyramid_tm has already let go of the request and nothing would end one.
+    """
+    try:
+        request.tm.abort()
+    except NoTransaction:
+        pass
+    if request.environ.get("tm.active"):
+        request.tm.begin()
+
+
 @exception_view_config(Exception, renderer="errors/error.jinja2")
 def server_error(exc, request):
     log.exception("unhandled error on %s %s", request.method, request.path)
+    end_failed_transaction(request)
+    # The page is drawn without the database: who is reading was settled
+    # before the failure (or counts as nobody), and the navigation, whose
+    # badges query, is left out.
+    settle_identity(request)
     request.response.status_int = 500
     return {"status": 500, "title": _("Something went wrong"),
-            "message": _("The error was logged. Please try again later.")}
+            "message": _("The error was logged. Please try again later."), "bare_layout": True}
