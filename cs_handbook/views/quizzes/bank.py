@@ -5,7 +5,7 @@ from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.response import Response
 from pyramid.view import view_config, view_defaults
 
-from ...forms import FormView, flash
+from ...forms import FormView, flash, make_form
 from ...i18n import _
 from ...permissions import Permission
 from ...schemas.quizzes import TYPE_FIELD, AnswerKeySchema, ConfirmSchema, ImportSchema, QuestionSchema, type_nodes
@@ -191,6 +191,9 @@ class ImportView(FormView):
     schema = ImportSchema
     form_options = {"formid": "import"}
 
+    def make_buttons(self):
+        return (deform.Button("submit", self.request.localizer.translate(_("Import"))),)
+
     @view_config(request_method="GET")
     def get(self):
         return super().get()
@@ -204,14 +207,13 @@ class ImportView(FormView):
         result = import_bank(self.request.find_service(BankService), raw, appstruct["format"])
         if result.refused:
             return self.invalid("upload", result.refused)
+        # The report is part of this page, not flash messages: one per refused question would
+        # overflow the session cookie of a large file (and a 500 would import nothing).
         translate = self.request.localizer.translate
-        flash(self.request, _("Imported: ${created} new, ${updated} updated, ${unchanged} unchanged.",
-                              mapping={"created": result.created, "updated": result.updated,
-                                       "unchanged": result.unchanged}))
-        for position, msgid in result.errors:
-            flash(self.request, _("Question ${position} was not imported: ${reason}",
-                                  mapping={"position": position, "reason": translate(_(msgid))}), "error")
-        return HTTPSeeOther(self.request.route_url("quizzes.bank"))
+        report = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged,
+                  "errors": [(position, translate(_(msgid))) for position, msgid in result.errors]}
+        fresh = make_form(self.request, self.make_schema(), buttons=self.make_buttons(), **self.form_options)
+        return {"form": fresh.render(), "report": report}
 
 
 @view_config(route_name="quizzes.export", permission=Permission.QUIZZES_AUTHOR, request_method="GET")

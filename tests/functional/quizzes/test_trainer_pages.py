@@ -74,8 +74,12 @@ def test_import_export_and_refusals(testapp, dbsession, clock):
     form["format"] = "gift"
     body = "$CATEGORY: $course$/top/imported-cat\n\n::a1::新题 {=对 ~错}\n\n::a2::坏题 {=只有一个}\n\n::a3::坏 没有\n"
     form["upload"] = Upload("bank.txt", body.encode(), "text/plain")
-    page = form.submit("submit", status=303).follow()
-    assert "3" in page.text
+    page = form.submit("submit", status=200)
+    assert "已导入：新增 2，更新 0，未变 0。" in page.text
+    rows = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in page.html.select(".import-report tbody tr")]
+    assert rows == [["第 3 题", "题目缺少花括号中的答案部分。"]]
+    # A fresh form for the next file under the report.
+    assert page.forms["import"]["upload"].value == ""
     dbsession.rollback()
     keys = set(dbsession.scalars(select(Question.key)))
     assert "a1" in keys and "a2" in keys and "a3" not in keys
@@ -129,3 +133,19 @@ def test_quiz_builder_creates_and_edits(testapp, dbsession, clock):
     page = testapp.get("/quizzes/bank/quiz", {"slug": "built"})
     assert page.forms["quiz"]["random"].value == "basics 2"
     testapp.get("/quizzes/bank/quiz", {"slug": "nope"}, status=404)
+
+
+def test_an_import_with_many_bad_questions_reports_them_all_on_the_page(testapp, dbsession, clock):
+    _trainer(testapp)
+    bad = "\n\n".join(f"::bad{i}::坏题没有答案块，这是第 {i} 道，理由写得很长很长很长很长很长" for i in range(40))
+    body = f"$CATEGORY: $course$/top/many\n\n::good::好题 {{T}}\n\n{bad}\n"
+    form = testapp.get("/quizzes/bank/import").forms["import"]
+    form["format"] = "gift"
+    form["upload"] = Upload("bank.txt", body.encode(), "text/plain")
+    page = form.submit("submit", status=200)
+    assert len(page.html.select(".import-report tbody tr")) == 40
+    assert "有 40 道题没有导入" in page.text
+    # Nothing of the report rides in the session cookie (4 KB at most).
+    assert all(len(value) < 4096 for name, value in page.headerlist if name.lower() == "set-cookie")
+    dbsession.rollback()
+    assert list(dbsession.scalars(select(Question.key))) == ["good"]
