@@ -2,17 +2,34 @@
 
 Every command takes the ini file first, bootstraps the app from it and runs
 inside a transaction. Areas add their commands in their own modules
-(`scripts/<area>.py`, each with `register(subparsers)`).
+(`scripts/<area>.py`, each with `register(subparsers)`). A command that
+refuses its input raises `CommandError` (inside its transaction, so nothing
+is written): the reasons are printed and the command exits with 1.
 """
 
 import argparse
 import getpass
 import sys
 
+from pyramid.interfaces import ILocalizer
 from pyramid.paster import bootstrap, setup_logging
 
 from .. import migrations
 from .progress import Progress
+
+
+class CommandError(Exception):
+    """The command was refused; `lines` say why, already in the site's language."""
+
+    def __init__(self, *lines: str):
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+def site_localizer(env):
+    """Commands speak the site's default language (the ini's pyramid.default_locale_name)."""
+    registry = env["registry"]
+    return registry.getUtility(ILocalizer, name=registry.settings["pyramid.default_locale_name"])
 
 AREA_COMMAND_MODULES = ("accounts", "content", "documents", "training", "quizzes", "drill", "qa", "reports")
 
@@ -82,7 +99,12 @@ def main(argv=None) -> int:
     setup_logging(args.config)
     progress = Progress(quiet=args.quiet)
     with bootstrap(args.config) as env:
-        return args.func(env, args, progress) or 0
+        try:
+            return args.func(env, args, progress) or 0
+        except CommandError as refused:
+            for line in refused.lines:
+                progress.error(line)
+            return 1
 
 
 if __name__ == "__main__":  # pragma: no branch

@@ -37,3 +37,11 @@ class Progress:
     def say(self, line: str) -> None:
         if not self.quiet:
             print(line, file=self.stream, flush=True)
+
+    def summary(self, line: str) -> None:
+        """The outcome of a command: printed even with --quiet."""
+        print(line, file=self.stream, flush=True)
+
+    def error(self, line: str) -> None:
+        """Why a command failed: printed even with --quiet."""
+        print(line, file=self.stream, flush=True)

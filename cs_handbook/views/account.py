@@ -8,6 +8,7 @@ from ..forms import FormView, flash
 from ..i18n import LOCALE_COOKIE, LOCALES, _
 from ..permissions import Permission
 from ..schemas.accounts import ChangePasswordSchema
+from ..security import same_site_path
 from ..services.accounts import AccountService
 from ..services.notices import NoticeService
 
@@ -40,10 +41,7 @@ def switch_language(request):
     language = request.POST.get("language")
     if language not in LOCALES:
         raise HTTPBadRequest(request.localizer.translate(_("Unknown language.")))
-    target = request.POST.get("came_from", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = request.route_path("home")
-    response = HTTPSeeOther(target)
+    response = HTTPSeeOther(same_site_path(request.POST.get("came_from", "")) or request.route_path("home"))
     if request.identity is not None:
         request.find_service(AccountService).update(request.identity.account, language=language)
     response.set_cookie(LOCALE_COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)

@@ -7,17 +7,13 @@ from pyramid.view import view_config, view_defaults
 from ..forms import FormView, flash
 from ..i18n import _
 from ..schemas.accounts import SignInSchema
+from ..security import same_site_path
 from ..services.audit import AuditAction, AuditService
 from ..services.auth import AuthService, SignInOutcome
 
 
 def _safe_next(request) -> str:
-    # Only same-site paths: an open redirect would make the sign-in page a
-    # phishing tool.
-    target = request.params.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return request.route_path("home")
+    return same_site_path(request.params.get("next", "")) or request.route_path("home")
 
 
 @view_defaults(route_name="auth.signin", renderer="auth/signin.jinja2", permission=NO_PERMISSION_REQUIRED)

@@ -126,3 +126,16 @@ def test_400_and_405_pages_are_translated(testapp, dbsession):
     page = testapp.post("/language", {"csrf_token": token, "language": "fr"}, status=400)
     assert "请求有误" in page.text and "不支持的语言" in page.text and "Bad Request" not in page.text
     assert "不支持的请求方式" in testapp.delete("/signin", headers={"X-CSRF-Token": token}, status=405).text
+
+
+def test_came_from_must_be_a_clean_path_on_this_site(testapp, dbsession):
+    for came_from, location in [
+        ("/signin\r\nSet-Cookie: stolen=1", "http://localhost/"),  # a header split: no 500, no header
+        ("//evil.example/", "http://localhost/"),
+        ("/\\evil.example", "http://localhost/"),
+        ("https://evil.example/", "http://localhost/"),
+        ("/文档?q=退货 政策", "http://localhost/%E6%96%87%E6%A1%A3?q=%E9%80%80%E8%B4%A7%20%E6%94%BF%E7%AD%96"),
+    ]:
+        response = _switch(testapp, "en", came_from=came_from)
+        assert response.location == location, came_from
+        assert "stolen" not in response.headers.get("Set-Cookie", "")
