@@ -74,6 +74,24 @@ class PublishedDocument:
     version_id: int
 
 
+@dataclass
+class PendingReview:
+    """A document waiting for review, with its submission."""
+
+    document: Document
+    submitter: object  # Account | None
+    submitted_at: object  # datetime | None
+    comment: str
+
+    @property
+    def compare_ids(self) -> tuple[int, int] | None:
+        """The versions a reviewer compares: what staff read now → what would be published."""
+        document = self.document
+        if document.published_version_id is None:
+            return None
+        return document.published_version_id, document.latest_version_id
+
+
 def _parse_date(value):
     if not value:
         return None
@@ -171,6 +189,24 @@ class DocumentService:
     def pending(self) -> list[Document]:
         return list(self.dbsession.scalars(select(Document).where(Document.state == S.PENDING)
                                            .order_by(Document.updated_at)))
+
+    def pending_reviews(self) -> list[PendingReview]:
+        """The review queue: each pending document with who submitted it, when, and what they said."""
+        documents = self.pending()
+        submissions = {}
+        if documents:
+            rows = self.dbsession.scalars(
+                select(DocumentTransition).where(DocumentTransition.document_id.in_([d.id for d in documents]),
+                                                 DocumentTransition.to_state == S.PENDING)
+                .order_by(DocumentTransition.id.desc()).options(joinedload(DocumentTransition.actor)))
+            for row in rows:
+                submissions.setdefault(row.document_id, row)
+        reviews = []
+        for document in documents:
+            submitted = submissions.get(document.id)
+            reviews.append(PendingReview(document, submitted.actor if submitted else None,
+                                         submitted.at if submitted else None, submitted.comment if submitted else ""))
+        return reviews
 
     def pending_count(self) -> int:
         return self.dbsession.scalar(select(func.count()).select_from(Document).where(Document.state == S.PENDING))

@@ -1,6 +1,7 @@
 """Views of the documents area; `includeme` adds its routes (included under /handbook)."""
 
 import re
+from zoneinfo import ZoneInfo
 
 from pyramid.events import BeforeRender, subscriber
 from translationstring import TranslationString
@@ -16,6 +17,8 @@ KIND_LABELS = {"handbook": _("Handbook page"), "policy": _("Policy"), "role": _(
                "scripts": _("Script set")}
 ACTION_LABELS = {"submit": _("Submit for review"), "approve": _("Approve"), "send_back": _("Send back"),
                  "archive": _("Archive"), "restore": _("Restore")}
+# Times are stored in UTC and shown in the reader's team zone, else the site's (the department's) zone.
+SITE_ZONE = "Asia/Shanghai"
 _SYSTEM_COMMENTS = {WORKING_COPY_COMMENT: _("Working copy started"), LOAD_COMMENT: _("Loaded from the content files")}
 _REVERT = re.compile(r"^revert to v(\d+)$")
 
@@ -48,7 +51,28 @@ def _labels(event):
             label = comment_label(comment)
             return request.localizer.translate(label) if isinstance(label, TranslationString) else label
 
-        event.update({"state_labels": STATE_LABELS, "kind_labels": KIND_LABELS, "comment_text": comment_text})
+        event.update({"state_labels": STATE_LABELS, "kind_labels": KIND_LABELS, "comment_text": comment_text,
+                      "local_time": lambda at: local_time(request, at), "time_zone": zone_label(request)})
+
+
+def reader_zone(request) -> str:
+    identity = getattr(request, "identity", None)
+    account = identity.account if identity is not None else None
+    return account.team.timezone if account is not None and account.team is not None else SITE_ZONE
+
+
+def zone_label(request) -> str:
+    zone = reader_zone(request)
+    label = _ZONE_LABELS.get(zone)
+    return request.localizer.translate(label) if label else zone
+
+
+_ZONE_LABELS = {"Asia/Shanghai": _("Beijing time (UTC+8)"), "UTC": _("UTC")}
+
+
+def local_time(request, at) -> str:
+    """`at` (aware UTC) as the reader's wall-clock time; pages say which zone (`time_zone`)."""
+    return at.astimezone(ZoneInfo(reader_zone(request))).strftime("%Y-%m-%d %H:%M") if at else ""
 
 
 def _pending_badge(request):

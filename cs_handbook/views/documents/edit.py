@@ -272,4 +272,4 @@ def mine(request):
 @view_config(route_name="documents.review_queue", renderer="documents/queue.jinja2",
              permission=Permission.DOCUMENTS_REVIEW, request_method="GET")
 def review_queue(request):
-    return {"documents": _service(request).pending()}
+    return {"reviews": _service(request).pending_reviews()}

@@ -149,3 +149,31 @@ def test_script_set_marks_forbidden_phrases(testapp, dbsession, clock):
     login(testapp, staff.username)
     page = testapp.get("/handbook/read/scripts/greeting")
     assert "<del>喂，干嘛？</del>" in page.text and "亲切" in page.text
+
+
+def test_review_queue_shows_the_submitted_change_its_submitter_and_comment(testapp, dbsession, clock):
+    people = _people()
+    people["trainer"].display_name = "李培训"
+    dbsession.commit()
+    document = make_document("policies/daily-rules", body="第一版。")
+    new = make_document("policies/brand-new", title="全新制度", body="新文档。", publish=False)
+    trainer = testapp.__class__(testapp.app, extra_environ=testapp.extra_environ)
+    login(trainer, people["trainer"].username)
+    reviewer = testapp.__class__(testapp.app, extra_environ=testapp.extra_environ)
+    login(reviewer, people["reviewer"].username)
+    _edit(trainer, document.id, "第二版。")
+    _act(trainer, document.id, "submit", "第一次")
+    _act(reviewer, document.id, "approve", "好")
+    _edit(trainer, document.id, "第三版，待审。")
+    _act(trainer, document.id, "submit", "请看第三版")
+    _act(trainer, new.id, "submit", "新写的")
+    queue = reviewer.get("/handbook/review")
+    item = re.search(r'<li class="queue-item">.*?</li>', queue.text, re.S).group(0)
+    # Who submitted it, when (the site's zone: 09:00 UTC is 17:00 in Beijing) and what they said.
+    assert "李培训 于 2026-03-02 17:00 提交" in item and "请看第三版" in item and "北京时间" in queue.text
+    link = re.search(r'href="([^"]*/diff\?[^"]*)"', item).group(1).replace("&amp;", "&")
+    diff = reviewer.get(link)
+    # The pending working copy against what staff read now, not the two published versions.
+    assert "<th>v2</th><th>v3</th>" in diff.text and "待审" in diff.text
+    # A document never published yet is read as it stands.
+    assert f'href="http://localhost/handbook/read/{new.slug}"' in queue.text and "新写的" in queue.text
