@@ -72,14 +72,16 @@ class BankService:
         return self.dbsession.scalar(
             select(Question).join(QuestionCategory).where(QuestionCategory.slug == slug, Question.key == key))
 
+    def question_in(self, category: QuestionCategory, key: str) -> Question | None:
+        return self.dbsession.scalar(select(Question).where(Question.category_id == category.id, Question.key == key))
+
     def question_by_id(self, question_id: int) -> Question | None:
         return self.dbsession.get(Question, question_id)
 
     def save_question(self, category: QuestionCategory, key: str, fields: dict, tags=(), position=None) -> tuple:
         """Create or update; returns (question, "created" | "updated" | "unchanged")."""
         check_question(fields["type"], fields["data"])
-        question = self.dbsession.scalar(
-            select(Question).where(Question.category_id == category.id, Question.key == key))
+        question = self.question_in(category, key)
         now = self.clock.now()
         if question is None:
             question = Question(category=category, key=key, tags=list(tags), current_number=1,
@@ -94,8 +96,7 @@ class BankService:
             if position is not None:
                 question.position = position
             status = "updated"
-        current = question.current
-        if any(getattr(current, f) != fields[f] for f in VERSION_FIELDS):
+        if not self.same_content(question.current, fields):
             number = (self.dbsession.scalar(select(func.max(QuestionVersion.number))
                                             .where(QuestionVersion.question_id == question.id)) or 0) + 1
             self.dbsession.add(QuestionVersion(question=question, number=number, created_at=now, **fields))
@@ -104,6 +105,10 @@ class BankService:
         self.dbsession.flush()
         self.dbsession.refresh(question, ["versions"])
         return question, status
+
+    @staticmethod
+    def same_content(version: QuestionVersion, fields: dict) -> bool:
+        return all(getattr(version, f) == fields[f] for f in VERSION_FIELDS)
 
     def is_used(self, question: Question) -> bool:
         """Whether an attempt showed any version of it (then it may be archived, never deleted)."""

@@ -81,6 +81,10 @@ class QuestionEditor(FormView):
         category = service.category(appstruct["category"])
         if category is None:
             return self.invalid("category", _("Unknown category."))
+        taken = service.question_in(category, appstruct["key"])
+        if taken is not None and taken != self.existing():
+            # "New question" (or an edit moved to another key) never turns into a new version of another.
+            return self.invalid("key", _("A question with this key already exists in this category."))
         qtype = appstruct["type"]
         try:
             fields = {"type": qtype, "text": appstruct["text"], "source": appstruct["source"],
@@ -211,7 +215,9 @@ class ImportView(FormView):
         # overflow the session cookie of a large file (and a 500 would import nothing).
         translate = self.request.localizer.translate
         report = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged,
-                  "errors": [(position, translate(_(msgid))) for position, msgid in result.errors]}
+                  "errors": [(position, translate(_(msgid))) for position, msgid in result.errors],
+                  "notes": [(position, translate(_(msgid, mapping=mapping)))
+                            for position, msgid, mapping in result.notes]}
         fresh = make_form(self.request, self.make_schema(), buttons=self.make_buttons(), **self.form_options)
         return {"form": fresh.render(), "report": report}
 

@@ -76,7 +76,7 @@ def test_import_export_and_refusals(testapp, dbsession, clock):
     form["upload"] = Upload("bank.txt", body.encode(), "text/plain")
     page = form.submit("submit", status=200)
     assert "已导入：新增 2，更新 0，未变 0。" in page.text
-    rows = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in page.html.select(".import-report tbody tr")]
+    rows = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in page.html.select(".import-errors tbody tr")]
     assert rows == [["第 3 题", "题目缺少花括号中的答案部分。"]]
     # A fresh form for the next file under the report.
     assert page.forms["import"]["upload"].value == ""
@@ -143,9 +143,75 @@ def test_an_import_with_many_bad_questions_reports_them_all_on_the_page(testapp,
     form["format"] = "gift"
     form["upload"] = Upload("bank.txt", body.encode(), "text/plain")
     page = form.submit("submit", status=200)
-    assert len(page.html.select(".import-report tbody tr")) == 40
+    assert len(page.html.select(".import-errors tbody tr")) == 40
     assert "有 40 道题没有导入" in page.text
     # Nothing of the report rides in the session cookie (4 KB at most).
     assert all(len(value) < 4096 for name, value in page.headerlist if name.lower() == "set-cookie")
     dbsession.rollback()
     assert list(dbsession.scalars(select(Question.key))) == ["good"]
+
+
+def _import(testapp, body, fmt="gift"):
+    form = testapp.get("/quizzes/bank/import").forms["import"]
+    form["format"] = fmt
+    form["upload"] = Upload("bank.txt", body.encode("utf-8"), "text/plain")
+    return form.submit("submit", status=200)
+
+
+def _bank_rows(dbsession):
+    dbsession.rollback()
+    questions = dbsession.scalars(select(Question))
+    return sorted((q.key, q.current_number, q.current.type, q.current.text) for q in questions)
+
+
+def test_imports_never_overwrite_each_other(testapp, dbsession, clock):
+    _trainer(testapp)
+    # Untitled, Chinese-titled and "Q 1" questions, two files into one category.
+    first = ("$CATEGORY: $course$/top/默认\n\n第一份文件的题 {=对 ~错}\n\n::第一题::中文标题的题 {T}\n\n"
+             "::Q 1::带空格 {F}\n")
+    second = "$CATEGORY: $course$/top/默认\n\n第二份文件的题目 {T}\n\n::第一题::另一道中文标题的题 {F}\n"
+    _import(testapp, first)
+    before = _bank_rows(dbsession)
+    assert len(before) == 3 and all(key.startswith("q-") for key, *_ in before)
+    page = _import(testapp, second)
+    assert "已导入：新增 2，更新 0，未变 0。" in page.text
+    after = _bank_rows(dbsession)
+    assert len(after) == 5 and set(before) <= set(after)  # every first-file question intact, version 1
+    # The same file again changes nothing.
+    assert "已导入：新增 0，更新 0，未变 3。" in _import(testapp, first).text
+    assert _bank_rows(dbsession) == after
+
+
+def test_a_taken_title_imports_beside_the_question_that_holds_it(testapp, dbsession, clock):
+    make_bank(dbsession, keys=["q-single"])
+    _trainer(testapp)
+    page = _import(testapp, "$CATEGORY: $course$/top/basics\n\n::q-single::同名的另一道题 {T}\n")
+    [note] = [[td.get_text(strip=True) for td in tr.find_all("td")]
+              for tr in page.html.select(".import-notes tbody tr")]
+    assert note[0] == "第 1 题" and note[1].startswith("它的标识已被另一道题使用，已改用 q-single-")
+    rows = _bank_rows(dbsession)
+    assert ("q-single", 1, "single", "客户满意度取决于什么？") in rows
+    assert [r for r in rows if r[0] != "q-single"][0][2:] == ("truefalse", "同名的另一道题")
+    # An import of our own export finds every question unchanged.
+    exported = testapp.get("/quizzes/bank/export.xml").text
+    assert "未变 2。" in _import(testapp, exported, fmt="xml").text
+    assert _bank_rows(dbsession) == rows
+
+
+def test_new_question_with_a_taken_key_is_refused_on_the_key(testapp, dbsession, clock):
+    make_bank(dbsession, keys=["q-tf"])
+    _trainer(testapp)
+    form = testapp.get("/quizzes/bank/new").forms["question"]
+    form["category"] = "basics"
+    form["key"] = "q-tf"
+    form["type"] = "truefalse"
+    form.set("text", "另一道题", index=0)
+    form["answer"] = "false"
+    page = form.submit("submit", status=400)
+    assert "本分类中已有使用这个标识的题目。" in page.html.select_one(".item-key").get_text()
+    assert _bank_rows(dbsession) == [("q-tf", 1, "truefalse", "首问负责制要求第一位接待者负责到底。")]
+    # Editing the question itself still makes its next version.
+    form = testapp.get("/quizzes/bank/new", {"q": "basics/q-tf"}).forms["question"]
+    form.set("text", "改过的题", index=0)
+    form.submit("submit", status=303)
+    assert _bank_rows(dbsession) == [("q-tf", 2, "truefalse", "改过的题")]
