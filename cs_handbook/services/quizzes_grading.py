@@ -7,13 +7,15 @@ a mark:
 
 - single: int (option index)            - multiple: list of distinct ints
 - truefalse: bool                       - short: str
-- ordering: list of item indices, a permutation, in the order given
+- ordering: list, place i = index of the item put there (or None); a
+  partly filled or repeated order is an answer too, so a page never refuses it
 - matching: list, position i = index of the right-hand side chosen for left i (or None)
 - essay: str (graded by a trainer)
 
 `grade(type, data, answer)` returns a fraction in [0, 1], or None when a
-person must grade it (essays). Ordering scores the share of items in their
-correct place; multiple choice gives +1/k for each of the k correct options
+person must grade it (essays). Ordering scores the share of places that hold
+their right item (a place left blank holds none, and an item put in several
+places can be right in one of them at most); multiple choice gives +1/k for each of the k correct options
 chosen and -1/w for each of the w wrong ones, floored at zero.
 """
 
@@ -65,10 +67,12 @@ def validate(qtype: str, data: dict, answer):
             raise AnswerError("The answer has the wrong shape.")
     elif qtype == "ordering":
         n = len(data.get("items", []))
-        if not isinstance(answer, list) or not all(_is_int(a) for a in answer):
+        if not isinstance(answer, list) or len(answer) != n or not all(a is None or _is_int(a) for a in answer):
             raise AnswerError("The answer has the wrong shape.")
-        if sorted(answer) != list(range(n)):
+        if not all(a is None or 0 <= a < n for a in answer):
             raise AnswerError("Unknown option.")
+        if all(a is None for a in answer):
+            return None
     elif qtype == "matching":
         n = len(data.get("pairs", []))
         if not isinstance(answer, list) or len(answer) != n:
@@ -101,7 +105,7 @@ def grade(qtype: str, data: dict, answer) -> float | None:
         return 1.0 if given and given in {normalise(a) for a in data.get("answers", [])} else 0.0
     if qtype == "ordering":
         n = len(data["items"])
-        return sum(1 for pos, item in enumerate(answer) if pos == item) / n if n else 1.0
+        return sum(1 for place, item in enumerate(answer) if place == item) / n if n else 1.0
     if qtype == "matching":
         n = len(data["pairs"])
         return sum(1 for left, right in enumerate(answer) if left == right) / n if n else 1.0

@@ -69,17 +69,14 @@
     if (type === "short" || type === "essay") {
       return fieldset.querySelector("[name='" + name + "']").value;
     }
+    // Ordering and matching: a place left blank is null; a partly filled ordering is an answer too.
     nodes = fieldset.querySelectorAll("select");
     values = [];
+    var chosen = 0;
     for (i = 0; i < nodes.length; i++) {
-      values.push(nodes[i].value === "" ? null : parseInt(nodes[i].value, 10));
+      if (nodes[i].value === "") { values.push(null); } else { values.push(parseInt(nodes[i].value, 10)); chosen++; }
     }
-    if (type === "ordering") {
-      // An ordering is sent only once it is a whole permutation.
-      var seen = {};
-      for (i = 0; i < values.length; i++) { if (values[i] === null || seen[values[i]]) { return undefined; } seen[values[i]] = 1; }
-    }
-    return values;
+    return type === "ordering" && chosen === 0 ? null : values;
   }
 
   /* Show `answer` (the shape answerOf returns) in the question's fields. */
@@ -105,7 +102,6 @@
 
   function queue(fieldset) {
     var answer = answerOf(fieldset);
-    if (answer === undefined) { return false; }
     var answers = pending();
     answers[fieldset.getAttribute("data-position")] = answer;
     keep(answers);
@@ -114,7 +110,6 @@
       var marked = form.querySelectorAll("fieldset.question.conflict");
       for (var i = 0; i < marked.length; i++) { marked[i].classList.remove("conflict"); }
     }
-    return true;
   }
 
   function retryLater() {
@@ -199,7 +194,7 @@
 
   form.addEventListener("change", function (event) {
     var fieldset = event.target.closest("fieldset.question");
-    if (fieldset && queue(fieldset)) { flush(); }
+    if (fieldset) { queue(fieldset); flush(); }
   });
   form.addEventListener("input", function (event) {
     var fieldset = event.target.closest("fieldset.question");

@@ -52,7 +52,8 @@ def test_truefalse_and_single():
     ("truefalse", {"answer": True}, "true"),
     ("short", {"answers": ["a"]}, 3),
     ("ordering", SAMPLE_QUESTIONS["q-order"]["data"], [0, 1, 2]),
-    ("ordering", SAMPLE_QUESTIONS["q-order"]["data"], [0, 1, 2, 3, 3]),
+    ("ordering", SAMPLE_QUESTIONS["q-order"]["data"], [0, 1, 2, 3, 5]),
+    ("ordering", SAMPLE_QUESTIONS["q-order"]["data"], [0, 1, 2, 3, "4"]),
     ("matching", SAMPLE_QUESTIONS["q-match"]["data"], [0]),
     ("matching", SAMPLE_QUESTIONS["q-match"]["data"], [0, 7]),
     ("essay", {}, ["x"]),
@@ -71,6 +72,16 @@ def test_ordering_permutations_score_fixed_points(case):
     expected = sum(1 for pos, item in enumerate(permutation) if pos == item) / len(items)
     assert grade("ordering", data, list(permutation)) == expected
     assert (expected == 1.0) == (list(permutation) == list(range(len(items))))
+
+
+def test_a_partly_filled_ordering_scores_the_places_it_gets_right():
+    data = SAMPLE_QUESTIONS["q-order"]["data"]  # five steps
+    assert validate("ordering", data, [0, None, None, 3, None]) == [0, None, None, 3, None]
+    assert grade("ordering", data, [0, None, None, 3, None]) == 0.4
+    # A step put in two places is right in at most one of them.
+    assert grade("ordering", data, [1, 1, 2, 3, 4]) == 0.8
+    # Nothing chosen is no answer.
+    assert validate("ordering", data, [None] * 5) is None
 
 
 @given(st.lists(st.booleans(), min_size=2, max_size=8).filter(any))

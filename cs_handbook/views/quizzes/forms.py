@@ -30,13 +30,10 @@ def answers_from_form(attempt, post) -> dict:
         if qtype == "multiple":
             answers[position] = [_int(v) for v in post.getall(name)]
         elif qtype in ("ordering", "matching"):
+            # A place left blank is None: a partly filled ordering is saved (and scored) as it is.
             values = [post.get(f"{name}-{n}", "") for n in range(len(question.order))]
-            if qtype == "ordering" and all(v == "" for v in values):
-                answers[position] = None
-            elif qtype == "ordering":
-                answers[position] = [_int(v) for v in values]
-            else:
-                answers[position] = [None if v == "" else _int(v) for v in values]
+            answers[position] = None if all(v == "" for v in values) else [None if v == "" else _int(v)
+                                                                            for v in values]
         else:
             value = post.get(name)
             if value is None or (value == "" and qtype in ("single", "truefalse")):

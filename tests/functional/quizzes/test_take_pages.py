@@ -174,3 +174,25 @@ def test_a_plain_save_after_the_deadline_gets_no_grace(testapp, dbsession, clock
     dbsession.rollback()
     attempt = dbsession.scalar(select(Attempt))
     assert attempt.state == "graded" and attempt.questions[0].answer is None
+
+
+def test_a_partly_filled_ordering_is_saved_and_scored_without_javascript(testapp, dbsession, clock):
+    quiz = make_quiz(dbsession, keys=["q-single", "q-order"])
+    AccountFactory(username="taker")
+    login(testapp, "taker")
+    form = _start(testapp, quiz).forms["quiz-form"]
+    form["q1"] = "0"
+    form["q2-0"] = "0"  # the first step in place 1, the same step again in place 2, the rest blank
+    form["q2-1"] = "0"
+    page = form.submit("goto", value="1", status=303).follow()
+    dbsession.rollback()
+    assert {q.position: q.answer for q in dbsession.scalars(select(AttemptQuestion))} == {
+        1: 0, 2: [0, 0, None, None, None]}
+    # The page shows the partial order back, and the rest can be filled in later.
+    form = page.forms["quiz-form"]
+    assert (form["q2-0"].value, form["q2-1"].value, form["q2-2"].value) == ("0", "0", "")
+    form["q2-4"] = "4"
+    review = form.submit("action", value="finish", status=303).follow()
+    # q1 right (1 point) and two of five places right (0.4): 1.4 of 2 points.
+    assert '<strong class="score">70.0%</strong>' in review.text
+    assert "记录 → 记录 → — → — → 反馈" in review.text
