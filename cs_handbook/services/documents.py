@@ -262,6 +262,7 @@ class DocumentService:
     def save(self, document: Document, *, base_version_id: int | None, title: str, body_md: str,
              summary: str = "", tags=(), data=None, author=None, comment: str = "") -> DocumentVersion:
         """A new version after `base_version_id`, which must still be the latest one."""
+        self.lock(document)
         if base_version_id != document.latest_version_id:
             raise DocumentError(_("Someone saved this document after you opened it; your text was not saved over "
                                 "theirs. Copy your changes, reload, and apply them again."), field="body_md")
@@ -280,6 +281,19 @@ class DocumentService:
             document.title = title
         return version
 
+    def lock(self, document: Document) -> None:
+        """Take the document's row lock and re-read it, for a change that depends on its current state.
+
+        Two saves made from the same version must not both pass the base-version
+        check: on PostgreSQL the second waits here until the first commits, then
+        sees the new latest version and is refused. (SQLite writers already queue
+        at BEGIN.) Also numbers versions safely: max + 1 under the lock.
+        """
+        if document.id is not None:
+            self.dbsession.flush()  # what this request changed so far is kept, not re-read away
+            self.dbsession.execute(select(Document.id).where(Document.id == document.id).with_for_update())
+            self.dbsession.refresh(document)
+
     def revert(self, document: Document, version: DocumentVersion, author=None) -> DocumentVersion:
         comment = REVERT_COMMENT.format(number=version.number)
         return self.save(document, base_version_id=document.latest_version_id, title=version.title,
@@ -289,6 +303,7 @@ class DocumentService:
     def transition(self, document: Document, action: str, actor=None, comment: str = "") -> None:
         if action not in TRANSITIONS:
             raise DocumentError(_("Unknown action."), field="comment")
+        self.lock(document)
         sources, target = TRANSITIONS[action]
         if document.state not in sources:
             raise DocumentError(_("This action is not possible while the document is ${state}."),

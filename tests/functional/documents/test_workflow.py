@@ -177,3 +177,63 @@ def test_review_queue_shows_the_submitted_change_its_submitter_and_comment(testa
     assert "<th>v2</th><th>v3</th>" in diff.text and "待审" in diff.text
     # A document never published yet is read as it stands.
     assert f'href="http://localhost/handbook/read/{new.slug}"' in queue.text and "新写的" in queue.text
+
+
+def test_two_saves_at_the_same_moment_one_wins_the_other_keeps_its_text(testapp, dbsession, engine, clock):
+    """Two editors submit the same version at once: exactly one save wins; the other is told and keeps its text.
+
+    On PostgreSQL a third connection holds the document's row until both requests
+    wait on it, so they really meet there (without the row lock they collided on the
+    version number: a 500, or both accepted and the first edit silently replaced).
+    """
+    import threading
+    import time
+
+    from sqlalchemy import text
+
+    from cs_handbook.models.documents import DocumentVersion
+
+    first, second = AccountFactory(roles=["trainer"]), AccountFactory(roles=["trainer"])
+    document = make_document(body="原文")
+    clients = []
+    for account in (first, second):
+        client = testapp.__class__(testapp.app, extra_environ=testapp.extra_environ)
+        login(client, account.username)
+        form = client.get(f"/handbook/doc/{document.id}/edit").forms["document"]
+        form["body_md"] = f"{account.username} 的修改"
+        clients.append(form)
+    postgres = engine.dialect.name == "postgresql"
+    holder = engine.connect()
+    if postgres:
+        holder.begin()
+        holder.execute(text("SELECT id FROM documents WHERE id = :id FOR UPDATE"), {"id": document.id})
+    responses = {}
+
+    def submit(index):
+        responses[index] = clients[index].submit("submit", expect_errors=True)
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    if postgres:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and holder.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()")).scalar() < 2:
+            time.sleep(0.02)
+        holder.rollback()
+    holder.close()
+    for thread in threads:
+        thread.join()
+    statuses = sorted(r.status_int for r in responses.values())
+    assert statuses == [303, 400]
+    loser = next(i for i, r in responses.items() if r.status_int == 400)
+    winner = 1 - loser
+    refused = responses[loser].text
+    assert "已有其他人保存了新版本" in refused
+    assert f"{(first, second)[loser].username} 的修改" in refused  # nothing lost: still in the form
+    dbsession.rollback()
+    dbsession.expire_all()
+    versions = dbsession.query(DocumentVersion).filter_by(document_id=document.id).all()
+    assert sorted(v.number for v in versions) == [1, 2]
+    assert dbsession.get(Document, document.id).latest_version.body_md == f"{(first, second)[winner].username} 的修改"
