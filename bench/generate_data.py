@@ -1,10 +1,13 @@
 """Seeded, repeatable benchmark data: staff, onboarding, quizzes, drill reviews, QA transcripts.
 
-At scale 1 (the default): 10,000 staff in 100 teams, 100,000 quiz attempts
-with 1,000,000 answers, 300,000 drill reviews, 50,000 transcripts with their
-turns and evaluations. `--scale 0.01` makes a quick run. The same seed
-gives the same rows. Rows are written with Core bulk inserts (executemany)
-in chunks, with explicit ids, so no row is read back while writing.
+At scale 1 (the default), the figures of issue 7 (FULL_SCALE): 10,000 staff
+in 100 teams, 100,000 quiz attempts with 1,000,000 answers, 300,000 drill
+reviews, 50,000 transcripts with their turns and evaluations (varied
+conversations, scorecards filled in: generate_transcripts.py). Every count
+is scale × its full-scale figure (`planned`); `--scale 0.01` makes a quick
+run. The same seed gives the same rows. Rows are written with Core bulk
+inserts (executemany) in chunks, with explicit ids, so no row is read back
+while writing.
 
     python bench/generate_data.py --url sqlite:///var/bench.sqlite --scale 0.1
 """
@@ -20,6 +23,7 @@ from sqlalchemy import create_engine, insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.generate_transcripts import TranscriptMaker  # noqa: E402
 from cs_handbook import migrations  # noqa: E402
 from cs_handbook.models.accounts import Account, Grant, Position, Team  # noqa: E402
 from cs_handbook.models.drill import DrillCard, DrillItem, DrillReviewLog, DrillStreak  # noqa: E402
@@ -48,7 +52,19 @@ QUESTIONS_PER_CATEGORY = 40
 ANSWERS_PER_ATTEMPT = 10
 DRILL_ITEMS = 300
 CARDS_PER_PERSON = 10
-TURNS_PER_TRANSCRIPT = 4
+TURNS_PER_TRANSCRIPT = 6
+# Issue 7's benchmark figures at scale 1; answers are attempts × ANSWERS_PER_ATTEMPT.
+FULL_SCALE = {"staff": 10_000, "attempts": 100_000, "answers": 1_000_000, "reviews": 300_000, "transcripts": 50_000}
+# Below these a run would be too small to mean anything (scales under about 0.002).
+MINIMUM = {"staff": 20, "attempts": 100, "reviews": 100, "transcripts": 50}
+
+
+def planned(scale: float) -> dict[str, int]:
+    """How many of each a run at `scale` writes: scale × the full-scale figure (rounded), at least MINIMUM."""
+    counts = {key: max(MINIMUM.get(key, 0), round(full * scale)) for key, full in FULL_SCALE.items()}
+    counts["answers"] = counts["attempts"] * ANSWERS_PER_ATTEMPT
+    counts["teams"] = max(2, counts["staff"] // TEAM_SIZE)
+    return counts
 
 
 class Writer:
@@ -79,11 +95,9 @@ class Writer:
 def generate(url: str, scale: float = 1.0, seed: int = 1, progress: Progress | None = None) -> dict:
     progress = progress or Progress()
     rng = random.Random(seed)
-    staff = max(20, int(10_000 * scale))
-    attempts = max(100, int(100_000 * scale))
-    reviews = max(100, int(300_000 * scale))
-    transcripts = max(50, int(50_000 * scale))
-    teams = max(2, staff // TEAM_SIZE)
+    counts = planned(scale)
+    staff, attempts, reviews, transcripts, teams = (
+        counts[key] for key in ("staff", "attempts", "reviews", "transcripts", "teams"))
     started = time.monotonic()
     migrations.upgrade(url)
     engine = create_engine(url)
@@ -206,25 +220,29 @@ def generate(url: str, scale: float = 1.0, seed: int = 1, progress: Progress | N
         w.rows(DrillStreak, ({"account_id": a, "current": rng.randint(0, 30), "best": 30,
                               "last_day": TODAY - timedelta(days=rng.randint(0, 3))} for a in people), staff)
 
-        # QA: transcripts this month with their turns; most sampled and evaluated.
+        # QA: transcripts of the last month with their turns, all sampled; today's are still drafts in the
+        # evaluators' queue, the others final.
         month_days = [date(2026, 3, 1), date(2026, 3, 2)] + [date(2026, 2, d) for d in range(1, 29)]
-        transcript_rows, evaluation_rows = [], []
+        maker = TranscriptMaker(str(seed))
+        transcript_rows, evaluation_rows, turn_rows = [], [], []
         for t in range(transcripts):
             agent = people[rng.randrange(staff)]
             day = month_days[rng.randrange(len(month_days))]
-            started_at = datetime(day.year, day.month, day.day, 2, tzinfo=UTC)
+            started_at = datetime(day.year, day.month, day.day, 1, tzinfo=UTC) + timedelta(
+                seconds=rng.randrange(10 * 3600))
             transcript_rows.append({"id": t + 1, "external_id": f"bench-{t}", "agent_id": agent,
                                     "started_at": started_at, "day": day, "sampled": True, "imported_at": NOW})
+            turns, findings = maker.conversation(started_at)
+            turn_rows += [{"id": t * TURNS_PER_TRANSCRIPT + seq + 1, "transcript_id": t + 1, "seq": seq,
+                           "speaker": speaker, "at": at, "text": text} for seq, (speaker, at, text) in enumerate(turns)]
+            final = day != TODAY
+            criteria, passed = maker.scorecard(findings, final)
             evaluation_rows.append({"id": t + 1, "transcript_id": t + 1, "agent_id": agent, "day": day,
-                                    "status": "final", "criteria": {}, "findings": [],
-                                    "passed": rng.random() < 0.8, "created_at": NOW, "finalised_at": NOW})
+                                    "status": "final" if final else "draft", "criteria": criteria,
+                                    "findings": findings, "passed": passed, "evaluator_id": 1 if final else None,
+                                    "created_at": NOW, "finalised_at": NOW if final else None})
         w.rows(Transcript, transcript_rows, transcripts)
-        w.rows(TranscriptTurn, ({"id": t * TURNS_PER_TRANSCRIPT + s + 1, "transcript_id": t + 1, "seq": s,
-                                 "speaker": "agent" if s % 2 else "customer",
-                                 "at": transcript_rows[t]["started_at"] + timedelta(seconds=20 * s),
-                                 "text": "您好，请问有什么可以帮您？" if s % 2 else "我的订单还没到。"}
-                                for t in range(transcripts) for s in range(TURNS_PER_TRANSCRIPT)),
-               transcripts * TURNS_PER_TRANSCRIPT)
+        w.rows(TranscriptTurn, turn_rows, transcripts * TURNS_PER_TRANSCRIPT)
         w.rows(Evaluation, evaluation_rows, transcripts)
         if conn.dialect.name == "postgresql":
             # Explicit ids leave the sequences behind; later inserts must not collide.
