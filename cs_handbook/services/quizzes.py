@@ -315,18 +315,26 @@ class AttemptService:
             .options(selectinload(AttemptQuestion.attempt))))
 
     def fix_key(self, version, data: dict) -> int:
-        """Correct a version's answer key in place and regrade every finished attempt that used it."""
+        """Correct a version's answer key in place and regrade every finished attempt that used it.
+
+        The attempts that showed the version keep what they showed: their option
+        orders and answers follow the fix (see `grading.key_fix_remap`).
+        """
         from .quizzes_bank import check_question
 
         try:
             check_question(version.type, data)
+            remap = grading.key_fix_remap(version.type, version.data, data)
         except grading.AnswerError as error:
             raise QuizError(error.msgid) from error
         version.data = data
+        items = list(self.dbsession.scalars(select(AttemptQuestion).where(AttemptQuestion.version_id == version.id)
+                                            .options(selectinload(AttemptQuestion.attempt))))
+        for item in items:
+            item.order, item.answer = remap(list(item.order), item.answer)
         self.dbsession.flush()
-        attempts = list(self.dbsession.scalars(
-            select(Attempt).join(AttemptQuestion).where(AttemptQuestion.version_id == version.id,
-                                                        Attempt.state != AttemptState.IN_PROGRESS).distinct()))
+        attempts = sorted({item.attempt for item in items if item.attempt.state != AttemptState.IN_PROGRESS},
+                          key=lambda a: a.id)
         for attempt in attempts:
             self.grade(attempt)
         return len(attempts)

@@ -107,8 +107,11 @@ def grade(qtype: str, data: dict, answer) -> float | None:
         n = len(data["items"])
         return sum(1 for place, item in enumerate(answer) if place == item) / n if n else 1.0
     if qtype == "matching":
-        n = len(data["pairs"])
-        return sum(1 for left, right in enumerate(answer) if left == right) / n if n else 1.0
+        # By text: two duties of one role have equal right-hand sides, and either is right.
+        rights = [p["right"] for p in data["pairs"]]
+        n = len(rights)
+        return sum(1 for left, right in enumerate(answer) if right is not None and rights[right] == rights[left]) / n \
+            if n else 1.0
     raise AnswerError("The answer has the wrong shape.")
 
 
@@ -140,3 +143,60 @@ def combine(method: str, percents: list[float]) -> float:
     if method == "average":
         return sum(percents) / len(percents)
     return max(percents)
+
+
+# -- answer-key fixes ----------------------------------------------------------
+
+
+def _by_text(old: list[str], new: list[str]) -> list[int] | None:
+    """old index → new index of the same text (repeated texts in turn); None unless `new` reorders `old`."""
+    if sorted(old) != sorted(new):
+        return None
+    free: dict[str, list[int]] = {}
+    for index, text in enumerate(new):
+        free.setdefault(text, []).append(index)
+    return [free[text].pop(0) for text in old]
+
+
+def key_fix_remap(qtype: str, old: dict, new: dict):
+    """How stored display orders and answers follow a key fix from `old` to `new` data.
+
+    A key fix corrects the key in place, so what people were shown must stay
+    what they were shown: choice questions keep their options (by number),
+    an ordering question may only reorder its steps and a matching question
+    only re-pair its sides. Returns remap(order, answer) -> (order, answer);
+    raises AnswerError for any other change (that is an edit: a new version).
+    """
+    def same(order, answer):
+        return order, answer
+
+    if qtype in ("single", "multiple"):
+        if len(old.get("options", [])) != len(new.get("options", [])):
+            raise AnswerError("A key fix keeps the number of options; edit the question to add or remove options.")
+        return same
+    if qtype == "ordering":
+        moved = _by_text([str(i) for i in old.get("items", [])], [str(i) for i in new.get("items", [])])
+        if moved is None:
+            raise AnswerError("A key fix of an ordering question only reorders its steps; edit the question to "
+                              "change them.")
+
+        def reorder(order, answer):
+            return [moved[i] for i in order], None if answer is None else [
+                None if a is None else moved[a] for a in answer]
+        return reorder
+    if qtype == "matching":
+        lefts = _by_text([p["left"] for p in old.get("pairs", [])], [p["left"] for p in new.get("pairs", [])])
+        rights = _by_text([p["right"] for p in old.get("pairs", [])], [p["right"] for p in new.get("pairs", [])])
+        if lefts is None or rights is None:
+            raise AnswerError("A key fix of a matching question only re-pairs its sides; edit the question to "
+                              "change them.")
+
+        def repair(order, answer):
+            if answer is not None:
+                moved = [None] * len(answer)
+                for left, right in enumerate(answer):
+                    moved[lefts[left]] = None if right is None else rights[right]
+                answer = moved
+            return [rights[j] for j in order], answer
+        return repair
+    return same

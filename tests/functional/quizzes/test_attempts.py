@@ -248,3 +248,66 @@ def test_saves_racing_a_finish_are_graded_or_refused(dbsession, registry, clock)
     for seq, outcome in results:
         if seq != "finished" and outcome:
             assert all(stored[p].seq >= seq for p, ok in outcome.items() if ok)
+
+
+def test_a_key_fix_cannot_drop_options_under_attempts(testapp, dbsession, clock):
+    from tests.conftest import login
+
+    quiz = make_quiz(dbsession, keys=["q-multiple"])
+    svc = service(dbsession, clock)
+    done = svc.start(quiz, AccountFactory(username="done").id)
+    svc.save(done, {"1": [2]}, 1)
+    svc.finish(done)
+    running = svc.start(quiz, AccountFactory(username="live").id)
+    dbsession.commit()
+    version = done.questions[0].version
+    with pytest.raises(QuizError) as info:
+        svc.fix_key(version, {"options": [{"text": "您好", "correct": True}, {"text": "请稍等", "correct": True}]})
+    assert info.value.msgid.startswith("A key fix keeps the number of options")
+    dbsession.rollback()
+    # Both attempts' pages still open (they index the three options they showed).
+    login(testapp, "live")
+    testapp.get(f"/quizzes/attempts/{running.id}", status=200)
+    testapp.reset()
+    login(testapp, "done")
+    testapp.get(f"/quizzes/attempts/{done.id}/review", status=200)
+
+
+def test_an_ordering_key_fix_keeps_what_people_answered(testapp, dbsession, clock):
+    from tests.conftest import login
+
+    quiz = make_quiz(dbsession, keys=["q-order"])  # 记录, 受理, 分析, 处理, 反馈
+    svc = service(dbsession, clock)
+    done = svc.start(quiz, AccountFactory().id)
+    svc.save(done, {"1": [0, 1, 2, 3, 4]}, 1)  # in the order the key said
+    svc.finish(done)
+    assert done.score_percent == 100.0
+    running = svc.start(quiz, AccountFactory(username="live").id)
+    shown = [done.questions[0].version.data["items"][i] for i in running.questions[0].order]
+    dbsession.commit()
+    # The key was wrong: 受理 comes before 记录.
+    assert svc.fix_key(done.questions[0].version, {"items": ["受理", "记录", "分析", "处理", "反馈"]}) == 1
+    dbsession.commit()
+    dbsession.expire_all()
+    done = dbsession.get(Attempt, done.id)
+    assert done.questions[0].answer == [1, 0, 2, 3, 4]  # still 记录 → 受理 → …, now two places wrong
+    assert done.score_percent == 60.0
+    login(testapp, "live")
+    page = testapp.get(f"/quizzes/attempts/{running.id}")
+    options = [o.get_text() for o in page.html.select("select[name=q1-0] option")][1:]
+    assert options == shown  # the live attempt shows its steps in the same order as before
+
+
+def test_a_matching_key_fix_re_pairs_the_sides(dbsession, clock):
+    quiz = make_quiz(dbsession, keys=["q-match"])
+    svc = service(dbsession, clock)
+    attempt = svc.start(quiz, AccountFactory().id)
+    svc.save(attempt, {"1": [1, 0]}, 1)  # 受理投诉 → 订单受理人员, 受理订单 → 客户投诉受理人员
+    svc.finish(attempt)
+    assert attempt.score_percent == 0.0
+    fixed = {"pairs": [{"left": "受理投诉", "right": "订单受理人员"},
+                       {"left": "受理订单", "right": "客户投诉受理人员"}]}
+    assert svc.fix_key(attempt.questions[0].version, fixed) == 1
+    assert attempt.score_percent == 100.0
+    rights = [p["right"] for p in fixed["pairs"]]
+    assert [rights[r] for r in attempt.questions[0].answer] == ["订单受理人员", "客户投诉受理人员"]
