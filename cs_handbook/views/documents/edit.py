@@ -5,6 +5,7 @@ from pyramid.view import view_config, view_defaults
 
 from ...forms import FormView, flash
 from ...i18n import _
+from ...ids import parse_id
 from ...models.documents import DocumentKind
 from ...permissions import Permission
 from ...schemas.documents import SCHEMA_BY_KIND, NewDocumentSchema
@@ -218,9 +219,11 @@ def diff(request):
     may_history = bool(request.has_permission(Permission.DOCUMENTS_HISTORY, request.context))
     if not may_history and not service.readable(document, False):
         raise HTTPNotFound()
-    try:
-        a, b = int(request.params["a"]), int(request.params["b"])
-    except (KeyError, ValueError):
+    if "a" in request.params or "b" in request.params:
+        a, b = parse_id(request.params.get("a")), parse_id(request.params.get("b"))
+        if a is None or b is None:
+            raise HTTPBadRequest(request.localizer.translate(_("Choose two versions to compare.")))
+    else:
         a, b = previous_published_id(request.dbsession, document), document.published_version_id
         if a is None and may_history:
             versions = service.versions(document)
@@ -228,7 +231,7 @@ def diff(request):
                 a, b = versions[1].id, versions[0].id
         if a is None:
             return {"document": document, "old": None, "new": None, "rows": []}
-    else:
+    if "a" in request.params:
         if not may_history and (b != document.published_version_id
                                 or a not in published_version_ids(request.dbsession, document)):
             raise HTTPNotFound()

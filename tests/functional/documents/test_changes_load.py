@@ -119,3 +119,15 @@ def test_content_load_conflict_reported_in_chinese(app, dbsession, tmp_path):
     page.write_text("---\ntitle: 规则\nsummary: 摘要\nsources: ['001']\n---\n\n文件修改\n", encoding="utf-8")
     status, text = _run_load(app, tmp_path)
     assert status == 0 and "policies/rule.md：上次载入后已在网站上修改，本文件未载入" in text
+
+
+def test_diff_with_bad_version_ids_is_a_400_not_a_500(testapp, dbsession, clock):
+    document, versions = _published_twice_then_draft(dbsession)
+    for account in (AccountFactory(), AccountFactory(roles=["trainer"])):
+        client = _client(testapp, account.username)
+        for bad in ("99999999999999999999999", "3000000000", "²", "-5", "0", "abc", ""):
+            page = client.get(f"/handbook/doc/{document.id}/diff", {"a": bad, "b": versions[2]}, status=400)
+            assert "请选择两个要比较的版本" in page.text
+        client.get(f"/handbook/doc/{document.id}/diff?a={versions[1]}", status=400)
+        # A well-formed id of no version of this document is simply not found.
+        client.get(f"/handbook/doc/{document.id}/diff?a=999999999&b={versions[2]}", status=404)
