@@ -131,12 +131,16 @@ class AttemptService:
                 # A parallel start inserted the same number first: use its attempt.
                 savepoint.rollback()
                 continue
-            self._lay_out(attempt, quiz)
+            if not self._lay_out(attempt, quiz):
+                # Random slots over empty categories, archived questions only: nothing to answer.
+                savepoint.rollback()
+                raise QuizError("This quiz has no questions to show yet; please tell a trainer.", 409)
             savepoint.commit()
             return attempt
         raise QuizError("The quiz could not be started; please try again.", 409)
 
-    def _lay_out(self, attempt: Attempt, quiz: Quiz) -> None:
+    def _lay_out(self, attempt: Attempt, quiz: Quiz) -> int:
+        """Choose and add the attempt's questions; returns how many."""
         seen = set(self.dbsession.scalars(
             select(Question.id).join(Question.versions).join(AttemptQuestion).join(Attempt)
             .where(Attempt.account_id == attempt.account_id)))
@@ -164,6 +168,7 @@ class AttemptService:
                                                seq=0, feedback=""))
         attempt.max_score = sum(q.current.points for q in chosen)
         self.dbsession.flush()
+        return len(chosen)
 
     # -- saving ------------------------------------------------------------
 
@@ -273,14 +278,15 @@ class AttemptService:
                 question.fraction = grading.grade(version.type, version.data, question.answer)
             score += (question.fraction or 0.0) * version.points
         attempt.score = score
-        attempt.score_percent = round(100.0 * score / attempt.max_score, 2) if attempt.max_score else 100.0
+        # Nothing to score is no pass: an attempt with no marks to earn scores 0 %.
+        attempt.score_percent = round(100.0 * score / attempt.max_score, 2) if attempt.max_score > 0 else 0.0
         if pending:
             attempt.state = AttemptState.SUBMITTED
             attempt.passed = None
             self.dbsession.flush()
             return
         attempt.state = AttemptState.GRADED
-        attempt.passed = attempt.score_percent >= attempt.quiz.pass_mark
+        attempt.passed = attempt.max_score > 0 and attempt.score_percent >= attempt.quiz.pass_mark
         self.dbsession.flush()
         self._update_grade(attempt.quiz, attempt.account_id)
         if self.notify is not None:

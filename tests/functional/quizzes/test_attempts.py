@@ -311,3 +311,40 @@ def test_a_matching_key_fix_re_pairs_the_sides(dbsession, clock):
     assert attempt.score_percent == 100.0
     rights = [p["right"] for p in fixed["pairs"]]
     assert [rights[r] for r in attempt.questions[0].answer] == ["订单受理人员", "客户投诉受理人员"]
+
+
+def test_a_quiz_with_nothing_to_show_cannot_be_started(testapp, dbsession, clock):
+    from tests.conftest import login
+
+    bank = make_bank(dbsession, keys=["q-tf"])
+    bank.ensure_category("empty", "空分类")
+    empty = make_quiz(dbsession, slug="empty", keys=[], random=[("empty", 3)])
+    archived_only = make_quiz(dbsession, slug="archived-only", keys=["q-tf"])
+    bank.archive(bank.question("basics/q-tf"))
+    dbsession.commit()
+    svc = service(dbsession, clock)
+    account = AccountFactory(username="taker")
+    for quiz in (empty, archived_only):
+        with pytest.raises(QuizError) as info:
+            svc.start(quiz, account.id)
+        assert info.value.status == 409
+    dbsession.rollback()
+    assert dbsession.scalar(select(func.count()).select_from(Attempt)) == 0
+    login(testapp, "taker")
+    page = testapp.get("/quizzes/")
+    form = next(f for f in page.forms.values() if f.action.endswith("/q/empty/start"))
+    refused = form.submit(status=409)
+    assert "这个测验目前没有可作答的题目，请告知培训师。" in refused.text
+    dbsession.rollback()
+    assert dbsession.scalar(select(func.count()).select_from(Attempt)) == 0
+
+
+def test_an_attempt_with_no_marks_to_earn_never_passes(dbsession, clock):
+    quiz = make_quiz(dbsession, keys=["q-tf"], pass_mark=0.0)
+    svc = service(dbsession, clock)
+    attempt = svc.start(quiz, AccountFactory().id)
+    attempt.max_score = 0.0  # as if its only question were worth nothing
+    svc.save(attempt, {"1": True}, 1)
+    svc.finish(attempt)
+    # Even a pass mark of 0 % is not reached by an attempt that had nothing to score.
+    assert attempt.score_percent == 0.0 and attempt.passed is False
