@@ -1,12 +1,13 @@
-"""One person's results by topic, and one quiz's attempts, for the drill-down pages."""
+"""One person's results by topic (quiz categories, drill sections, QA criteria), and one quiz's attempts."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import case, func, select
 
 from ..models.accounts import Account
 from ..models.drill import DrillItem, DrillReviewLog
+from ..models.qa import CRITERIA, Evaluation
 from ..models.quizzes import (
     Attempt,
     AttemptQuestion,
@@ -17,7 +18,7 @@ from ..models.quizzes import (
     Quiz,
     QuizGrade,
 )
-from .reports import RETENTION_DAYS, WEAK_BELOW, ReportsService
+from .reports import RETENTION_DAYS, WEAK_BELOW, ReportsService, month_bounds
 
 
 @dataclass
@@ -64,6 +65,51 @@ def drill_topics(dbsession, account_id: int, today: date) -> list[Topic]:
     topics = [Topic(" — ".join(p for p in (source, section) if p), count, round(100 * hits / count, 1))
               for source, section, count, hits in rows]
     return sorted(topics, key=lambda t: (t.right_percent, t.title))
+
+
+@dataclass
+class FailedEvaluation:
+    id: int
+    day: date
+    failed: list[str]  # criterion names, in the scorecard's order
+
+
+@dataclass
+class QAMonth:
+    """One agent's final evaluations of a month: how many, the failed ones, and each criterion as a topic."""
+
+    evaluated: int = 0
+    failed: list[FailedEvaluation] = field(default_factory=list)
+    criteria: list[Topic] = field(default_factory=list)  # titled by criterion name, weakest first
+
+
+def qa_month(dbsession, account_id: int, month: date) -> QAMonth:
+    """The person's final evaluations in `month`, criterion by criterion.
+
+    A criterion counts as failed only on an evaluation that still stands as
+    failed: a dispute the evaluator accepted clears the whole evaluation (as
+    it does in the ledger), so its criteria count as met.
+    """
+    start, end = month_bounds(month)
+    rows = dbsession.execute(
+        select(Evaluation.id, Evaluation.day, Evaluation.passed, Evaluation.criteria)
+        .where(Evaluation.agent_id == account_id, Evaluation.status == "final", Evaluation.day >= start,
+               Evaluation.day < end)
+        .order_by(Evaluation.day.desc(), Evaluation.id.desc())).all()
+    result = QAMonth(evaluated=len(rows))
+    misses = dict.fromkeys(CRITERIA, 0)
+    for evaluation_id, day, passed, criteria in rows:
+        if passed is not False:
+            continue
+        failed = [name for name in CRITERIA if not (criteria or {}).get(name, {}).get("ok", True)]
+        for name in failed:
+            misses[name] += 1
+        result.failed.append(FailedEvaluation(evaluation_id, day, failed))
+    if rows:
+        topics = [Topic(name, len(rows), round(100 * (len(rows) - misses[name]) / len(rows), 1)) for name in CRITERIA]
+        # Weakest first; ties in the scorecard's order (sorted is stable).
+        result.criteria = sorted(topics, key=lambda topic: topic.right_percent)
+    return result
 
 
 def quiz_grades(dbsession, account_id: int) -> list[tuple[Quiz, QuizGrade]]:

@@ -8,6 +8,7 @@ from ...clock import Clock
 from ...i18n import _
 from ...models.accounts import Account
 from ...permissions import Permission
+from ...schemas.qa import CRITERION_TITLES
 from ...services import reports_detail
 from ...services.reports import RETENTION_DAYS, WEAK_BELOW, ReportsService
 from ...services.training import TrainingService
@@ -26,6 +27,9 @@ def person(request):
     quiz_topics = reports_detail.quiz_topics(request.dbsession, account.id)
     drill_topics = reports_detail.drill_topics(request.dbsession, account.id, today)
     t = request.localizer.translate
+    qa = reports_detail.qa_month(request.dbsession, account.id, month)
+    titles = {name: t(title) for name, title in CRITERION_TITLES.items()}
+    qa_topics = [reports_detail.Topic(titles.get(c.title, c.title), c.answered, c.right_percent) for c in qa.criteria]
     summary = request.find_service(TrainingService).summary(account)
     return {
         "person": account,
@@ -40,6 +44,16 @@ def person(request):
         "quiz_chart": charts.bar_chart("quiz-topics", t(_("Quiz answers right by category")),
                                        [(topic.title, topic.right_percent) for topic in quiz_topics],
                                        flag_below=WEAK_BELOW * 100) if quiz_topics else "",
+        # Every weak point in one place, whichever of the three shows it.
+        "weak_points": [(t(kind), topic)
+                        for kind, topics in ((_("Quiz"), quiz_topics), (_("Drill"), drill_topics), (_("QA"), qa_topics))
+                        for topic in topics if topic.weak],
+        "qa": qa,
+        "qa_topics": qa_topics,
+        "criterion_titles": titles,
+        "qa_chart": charts.bar_chart("qa-criteria", t(_("QA criteria met")),
+                                     [(topic.title, topic.right_percent) for topic in qa_topics],
+                                     flag_below=WEAK_BELOW * 100) if qa.failed else "",
         "drill_chart": charts.bar_chart("drill-topics", t(_("Drill answers right by section")),
                                         [(topic.title, topic.right_percent) for topic in drill_topics],
                                         flag_below=WEAK_BELOW * 100) if drill_topics else "",

@@ -2,11 +2,12 @@
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import openpyxl
 import pytest
 
+from cs_handbook.models.qa import CRITERIA, Evaluation, Transcript
 from cs_handbook.models.quizzes import (
     Attempt,
     AttemptQuestion,
@@ -73,6 +74,9 @@ def test_person_page_shows_weak_points(testapp, known):
     assert page.html.find("dd", class_="overdue").get_text(strip=True) == "1"
     assert page.html.find("dd", class_="qa-points").get_text(strip=True) == "25"
     assert "first:b" in page.text  # the overdue item is named
+    # Weak points of every kind, together at the top (alice's QA cards have no failed criterion recorded).
+    assert [li.get_text(strip=True) for li in page.html.find("ul", class_="weak-points")("li")] == [
+        "测验: 规章制度 (25.0%)"]
 
 
 def test_person_of_another_team_is_forbidden_and_unknown_is_not_found(testapp, known):
@@ -149,3 +153,69 @@ def test_formula_like_names_come_back_as_text(testapp, dbsession, known):
         assert (cell.value, cell.data_type) == (evil, "s")
     text = testapp.get("/reports/export.csv").body.decode("utf-8-sig")
     assert next(csv.reader(io.StringIO(text.splitlines()[1])))[1] == "'" + evil
+
+
+def _criteria(*failed):
+    return {name: {"ok": name not in failed, "auto": None, "note": ""} for name in CRITERIA}
+
+
+def _evaluation(dbsession, agent, day, passed, failed=(), status="final"):
+    at = datetime(day.year, day.month, day.day, 3, tzinfo=UTC)
+    transcript = Transcript(external_id=f"qa-{agent.id}-{dbsession.query(Transcript).count()}", agent_id=agent.id,
+                            started_at=at, day=day, sampled=True, imported_at=at)
+    dbsession.add(transcript)
+    dbsession.flush()
+    evaluation = Evaluation(transcript_id=transcript.id, agent_id=agent.id, day=day, status=status, passed=passed,
+                            criteria=_criteria(*failed), created_at=at, finalised_at=at)
+    dbsession.add(evaluation)
+    dbsession.flush()
+    return evaluation
+
+
+def test_person_page_shows_qa_results_of_the_month_by_criterion(testapp, dbsession, known):
+    alice = dbsession.merge(known["alice"])
+    # The known team's four failing transcripts of 2026-03-02: three failed the greeting, one closing and wording.
+    for n, evaluation in enumerate(dbsession.query(Evaluation).filter_by(agent_id=alice.id).order_by(Evaluation.id)):
+        evaluation.criteria = _criteria("greeting") if n < 3 else _criteria("closing", "wording")
+    _evaluation(dbsession, alice, date(2026, 3, 3), True)
+    _evaluation(dbsession, alice, date(2026, 3, 4), True)
+    # A dispute the evaluator accepted clears the failure, as in the ledger.
+    _evaluation(dbsession, alice, date(2026, 3, 5), True, ("greeting",))
+    _evaluation(dbsession, alice, date(2026, 3, 5), None, ("clarity",), status="draft")  # not finished: not counted
+    february = _evaluation(dbsession, alice, date(2026, 2, 27), False, ("attitude",))
+    _evaluation(dbsession, dbsession.merge(known["carol"]), date(2026, 3, 2), False, ("knowledge",))
+    dbsession.commit()
+    login(testapp, "boss")
+    page = testapp.get(f"/reports/people/{alice.id}", params={"month": "2026-03"})
+    assert page.html.find("p", class_="qa-summary").get_text(strip=True) == "已评聊天记录：7 条；不合格：4 条。"
+    rows = [[td.get_text(strip=True) for td in tr("td")]
+            for tr in page.html.find("table", class_="qa-criteria").find("tbody")("tr")]
+    assert rows == [["问候语", "7", "57.1", "薄弱"], ["结束语", "7", "85.7", ""], ["服务用语", "7", "85.7", ""],
+                    ["服务态度", "7", "100.0", ""], ["产品知识", "7", "100.0", ""], ["响应及时性", "7", "100.0", ""],
+                    ["表达清晰", "7", "100.0", ""]]
+    assert [li.get_text(strip=True) for li in page.html.find("ul", class_="weak-points")("li")] == [
+        "测验: 规章制度 (25.0%)", "质检: 问候语 (57.1%)"]
+    failed = [li.get_text(strip=True) for li in page.html.find("ul", class_="qa-failed")("li")]
+    assert failed == ["2026-03-02: 结束语、服务用语"] + ["2026-03-02: 问候语"] * 3
+    svg = page.html.find("svg", attrs={"aria-label": lambda v: v and v.startswith("质检各项达标率")})
+    assert "问候语: 57.1%" in svg["aria-label"]
+    # The manager can open each failed transcript from there.
+    testapp.get(page.html.find("ul", class_="qa-failed").find("a")["href"], status=200)
+    # Another month shows that month's only.
+    page = testapp.get(f"/reports/people/{alice.id}", params={"month": "2026-02"})
+    assert page.html.find("p", class_="qa-summary").get_text(strip=True) == "已评聊天记录：1 条；不合格：1 条。"
+    assert page.html.find("ul", class_="qa-failed").find("a")["href"].endswith(f"/qa/evaluations/{february.id}")
+    page = testapp.get(f"/reports/people/{alice.id}", params={"month": "2026-01"})
+    assert page.html.find("table", class_="qa-criteria") is None and "本月没有已评定的聊天记录" in page.text
+
+
+def test_person_page_qa_results_in_english(testapp, dbsession, known):
+    dbsession.merge(known["boss"]).language = "en"
+    for evaluation in dbsession.query(Evaluation):
+        evaluation.criteria = _criteria("timeliness")
+    dbsession.commit()
+    login(testapp, "boss")
+    page = testapp.get(f"/reports/people/{known['alice'].id}", params={"month": "2026-03"})
+    assert page.html.find("p", class_="qa-summary").get_text(strip=True) == "Transcripts evaluated: 4; failed: 4."
+    first = [td.get_text(strip=True) for td in page.html.find("table", class_="qa-criteria").find("tbody").tr("td")]
+    assert first == ["Timeliness of response", "4", "0.0", "weak"]
