@@ -139,3 +139,23 @@ def test_org_report_names_the_month_and_time_of_the_refresh(registry, testapp, d
         "Figures as of 2026-03-05 14:30 (UTC), from the roll-ups; QA points for 2026-02.")
     sheet = openpyxl.load_workbook(io.BytesIO(testapp.get("/reports/org/export.xlsx").body)).active
     assert sheet.title == "Organisation report" and next(sheet.iter_rows(values_only=True))[-1] == "QA points 2026-02"
+
+
+def test_readme_lists_every_reports_command():
+    # The README's command table is where an operator looks for what to put on a timer.
+    import argparse as ap
+    from pathlib import Path
+
+    from cs_handbook.scripts.reports import register
+
+    parser = ap.ArgumentParser()
+    register(parser.add_subparsers())
+    reports = parser._subparsers._group_actions[0].choices["reports"]
+    commands = reports._subparsers._group_actions[0].choices
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    table = [line for line in readme.splitlines() if line.startswith("| `")]
+    for name, sub in commands.items():
+        row = next((line for line in table if line.startswith(f"| `reports {name}")), None)
+        assert row is not None, f"reports {name} is missing from the README's command table"
+        for option in (a.option_strings[-1] for a in sub._actions if a.option_strings and a.dest != "help"):
+            assert option in row
