@@ -7,6 +7,7 @@ from pyramid.httpexceptions import HTTPRequestEntityTooLarge
 from pyramid.response import Response
 from pyramid.tweens import EXCVIEW
 from pyramid_retry import is_error_retryable
+from transaction.interfaces import NoTransaction
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +36,22 @@ LAST_RESORT_PAGE = """<!doctype html>
 
 
 def _error_response(request, exc):
-    """Our error page for an exception that got past the exception views (e.g. raised by pyramid_tm)."""
+    """Our error page for an exception that got past the exception views (e.g. raised by pyramid_tm).
+
+    pyramid_tm has ended the request's transaction by now; the page gets a
+    fresh one for what the layout reads (the navigation), ended right after.
+    """
+    manager = request.tm
     try:
-        return request.invoke_exception_view(sys.exc_info())
+        try:
+            manager.abort()
+        except NoTransaction:
+            pass
+        manager.begin()
+        try:
+            return request.invoke_exception_view(sys.exc_info())
+        finally:
+            manager.abort()
     except Exception:
         log.exception("the error page failed on %s %s", request.method, request.path)
         # pyramid_retry looks here for a failure worth another attempt.

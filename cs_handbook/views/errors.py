@@ -5,6 +5,7 @@ import logging
 from pyramid.csrf import BadCSRFOrigin, BadCSRFToken
 from pyramid.exceptions import PredicateMismatch
 from pyramid.httpexceptions import HTTPException, HTTPSeeOther
+from pyramid.interfaces import IRoutesMapper
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
 from transaction.interfaces import NoTransaction
 
@@ -44,8 +45,17 @@ def forbidden(exc, request):
     return {"status": 403, "title": _("Access denied"), "message": _("You do not have permission to open this page.")}
 
 
-@notfound_view_config(renderer="errors/error.jinja2", append_slash=HTTPSeeOther)
+@notfound_view_config(renderer="errors/error.jinja2")
 def not_found(exc, request):
+    # The slash is added here rather than with `append_slash`: Pyramid
+    # derives that wrapped view as an ordinary one, CSRF check included, so
+    # a POST to an unknown address would answer "form expired".
+    path = request.path_info
+    routes = request.registry.getUtility(IRoutesMapper).get_routes()
+    if not path.endswith("/"):
+        if any(route.match(path + "/") is not None for route in routes):
+            query = f"?{request.query_string}" if request.query_string else ""
+            return HTTPSeeOther(location=f"{request.path}/{query}")
     request.response.status_int = 404
     return {"status": 404, "title": _("Page not found"),
             "message": _("The page does not exist, or is not available to you.")}
@@ -59,11 +69,35 @@ def bad_csrf(exc, request):
             "message": _("Your session changed since the page was opened. Reload the page and try again.")}
 
 
+ALLOWED_METHODS_KEY = "cs_handbook.allowed_methods"
+
+
+def allowed_methods(request) -> list[str]:
+    """The methods the views of the matched route take (HEAD with GET), from the introspector."""
+    by_route = request.registry.get(ALLOWED_METHODS_KEY)
+    if by_route is None:
+        by_route = {}
+        for item in request.registry.introspector.get_category("views"):
+            view = item["introspectable"]
+            methods = view["request_methods"]
+            if view["route_name"] and methods:
+                methods = (methods,) if isinstance(methods, str) else methods
+                by_route.setdefault(view["route_name"], set()).update(methods)
+        for methods in by_route.values():
+            if "GET" in methods:
+                methods.add("HEAD")
+        request.registry[ALLOWED_METHODS_KEY] = by_route
+    route = request.matched_route
+    return sorted(by_route.get(route.name, ())) if route is not None else []
+
+
 @exception_view_config(PredicateMismatch, renderer="errors/error.jinja2")
 def method_not_allowed(exc, request):
     # The route matched but no view takes this method (our views differ
     # only by method), so this is a 405 rather than Pyramid's 404.
     request.response.status_int = 405
+    # HTTP asks a 405 to say which methods would do.
+    request.response.headers["Allow"] = ", ".join(allowed_methods(request))
     return {"status": 405, "title": _("Method not allowed"), "message": _("This page does not accept that request.")}
 
 

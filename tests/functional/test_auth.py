@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from cs_handbook.models.audit import AuditEvent
-from tests.conftest import login
+from tests.conftest import csrf_token, login
 from tests.factories import AccountFactory
 
 
@@ -26,12 +26,22 @@ def test_wrong_password_is_a_clear_400(testapp, dbsession):
         AuditEvent.action == "signin.failed")) == 1
 
 
-def test_session_rotates_at_sign_in(testapp, dbsession):
+def test_session_rotates_at_sign_in(testapp, app, dbsession):
+    import webtest
+
     AccountFactory(username="wang")
-    testapp.get("/signin")
-    before = testapp.cookies.get("cs_session")
+    before_token = testapp.get("/signin").forms["deform"]["csrf_token"].value
+    # A cookie an attacker could have planted before the victim signs in.
+    planted = testapp.cookies["cs_session"]
     login(testapp, "wang")
-    assert testapp.cookies.get("cs_session") != before
+    assert testapp.cookies["cs_session"] != planted
+    attacker = webtest.TestApp(app, extra_environ={"REMOTE_ADDR": "10.0.0.9", "HTTP_HOST": "localhost"})
+    attacker.set_cookie("cs_session", planted)
+    assert attacker.get("/account/password", status=303).location.startswith("http://localhost/signin")
+    # The CSRF token of before the sign-in is refused after it; the new one works.
+    refused = testapp.post("/account/notices", {"csrf_token": before_token}, status=400)
+    assert "表单已过期" in refused.text
+    testapp.post("/account/notices", {"csrf_token": csrf_token(testapp)}, status=303)
 
 
 def test_copied_cookie_stops_working_after_sign_out(testapp, app, dbsession):
@@ -73,6 +83,18 @@ def test_ten_failures_throttle_with_429_and_audit(testapp, dbsession):
         AuditEvent.action == "signin.throttled")) == 1
 
 
+def test_ten_failures_from_one_address_throttle_that_address(testapp, app, dbsession):
+    import webtest
+
+    AccountFactory(username="wang")
+    for n in range(10):
+        login(testapp, f"guess{n}", "nope-nope-nope", status=400)
+    # The right password from the guessing address: still refused.
+    assert "登录失败次数过多" in login(testapp, "wang", status=429).text
+    elsewhere = webtest.TestApp(app, extra_environ={"REMOTE_ADDR": "10.0.0.7", "HTTP_HOST": "localhost"})
+    login(elsewhere, "wang")
+
+
 def test_throttle_expires_after_the_window(testapp, dbsession, clock):
     AccountFactory(username="wang")
     for _ in range(10):
@@ -82,13 +104,25 @@ def test_throttle_expires_after_the_window(testapp, dbsession, clock):
     login(testapp, "wang", status=303)
 
 
-def test_security_headers_on_every_response(testapp):
-    response = testapp.get("/signin")
+def _assert_security_headers(response):
     csp = response.headers["Content-Security-Policy"]
-    assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp, response.request.path
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Referrer-Policy"]
-    assert testapp.get("/static/css/site.css").headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_security_headers_on_every_response(testapp, dbsession):
+    AccountFactory(username="wang")
+    for response in (testapp.get("/signin"), testapp.get("/static/css/site.css"), testapp.get("/healthz"),
+                     testapp.post("/signin", {"username": "wang"}, status=400),  # no CSRF token
+                     testapp.get("/no/such/page", status=404)):
+        _assert_security_headers(response)
+    login(testapp, "wang")
+    for response in (testapp.get("/"), testapp.get("/admin/accounts", status=403),
+                     testapp.delete("/account/password", status=405),
+                     testapp.post("/language", {"csrf_token": csrf_token(testapp), "language": "fr"}, status=400)):
+        _assert_security_headers(response)
+        assert response.headers["Cache-Control"] == "no-store"
 
 
 def test_healthz(testapp):

@@ -161,3 +161,22 @@ def test_when_the_error_page_itself_fails_a_plain_page_in_both_languages_remains
     assert "出错了" in response.text and "Something went wrong" in response.text
     assert "Traceback" not in response.text and "broken" not in response.text
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_an_unknown_address_is_404_for_every_method(testapp, dbsession, signed_in):
+    if signed_in:
+        # The admin's navigation reads the database: the page must still be drawn.
+        AccountFactory(username="boss", roles=["admin"])
+        login(testapp, "boss")
+    for method in ("GET", "POST", "PUT", "DELETE"):
+        response = testapp.request("/no/such/page", method=method, expect_errors=True)
+        assert response.status_int == 404, method
+        assert "<title>页面不存在 · " in response.text
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_a_missing_slash_is_added(testapp, dbsession):
+    AccountFactory(username="wang")
+    login(testapp, "wang")
+    assert testapp.get("/handbook?q=x", status=303).location == "http://localhost/handbook/?q=x"
