@@ -206,7 +206,7 @@ class AttemptService:
         positions = {}
         for key in answers:
             text = str(key)
-            if not text.isdigit() or len(text) > 6 or text != str(int(text)):
+            if not text.isascii() or not text.isdigit() or len(text) > 6 or text != str(int(text)):
                 raise QuizError("That question is not in this attempt.")
             positions[key] = int(text)
         found = self.dbsession.connection().execute(

@@ -5,6 +5,8 @@ pointing at the version they showed. Fixing an answer key is different: it
 corrects the version in place and regrades every attempt that used it.
 """
 
+import math
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -13,6 +15,10 @@ from ..models.quizzes import AttemptQuestion, Question, QuestionCategory, Questi
 from .quizzes_grading import AnswerError
 
 VERSION_FIELDS = ("type", "text", "source", "points", "explanation", "data")
+MIN_POINTS, MAX_POINTS = 0.1, 100.0
+MAX_SOURCE = 300  # the column
+MAX_KEY = 100
+MAX_RANDOM = 100  # questions one random slot may draw
 TYPE_FIELDS = {
     "single": ("options",), "multiple": ("options",), "truefalse": ("answer",), "short": ("answers",),
     "ordering": ("items",), "matching": ("pairs",), "essay": ("rubric",),
@@ -40,6 +46,19 @@ def check_question(qtype: str, data: dict) -> None:
         pairs = data.get("pairs") or []
         if len(pairs) < 2 or not all(isinstance(p, dict) and p.get("left") and p.get("right") for p in pairs):
             raise AnswerError("A matching question needs at least two pairs.")
+
+
+def check_fields(fields: dict) -> None:
+    """What every way in (editor, import, files) must respect, whatever its own form checks."""
+    points = fields.get("points")
+    if (not isinstance(points, (int, float)) or isinstance(points, bool) or not math.isfinite(points)
+            or not MIN_POINTS <= points <= MAX_POINTS):
+        raise AnswerError("The points must be a number from 0.1 to 100.")
+    if len(fields.get("source") or "") > MAX_SOURCE:
+        raise AnswerError("The source document's name is longer than 300 characters.")
+    if not str(fields.get("text") or "").strip():
+        raise AnswerError("A question needs its text.")
+    check_question(fields["type"], fields["data"])
 
 
 class BankService:
@@ -80,7 +99,9 @@ class BankService:
 
     def save_question(self, category: QuestionCategory, key: str, fields: dict, tags=(), position=None) -> tuple:
         """Create or update; returns (question, "created" | "updated" | "unchanged")."""
-        check_question(fields["type"], fields["data"])
+        check_fields(fields)
+        if not key or len(key) > MAX_KEY:
+            raise AnswerError("A question needs an ascii key.")
         question = self.question_in(category, key)
         now = self.clock.now()
         if question is None:
@@ -160,8 +181,10 @@ class BankService:
             slots.append((question.id, None, 1))
         for slug_, count in random:
             category = self.category(slug_)
-            if category is None or count < 1:
+            if category is None:
                 raise AnswerError("Unknown category.")
+            if not 1 <= count <= MAX_RANDOM:
+                raise AnswerError("A random slot draws from 1 to 100 questions.")
             slots.append((None, category.id, count))
         status = "unchanged"
         if quiz is None:

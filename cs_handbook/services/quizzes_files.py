@@ -90,9 +90,12 @@ def question_fields(item: dict) -> tuple[dict, list]:
                            for o in data.get("options") or [] if isinstance(o, dict)]
     if qtype == "short":
         data["answers"] = [str(a) for a in data.get("answers") or []]
+    try:
+        points = float(item.get("points", 1))
+    except (TypeError, ValueError) as error:
+        raise AnswerError("The points must be a number from 0.1 to 100.") from error
     fields = {"type": qtype, "text": str(item["text"]), "source": str(item.get("source") or ""),
-              "points": float(item.get("points", 1)), "explanation": str(item.get("explanation") or ""),
-              "data": data}
+              "points": points, "explanation": str(item.get("explanation") or ""), "data": data}
     tags = [str(t) for t in item.get("tags") or []]
     return fields, tags
 

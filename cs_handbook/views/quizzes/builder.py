@@ -62,7 +62,7 @@ class QuizBuilder(FormView):
             parts = line.split()
             if not parts:
                 continue
-            if len(parts) != 2 or not parts[1].isdigit():
+            if len(parts) != 2 or not parts[1].isascii() or not parts[1].isdigit() or len(parts[1]) > 3:
                 return self.invalid("random", _("Write each random slot as: category count"))
             random.append((parts[0], int(parts[1])))
         if not fixed and not random:

@@ -13,7 +13,8 @@ from ...services.quizzes_grading import AnswerError, correct_answer
 
 
 def _int(value: str):
-    if not value.isdigit() or len(value) > 6:
+    # ASCII digits only: "²" and "٣" pass str.isdigit() (and the first fails int()).
+    if not value.isascii() or not value.isdigit() or len(value) > 6:
         raise QuizError("Unknown option.")
     return int(value)
 

@@ -29,7 +29,7 @@ def grade_answer(context, request):
     except ValueError:
         mark = -1.0
     points = item.version.points
-    if not 0 <= mark <= points:
+    if points <= 0 or not 0 <= mark <= points:
         raise HTTPBadRequest(detail=request.localizer.translate(
             _("The mark must be between 0 and the question's points.")))
     try:

@@ -46,9 +46,13 @@ def _page_count(quiz: Quiz, attempt) -> int:
     return max(1, len(attempt.questions)) if quiz.one_per_page else 1
 
 
+def _is_page(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) < 6
+
+
 def _current_page(request, count: int) -> int:
     page = request.params.get("page", "1")
-    return min(max(1, int(page)), count) if page.isdigit() and len(page) < 6 else 1
+    return min(max(1, int(page)), count) if _is_page(page) else 1
 
 
 @view_config(route_name="quizzes.take", renderer="quizzes/take.jinja2", permission=Permission.QUIZZES_TAKE,
@@ -100,7 +104,7 @@ def take_post(context, request):
         return HTTPSeeOther(request.route_url("quizzes.review", attempt_id=attempt.id))
     page = request.POST.get("goto", "1")
     flash(request, _("Your answers were saved."))
-    query = {"page": page} if page.isdigit() and len(page) < 6 else {}
+    query = {"page": page} if _is_page(page) else {}
     return HTTPSeeOther(request.route_url("quizzes.take", attempt_id=attempt.id, _query=query))
 
 

@@ -196,3 +196,20 @@ def test_a_partly_filled_ordering_is_saved_and_scored_without_javascript(testapp
     # q1 right (1 point) and two of five places right (0.4): 1.4 of 2 points.
     assert '<strong class="score">70.0%</strong>' in review.text
     assert "记录 → 记录 → — → — → 反馈" in review.text
+
+
+def test_digits_other_than_ascii_are_refused_not_crashed_on(testapp, dbsession, clock):
+    quiz = make_quiz(dbsession, keys=["q-single", "q-tf"], one_per_page=True)
+    AccountFactory(username="taker")
+    login(testapp, "taker")
+    page = _start(testapp, quiz)
+    token = _token(page)
+    for odd in ("²", "٣", "１"):
+        assert "第 1 题，共 2 题" in testapp.get(page.request.path, {"page": odd}).text
+        testapp.post(page.request.path, {"csrf_token": token, "shown": odd, "q1": "0"}, status=400)
+        testapp.post(page.request.path, {"csrf_token": token, "shown": "1", "q1": odd}, status=400)
+        testapp.post_json(page.request.path + "/save", {"seq": 1, "answers": {odd: 0}},
+                          headers={"X-CSRF-Token": token}, status=400)
+    # A "goto" that is not a page number leads to the first page.
+    moved = testapp.post(page.request.path, {"csrf_token": token, "shown": "1", "q1": "0", "goto": "²"}, status=303)
+    assert "page=" not in moved.location

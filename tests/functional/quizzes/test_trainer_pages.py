@@ -215,3 +215,42 @@ def test_new_question_with_a_taken_key_is_refused_on_the_key(testapp, dbsession,
     form.set("text", "改过的题", index=0)
     form.submit("submit", status=303)
     assert _bank_rows(dbsession) == [("q-tf", 2, "truefalse", "改过的题")]
+
+
+def test_imported_points_and_sources_outside_the_limits_are_reported(testapp, dbsession, clock):
+    _trainer(testapp)
+    long_source = "handbook/" + "x" * 300
+    body = ("$CATEGORY: $course$/top/limits\n\n"
+            "// points: nan\n::p-nan::写两段 {}\n\n"
+            "// points: 0\n::p-zero::写一段 {}\n\n"
+            "// points: -3\n::p-negative::对吗 {T}\n\n"
+            f"// [tag:source:{long_source}]\n::long-source::对吗 {{T}}\n\n"
+            "// points: 2.5\n::fine::对吗 {F}\n")
+    page = _import(testapp, body)
+    reasons = [[td.get_text(strip=True) for td in tr.find_all("td")]
+               for tr in page.html.select(".import-errors tbody tr")]
+    assert reasons == [["第 1 题", "分值必须是 0.1 到 100 之间的数。"], ["第 2 题", "分值必须是 0.1 到 100 之间的数。"],
+                       ["第 3 题", "分值必须是 0.1 到 100 之间的数。"], ["第 4 题", "出处文档的名称超过 300 个字符。"]]
+    xml = ('<quiz><question type="shortanswer"><name><text>zero</text></name><questiontext><text>t</text>'
+           '</questiontext><defaultgrade>0</defaultgrade><answer fraction="100"><text>x</text></answer></question>'
+           '</quiz>')
+    page = _import(testapp, xml, fmt="xml")
+    assert "分值必须是 0.1 到 100 之间的数。" in page.html.select_one(".import-errors").get_text()
+    dbsession.rollback()
+    assert [(q.key, q.current.points) for q in dbsession.scalars(select(Question))] == [("fine", 2.5)]
+
+
+def test_builder_refuses_random_counts_it_cannot_store(testapp, dbsession, clock):
+    make_bank(dbsession)
+    _trainer(testapp)
+    form = testapp.get("/quizzes/bank/quiz").forms["quiz"]
+    form["slug"] = "big"
+    form["title"] = "大测验"
+    form["grading"] = "highest"
+    for count in ("99999999999", "²", "0", "101"):
+        form["random"] = f"basics {count}"
+        form.submit("submit", status=400)
+    dbsession.rollback()
+    from cs_handbook.models.quizzes import Quiz
+
+    assert dbsession.scalar(select(Quiz).where(Quiz.slug == "big")) is None
