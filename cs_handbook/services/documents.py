@@ -211,19 +211,35 @@ class DocumentService:
     def pending_count(self) -> int:
         return self.dbsession.scalar(select(func.count()).select_from(Document).where(Document.state == S.PENDING))
 
+    def owned_ids(self, account_id: int) -> set[int]:
+        """Documents `account_id` looks after: those they created and those an owner grant gives them."""
+        from ..models.accounts import Grant, Scope, ScopedRole
+
+        granted = self.dbsession.scalars(select(Grant.scope_id).where(
+            Grant.account_id == account_id, Grant.role == ScopedRole.OWNER, Grant.scope_type == Scope.DOCUMENT))
+        created = self.dbsession.scalars(select(Document.id).where(Document.owner_id == account_id))
+        return set(granted) | set(created)
+
     def drafts_of(self, account_id: int) -> list[Document]:
+        """Drafts and pending documents `account_id` owns or last edited."""
+        owned = self.owned_ids(account_id)
         stmt = (select(Document).join(DocumentVersion, DocumentVersion.id == Document.latest_version_id)
                 .where(Document.state.in_([S.DRAFT, S.PENDING]),
-                       (Document.owner_id == account_id) | (DocumentVersion.author_id == account_id))
-                .order_by(Document.updated_at.desc()))
+                       Document.id.in_(owned) | (DocumentVersion.author_id == account_id))
+                .order_by(Document.updated_at.desc(), Document.id.desc()))
         return list(self.dbsession.scalars(stmt))
 
     def needs_review(self, account_id: int | None = None) -> list[Document]:
+        """Documents whose re-verification date has come (those `account_id` owns, if given)."""
         stmt = select(Document).where(Document.review_due.is_not(None), Document.review_due <= self.today(),
-                                      Document.state != S.ARCHIVED).order_by(Document.review_due)
+                                      Document.state != S.ARCHIVED).order_by(Document.review_due, Document.id)
         if account_id is not None:
-            stmt = stmt.where(Document.owner_id == account_id)
+            stmt = stmt.where(Document.id.in_(self.owned_ids(account_id)))
         return list(self.dbsession.scalars(stmt))
+
+    def archived(self) -> list[Document]:
+        return list(self.dbsession.scalars(select(Document).where(Document.state == S.ARCHIVED)
+                                           .order_by(Document.updated_at.desc(), Document.id.desc())))
 
     # -- what other areas read ---------------------------------------------
 

@@ -89,6 +89,7 @@ def includeme(config):
     config.add_route("documents.search", "/search")
     config.add_route("documents.review_queue", "/review")
     config.add_route("documents.mine", "/mine")
+    config.add_route("documents.archived", "/archived")
     config.add_route("documents.new", "/new")
     config.add_route("documents.preview", "/preview")
     config.add_route("documents.edit", "/doc/{document_id:\\d{1,9}}/edit", **doc)
@@ -102,11 +103,31 @@ def includeme(config):
     config.add_route("documents.view", "/read/{slug:.*[^/]}", **doc)
     navigation.register_badge("documents.review_queue", _pending_badge)
     config.add_content_handler("documents", "policies", load, export, order=10)
+    # `views.home` (which defines add_home_panel) is included after the routes: append to the list it reads.
+    config.registry.setdefault("home_panels", []).append(home_panel)
     config.scan(".")
 
 
-def can_see_all(request) -> bool:
-    """Editors and reviewers also see expired documents (with a banner)."""
+def can_see_all(request, context=None) -> bool:
+    """Editors and reviewers also see expired and unpublished documents (with a banner); so does the
+    holder of an owner grant, on the document they own (`context`)."""
     root = Root(request)
-    return bool(request.has_permission(Permission.DOCUMENTS_EDIT, root)
-                or request.has_permission(Permission.DOCUMENTS_REVIEW, root))
+    if request.has_permission(Permission.DOCUMENTS_EDIT, root) or request.has_permission(
+            Permission.DOCUMENTS_REVIEW, root):
+        return True
+    return isinstance(context, DocumentResource) and bool(request.has_permission(Permission.DOCUMENTS_EDIT, context))
+
+
+def home_panel(request):
+    """"My documents" on the home page, for trainers and for people who own a document."""
+    from ...services.documents import DocumentService
+
+    if request.identity is None:
+        return None
+    service = request.find_service(DocumentService)
+    account_id = request.identity.id
+    may_create = bool(request.has_permission(Permission.DOCUMENTS_CREATE, Root(request)))
+    if not may_create and not service.owned_ids(account_id):
+        return None
+    return {"title": _("My documents"), "template": "documents/_panel.jinja2", "may_create": may_create,
+            "drafts": len(service.drafts_of(account_id)), "due": len(service.needs_review(account_id))}

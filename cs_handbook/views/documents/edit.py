@@ -1,6 +1,6 @@
 """Writing and reviewing: new/edit forms with preview, workflow actions, history, diff, revert, queues."""
 
-from pyramid.httpexceptions import HTTPBadRequest, HTTPNotFound, HTTPSeeOther
+from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config, view_defaults
 
 from ...forms import FormView, flash
@@ -8,6 +8,7 @@ from ...i18n import _
 from ...ids import parse_id
 from ...models.documents import DocumentKind
 from ...permissions import Permission
+from ...resources import Root
 from ...schemas.documents import SCHEMA_BY_KIND, NewDocumentSchema
 from ...services.documents import TRANSITIONS, DocumentError, DocumentService
 from ...services.documents_changes import previous_published_id, published_version_ids
@@ -263,13 +264,26 @@ def revert(request):
     return HTTPSeeOther(request.route_url("documents.history", document_id=document.id))
 
 
-@view_config(route_name="documents.mine", renderer="documents/mine.jinja2", permission=Permission.DOCUMENTS_CREATE,
+@view_config(route_name="documents.mine", renderer="documents/mine.jinja2", permission=Permission.DOCUMENTS_READ,
              request_method="GET")
 def mine(request):
+    """A trainer's (or a document owner's) drafts, what waits for review, and what needs re-verifying."""
     service = _service(request)
     account = request.identity.account
+    root = Root(request)
+    may_create = bool(request.has_permission(Permission.DOCUMENTS_CREATE, root))
+    if not may_create and not service.owned_ids(account.id):
+        raise HTTPForbidden()
     return {"drafts": service.drafts_of(account.id), "due": service.needs_review(account.id),
-            "all_due": service.needs_review(), "kinds": list(DocumentKind)}
+            "all_due": service.needs_review() if may_create else [], "may_create": may_create,
+            "may_review": bool(request.has_permission(Permission.DOCUMENTS_REVIEW, root))}
+
+
+@view_config(route_name="documents.archived", renderer="documents/archived.jinja2",
+             permission=Permission.DOCUMENTS_REVIEW, request_method="GET")
+def archived(request):
+    """Archived documents, for those who may restore them (from each one's history page)."""
+    return {"documents": _service(request).archived()}
 
 
 @view_config(route_name="documents.review_queue", renderer="documents/queue.jinja2",

@@ -47,7 +47,7 @@ def section(request):
 def _readable(request):
     document = request.context.document
     service = _service(request)
-    see_all = can_see_all(request)
+    see_all = can_see_all(request, request.context)
     if not service.readable(document, see_all):
         raise HTTPNotFound()
     version = document.published_version or (document.latest_version if see_all else None)
@@ -76,7 +76,8 @@ def _page(request):
             "links": links, "expired": not document.is_current(service.today()),
             "unpublished": document.published_version_id is None,
             "working_copy": document.has_working_copy, "can_edit": bool(
-                request.has_permission(Permission.DOCUMENTS_EDIT, request.context))}
+                request.has_permission(Permission.DOCUMENTS_EDIT, request.context)),
+            "can_history": bool(request.has_permission(Permission.DOCUMENTS_HISTORY, request.context))}
 
 
 @view_config(route_name="documents.view", renderer="documents/view.jinja2", permission=Permission.DOCUMENTS_READ,
