@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..content import ContentReport
+from ..content import DEFAULT_CONTENT_DIRS, ContentReport
 from ..i18n import _
 from ..models.documents import DocumentSection
 from .documents import DocumentError, DocumentService
@@ -125,9 +125,16 @@ def _load_one(service, report, rel, slug, kind, section, content, body, actor) -
         document.section = section
         latest = document.latest_version
         loaded = service.version(document, document.loaded_version_id) if document.loaded_version_id else None
-        if content == _content_of(latest) or (loaded is not None and content == _content_of(loaded)):
+        if loaded is not None and content == _content_of(loaded):
             report.unchanged += 1
             return
+        for same in (latest, document.published_version):
+            if same is not None and content == _content_of(same):
+                # The file holds a version the site has (say, exported and copied back): from now
+                # on the files are based on it, so a later edit of the file is an update.
+                document.loaded_version_id = same.id
+                report.unchanged += 1
+                return
         if loaded is None or latest.id != loaded.id:
             report.conflicts.append(problem(_("${file}: edited on the site since the last load; the file was not "
                                               "loaded (export, merge by hand, then load again)"), rel))
@@ -153,7 +160,14 @@ FILE_FIELDS = {"title", "summary", "tags", "effective", "expires", "review_due",
 
 
 def export(request, folder: Path, progress) -> int:
-    """Write every document's latest published version (else its latest) and every section."""
+    """Write every document's latest published version (else its latest) and every section.
+
+    Only an export into the site's own content folder (the one `content load`
+    reads by default) moves the conflict guard: its files now hold these
+    versions. An export anywhere else leaves the guard alone, so loading a stale
+    copy of the content folder later is still reported as a conflict.
+    """
+    own_folder = folder.resolve() == DEFAULT_CONTENT_DIRS["policies"].resolve()
     service = request.find_service(DocumentService)
     written = 0
     for section in service.sections():
@@ -174,7 +188,7 @@ def export(request, folder: Path, progress) -> int:
         if version.tags:
             front["tags"] = list(version.tags)
         written += _write(folder / f"{document.slug}.md", render_file(front, version.body_md))
-        if document.loaded_version_id != version.id and document.published_version_id == version.id:
+        if own_folder and document.loaded_version_id != version.id and document.published_version_id == version.id:
             # The files now hold this version: a later load must not call it a conflict.
             document.loaded_version_id = version.id
     progress.done()

@@ -154,3 +154,31 @@ def test_xss_in_duties_situations_phrases_procedures_and_facts_is_inert(testapp,
         assert not re.search("(职责|流程|步骤|数字|单|情形|态度|话术|禁用|说明)49", page.text), page.request.url
     assert str(escape(f"职责{XSS[1]}")) in pages[0].text and str(escape(f"话术{XSS[0]}")) in pages[1].text
     assert str(escape(f"禁用{XSS[0]}")) in pages[1].text and "{{7*7}}" in pages[1].text
+
+
+def test_export_elsewhere_keeps_the_conflict_guard_of_the_content_folder(dbsession, tmp_path):
+    folder = tmp_path / "policies"
+    (folder / "policies").mkdir(parents=True)
+    page = folder / "policies" / "rule.md"
+    page.write_text("---\ntitle: 规则\nsummary: 摘要\nsources: ['001']\n---\n\n原文\n", encoding="utf-8")
+    request = _Request(dbsession)
+    documents_files.load(request, folder, Progress(quiet=True))
+    document = request.svc.by_slug("policies/rule")
+    request.svc.save(document, base_version_id=document.latest_version_id, title="规则",
+                     body_md="原文\n\n网页上加的段落。", summary="摘要", data={"sources": ["001"]})
+    request.svc.transition(document, "submit")
+    request.svc.transition(document, "approve")
+    documents_files.export(request, tmp_path / "elsewhere", Progress(quiet=True))
+    # The content folder still holds version 1; someone edits that stale file and loads it.
+    page.write_text(page.read_text(encoding="utf-8") + "文件里的修改。\n", encoding="utf-8")
+    report = documents_files.load(request, folder, Progress(quiet=True))
+    assert report.updated == 0 and report.conflicts and "policies/rule.md" in report.conflicts[0]
+    assert "网页上加的段落" in document.published_version.body_md
+    # Copying the exported file back is no conflict: the files now hold the site's version,
+    # and a later edit of them is an ordinary update.
+    shutil.copy(tmp_path / "elsewhere" / "policies" / "rule.md", page)
+    assert documents_files.load(request, folder, Progress(quiet=True)).unchanged == 1
+    page.write_text(page.read_text(encoding="utf-8") + "再改一次。\n", encoding="utf-8")
+    report = documents_files.load(request, folder, Progress(quiet=True))
+    assert report.updated == 1 and not report.conflicts
+    assert document.published_version.body_md.endswith("再改一次。")
