@@ -48,6 +48,8 @@ def team_dashboard(request):
         "progress_chart": progress_chart,
         "score_chart": score_chart,
         "org_allowed": may_see_org(request),
+        # The drill area's per-section view of the same people's retention, for those it lets in.
+        "heatmap_allowed": request.has_permission(Permission.DRILL_TEAM_VIEW),
         # One URL built, then the ids appended: route_url per row was a tenth of the page's time.
         "person_prefix": request.route_url("reports.person", account_id="0")[:-1],
         "quizzes": quizzes,

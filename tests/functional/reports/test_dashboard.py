@@ -204,3 +204,31 @@ def test_figures_do_not_take_site_wide_component_styles(testapp, known):
         page = testapp.get(url)
         for element in page.html.find("main").find_all(["td", "th", "dd", "dt", "tr"]):
             assert not set(element.get("class") or ()) & components, (url, element)
+
+
+def test_drill_heatmap_is_linked_for_those_who_may_open_it(testapp, known):
+    # Everyone who may open the dashboard (managers, admins) may open the heat-map today; the link follows
+    # the drill area's permission, so it is asked, not assumed.
+    for username in ("boss", "root"):
+        login(testapp, username)
+        link = testapp.get("/reports/").html.find("a", class_="reports-heatmap")
+        assert link.get_text(strip=True) == "每日一练记忆热力图"
+        testapp.get(link["href"], status=200)
+        testapp.reset()
+
+
+def test_no_heatmap_link_for_those_the_drill_area_keeps_out(testapp, known):
+    # Were managers refused the heat-map, their dashboard would not offer it.
+    from cs_handbook.models.accounts import GlobalRole
+    from cs_handbook.permissions import Permission
+    from cs_handbook.resources import ROOT_ACL
+
+    index, (action, principal, permissions) = next(
+        (n, ace) for n, ace in enumerate(ROOT_ACL) if ace[1] == f"role:{GlobalRole.MANAGER}")
+    ROOT_ACL[index] = (action, principal, tuple(p for p in permissions if p != Permission.DRILL_TEAM_VIEW))
+    try:
+        login(testapp, "boss")
+        page = testapp.get("/reports/")
+    finally:
+        ROOT_ACL[index] = (action, principal, permissions)
+    assert page.html.find("a", class_="reports-heatmap") is None
