@@ -34,6 +34,32 @@ class DocumentPublished:
 
 
 @dataclass
+class DocumentArchived:
+    """A document was archived: staff no longer read it and search no longer finds it."""
+
+    request: object
+    document_id: int
+    slug: str
+    kind: str
+
+
+@dataclass
+class DocumentRestored:
+    """An archived document was restored.
+
+    `published_version_id` is the version staff read again (the document is back
+    in its published state, or a draft whose published version stays readable);
+    None when it had never been published and is a draft again.
+    """
+
+    request: object
+    document_id: int
+    slug: str
+    kind: str
+    published_version_id: int | None
+
+
+@dataclass
 class CriterionFailed:
     """A QA evaluation failed an agent on a scorecard criterion (the drill adds targeted items)."""
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..clock import Clock
-from ..events import DocumentPublished
+from ..events import DocumentArchived, DocumentPublished, DocumentRestored
 from ..i18n import _
 from ..models.documents import (
     Document,
@@ -37,7 +37,10 @@ TRANSITIONS = {
     "approve": ({S.PENDING}, S.PUBLISHED),
     "send_back": ({S.PENDING}, S.DRAFT),
     "archive": ({S.DRAFT, S.PENDING, S.PUBLISHED}, S.ARCHIVED),
-    "restore": ({S.ARCHIVED}, S.DRAFT),
+    # Plone's rule: back to published when it has a published version (staff read it, search finds it
+    # again), else back to draft. With a working copy pending when archived, a draft whose published
+    # version staff read. (`_restored_state`.)
+    "restore": ({S.ARCHIVED}, None),
 }
 DATE_KEYS = ("effective", "expires", "review_due")
 # What readers see for each state (the stored value stays the English key).
@@ -326,13 +329,31 @@ class DocumentService:
                                 {"state": STATE_LABELS[document.state]}, field="comment")
         if action == "send_back" and not comment.strip():
             raise DocumentError(_("Say what needs changing when sending a document back."), field="comment")
+        if action == "restore":
+            target = self._restored_state(document)
         self._log(document, document.state, target, actor, comment)
         document.state = target
         document.updated_at = self.clock.now()
-        if target == S.PUBLISHED:
+        if action == "approve":
             self._publish(document)
-        elif target == S.ARCHIVED:
+        elif action == "archive":
             unindex_document(self.dbsession, document.id)
+            self._notify(DocumentArchived(self.request, document.id, document.slug, document.kind))
+        elif action == "restore":
+            if document.published_version is not None:
+                index_document(self.dbsession, document, document.published_version)
+            self._notify(DocumentRestored(self.request, document.id, document.slug, document.kind,
+                                          document.published_version_id))
+
+    @staticmethod
+    def _restored_state(document: Document) -> str:
+        if document.published_version_id is None:
+            return S.DRAFT
+        return S.PUBLISHED if document.latest_version_id == document.published_version_id else S.DRAFT
+
+    def _notify(self, event) -> None:
+        if self.request is not None:
+            self.request.registry.notify(event)
 
     def publish_now(self, document: Document, actor=None, comment: str = "") -> None:
         """Publish the latest version at once (default content loaded by an admin)."""
@@ -354,9 +375,7 @@ class DocumentService:
         self._replace_rows(DocumentTag, document, [{"tag": t} for t in dict.fromkeys(version.tags or ())])
         self._replace_rows(DocumentLink, document, [{"target_slug": s} for s in dict.fromkeys(data.get("links", ()))])
         index_document(self.dbsession, document, version)
-        if self.request is not None:
-            self.request.registry.notify(DocumentPublished(self.request, document.id, document.slug,
-                                                           document.kind, version.id))
+        self._notify(DocumentPublished(self.request, document.id, document.slug, document.kind, version.id))
 
     def _replace_rows(self, model, document, rows) -> None:
         for row in self.dbsession.scalars(select(model).where(model.document_id == document.id)):

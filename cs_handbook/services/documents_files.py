@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..content import DEFAULT_CONTENT_DIRS, ContentReport
 from ..i18n import _
 from ..models.documents import DocumentSection
-from .documents import DocumentError, DocumentService
+from .documents import LOAD_COMMENT, DocumentError, DocumentService
 from .documents_front import FileError, dump_yaml, parse_file, parse_section, problem, render_file
 
 KIND_BY_FOLDER = {"handbook": "handbook", "policies": "policy", "roles": "role", "scripts": "scripts"}
@@ -140,7 +140,8 @@ def _load_one(service, report, rel, slug, kind, section, content, body, actor) -
                                               "loaded (export, merge by hand, then load again)"), rel))
             return
         if document.state == "archived":
-            document.state = "draft"
+            # A changed file brings an archived document back (and then publishes the file's text).
+            service.transition(document, "restore", actor, LOAD_COMMENT)
         service.save(document, base_version_id=latest.id, author=actor, comment="content load", **content)
         service.publish_now(document, actor, "content load")
         document.loaded_version_id = document.latest_version_id

@@ -237,3 +237,53 @@ def test_two_saves_at_the_same_moment_one_wins_the_other_keeps_its_text(testapp,
     versions = dbsession.query(DocumentVersion).filter_by(document_id=document.id).all()
     assert sorted(v.number for v in versions) == [1, 2]
     assert dbsession.get(Document, document.id).latest_version.body_md == f"{(first, second)[winner].username} 的修改"
+
+
+def test_restore_brings_back_the_published_state_and_reading_index_and_search_agree(testapp, dbsession, clock):
+    people = _people()
+    document = make_document("policies/training-trips", title="外出培训制度", body="外出培训须提前申请。")
+    draft_only = make_document("policies/never-published", title="未发布制度", body="外出培训草稿。", publish=False)
+    reviewer = testapp.__class__(testapp.app, extra_environ=testapp.extra_environ)
+    login(reviewer, people["reviewer"].username)
+    staff = testapp.__class__(testapp.app, extra_environ=testapp.extra_environ)
+    login(staff, people["staff"].username)
+
+    def seen_by_staff():
+        read = staff.get(f"/handbook/read/{document.slug}", expect_errors=True).status_int == 200
+        listed = f"/handbook/read/{document.slug}" in staff.get("/handbook/").text
+        found = f"/handbook/read/{document.slug}" in staff.get("/handbook/search", {"q": "外出培训"}).text
+        return read, listed, found
+
+    assert seen_by_staff() == (True, True, True)
+    for each in (document, draft_only):
+        _act(reviewer, each.id, "archive", "过时")
+    assert seen_by_staff() == (False, False, False)
+    for each in (document, draft_only):
+        _act(reviewer, each.id, "restore", "仍然有效")
+    assert seen_by_staff() == (True, True, True)
+    assert "已发布" in re.search(r'class="state">([^<]*)', reviewer.get(f"/handbook/doc/{document.id}/history").text)[1]
+    # Never published: back to a draft, still out of staff's sight.
+    dbsession.rollback()
+    assert dbsession.get(Document, draft_only.id).state == "draft"
+    assert "never-published" not in staff.get("/handbook/search", {"q": "外出培训"}).text
+
+
+def test_archive_and_restore_are_announced_to_other_areas(dbsession, clock):
+    from types import SimpleNamespace
+
+    from cs_handbook.events import DocumentArchived, DocumentRestored
+    from cs_handbook.services.documents import DocumentService
+
+    events = []
+    request = SimpleNamespace(registry=SimpleNamespace(notify=events.append))
+    document = make_document("policies/announced", body="正文。")
+    svc = DocumentService(dbsession, clock, request)
+    svc.save(document, base_version_id=document.latest_version_id, title="标题", body_md="工作副本。")
+    svc.transition(document, "archive")
+    svc.transition(document, "restore")
+    archived, restored = [e for e in events if isinstance(e, DocumentArchived | DocumentRestored)]
+    assert isinstance(archived, DocumentArchived) and archived.slug == "policies/announced"
+    assert isinstance(restored, DocumentRestored)
+    # A working copy was open: a draft again, and staff read the published version meanwhile.
+    assert document.state == "draft" and restored.published_version_id == document.published_version_id
+    assert svc.published("policies/announced").body_html == "<p>正文。</p>\n"
