@@ -21,6 +21,8 @@ def includeme(config):
     config.add_route("admin.accounts.grant_remove", "/admin/accounts/{account_id:\\d{1,9}}/grants/{grant_id:\\d{1,9}}/remove",
                      factory=AccountResource)
     config.add_route("admin.accounts.status", "/admin/accounts/{account_id:\\d{1,9}}/status", factory=AccountResource)
+    config.add_route("admin.accounts.password", "/admin/accounts/{account_id:\\d{1,9}}/password",
+                     factory=AccountResource)
     config.add_route("admin.teams", "/admin/teams")
     config.add_route("admin.audit", "/admin/audit")
 

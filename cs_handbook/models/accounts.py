@@ -24,7 +24,7 @@ class ScopedRole(enum.StrEnum):
 
     MANAGER = "manager"  # of a team
     MENTOR = "mentor"  # of a person
-    OWNER = "owner"  # of a document, course, quiz …
+    OWNER = "owner"  # of a document or a course
 
 
 class Scope(enum.StrEnum):
@@ -33,7 +33,6 @@ class Scope(enum.StrEnum):
     ACCOUNT = "account"
     DOCUMENT = "document"
     COURSE = "course"
-    QUIZ = "quiz"
 
 
 class Team(Base):

@@ -3,9 +3,10 @@
 import colander
 import deform
 
+from ..forms import UploadTmpStore
 from ..i18n import LOCALE_NAMES, _
 from ..models.accounts import GlobalRole
-from ..forms import UploadTmpStore
+from ..services.grant_targets import GRANT_KINDS
 from .base import CSRFSchema, no_control_characters, text_node, trimmed
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,63}$"
@@ -43,6 +44,10 @@ class ChangePasswordSchema(CSRFSchema):
     new_password = new_password_node(_("New password"))
 
 
+class ResetPasswordSchema(CSRFSchema):
+    new_password = new_password_node(_("New password"))
+
+
 ROLE_TITLES = {
     GlobalRole.TRAINER: _("Trainer"),
     GlobalRole.REVIEWER: _("Reviewer"),
@@ -64,14 +69,23 @@ def deferred_mentors(node, kw):
     return [("", "—")] + [(str(a.id), f"{a.display_name} ({a.username})") for a in kw["mentors"]]
 
 
-def optional_id_node(title, values):
+def optional_id_node(title, values, choices_key, msg):
+    """A select of ids whose value must be one of the choices bound under `choices_key`.
+
+    The select widget does not check what comes back: without the `OneOf`
+    a crafted id would reach the foreign key and fail at commit.
+    """
     # Widgets are not bound with the schema, so the choices are made in a
     # deferred widget from the bound values.
     @colander.deferred
     def widget(node, kw):
         return deform.widget.SelectWidget(values=values(node, kw))
 
-    return colander.SchemaNode(colander.Integer(), title=title, missing=None, widget=widget)
+    @colander.deferred
+    def validator(node, kw):
+        return colander.OneOf([item.id for item in kw[choices_key]], msg_err=msg)
+
+    return colander.SchemaNode(colander.Integer(), title=title, missing=None, widget=widget, validator=validator)
 
 
 class AccountSchema(CSRFSchema):
@@ -80,11 +94,12 @@ class AccountSchema(CSRFSchema):
         colander.String(), title=_("Email"), missing=None, preparer=trimmed,
         validator=colander.All(colander.Email(msg=_("Not a valid email address.")), colander.Length(max=254)),
     )
-    position_id = optional_id_node(_("Position"), deferred_positions)
-    team_id = optional_id_node(_("Team"), deferred_teams)
+    position_id = optional_id_node(_("Position"), deferred_positions, "positions",
+                                   _("Choose a position from the list."))
+    team_id = optional_id_node(_("Team"), deferred_teams, "teams", _("Choose a team from the list."))
     start_date = colander.SchemaNode(colander.Date(), title=_("Start date"), missing=None,
                                      widget=deform.widget.TextInputWidget(type_name="date"))
-    mentor_id = optional_id_node(_("Mentor"), deferred_mentors)
+    mentor_id = optional_id_node(_("Mentor"), deferred_mentors, "mentors", _("The mentor must be an active account."))
     language = colander.SchemaNode(
         colander.String(), title=_("Language"), default="zh_CN",
         widget=deform.widget.SelectWidget(values=list(LOCALE_NAMES.items())),
@@ -115,19 +130,18 @@ class RosterSchema(CSRFSchema):
 
 
 class GrantSchema(CSRFSchema):
-    role = colander.SchemaNode(
-        colander.String(), title=_("Role"),
-        widget=deform.widget.SelectWidget(values=[
-            ("manager:team", _("Manager of a team")),
-            ("mentor:account", _("Mentor of a person")),
-            ("owner:course", _("Owner of a course")),
-            ("owner:document", _("Owner of a document")),
-            ("owner:quiz", _("Owner of a quiz")),
-        ]),
-        validator=colander.OneOf(["manager:team", "mentor:account", "owner:course", "owner:document", "owner:quiz"]),
+    """One kind of scoped grant (bound as `kind`) and its target, picked from `choices`."""
+
+    role = colander.SchemaNode(colander.String(), widget=deform.widget.HiddenWidget(),
+                               validator=colander.OneOf(list(GRANT_KINDS)))
+    scope_id = colander.SchemaNode(
+        colander.Integer(),
+        title=colander.deferred(lambda node, kw: kw["kind"].target_title),
+        widget=colander.deferred(lambda node, kw: deform.widget.SelectWidget(
+            values=[("", "—")] + [(str(id_), name) for id_, name in kw["choices"]])),
+        validator=colander.deferred(lambda node, kw: colander.OneOf(
+            [id_ for id_, _name in kw["choices"]], msg_err=_("Choose one from the list."))),
     )
-    scope_id = colander.SchemaNode(colander.Integer(), title=_("Id of the team, person or item"),
-                                   validator=colander.Range(min=1))
 
 
 def valid_timezone(node, value):

@@ -14,6 +14,7 @@ from ..i18n import _
 from ..models.accounts import Account, GlobalRole, Grant, LoginSession, Position, Scope, ScopedRole, Team
 from ..passwords import hash_password, verify_password
 from .audit import AuditAction, AuditService
+from .grant_targets import GrantTargets, kind_of
 
 LANGUAGES = ("zh_CN", "en")
 
@@ -124,7 +125,7 @@ class AccountService:
 
     def update(self, account: Account, *, actor=None, ip="", **fields) -> None:
         before = {"position_id": account.position_id, "start_date": account.start_date}
-        changed = self._apply(account, fields)
+        changed = self._apply(account, fields, actor=actor, ip=ip)
         if changed:
             self.audit.record(
                 AuditAction.ACCOUNT_UPDATED, actor=actor, target_type="account", target_id=account.id,
@@ -132,14 +133,21 @@ class AccountService:
             )
             self._changed(account, before)
 
-    def _apply(self, account: Account, fields: dict) -> set[str]:
+    def assign_mentor(self, mentee: Account, mentor_id: int | None, *, actor=None, ip="") -> None:
+        """Make `mentor_id` the mentee's mentor (None: no mentor), as a grant on the mentor."""
+        if mentor_id is not None and mentor_id == mentee.id:
+            raise AccountError(_("A person cannot be their own mentor."))
+        if mentor_id != mentee.mentor_id:
+            self._set_mentor(mentee, mentor_id, actor=actor, ip=ip)
+
+    def _apply(self, account: Account, fields: dict, actor=None, ip="") -> set[str]:
         changed = set()
         if "mentor_id" in fields:
             mentor_id = fields.pop("mentor_id")
             if mentor_id == account.id and mentor_id is not None:
                 raise AccountError(_("A person cannot be their own mentor."))
             if mentor_id != account.mentor_id:
-                self._set_mentor(account, mentor_id)
+                self._set_mentor(account, mentor_id, actor=actor, ip=ip)
                 changed.add("mentor_id")
         if "language" in fields and fields["language"] not in LANGUAGES:
             raise AccountError(_("Unknown language."))
@@ -151,9 +159,14 @@ class AccountService:
                 changed.add(name)
         return changed
 
-    def _set_mentor(self, account: Account, mentor_id: int | None) -> None:
+    def _set_mentor(self, account: Account, mentor_id: int | None, actor=None, ip="") -> None:
         # The mentor field and the mentor grant say the same thing; keeping
         # them in step here is what lets the ACLs rely on the grant alone.
+        # Checked before anything changes, so a refusal leaves nothing half-done.
+        if mentor_id:
+            mentor = self.by_id(mentor_id)
+            if mentor is None or not mentor.is_active:
+                raise AccountError(_("The mentor must be an active account."))
         if account.id is None:
             self.dbsession.flush()
         if account.mentor_id:
@@ -167,16 +180,21 @@ class AccountService:
             )
             if old is not None:
                 self.dbsession.delete(old)
+                self._record_grant(AuditAction.ROLE_REVOKED, account.mentor_id, ScopedRole.MENTOR, Scope.ACCOUNT,
+                                   account.id, actor, ip)
         account.mentor_id = mentor_id
         if mentor_id:
-            mentor = self.by_id(mentor_id)
-            if mentor is None or not mentor.is_active:
-                raise AccountError(_("The mentor must be an active account."))
             self.dbsession.add(
                 Grant(account_id=mentor_id, role=ScopedRole.MENTOR, scope_type=Scope.ACCOUNT,
                       scope_id=account.id, created_at=self.clock.now())
             )
+            self._record_grant(AuditAction.ROLE_GRANTED, mentor_id, ScopedRole.MENTOR, Scope.ACCOUNT, account.id,
+                               actor, ip)
         self.dbsession.flush()
+
+    def _record_grant(self, action, account_id, role, scope_type, scope_id, actor, ip) -> None:
+        self.audit.record(action, actor=actor, target_type="account", target_id=account_id,
+                          detail={"role": role, "scope_type": scope_type, "scope_id": scope_id}, ip=ip)
 
     def _changed(self, account: Account, before: dict) -> None:
         for hook in self.account_changed_hooks:
@@ -186,6 +204,17 @@ class AccountService:
         account.password_hash = hash_password(new_password)
         self.audit.record(AuditAction.PASSWORD_CHANGED, actor=actor or account, target_type="account",
                           target_id=account.id, ip=ip)
+
+    def reset_password(self, account: Account, new_password: str, actor: Account, ip="") -> None:
+        """An admin sets someone's password: whoever had it signs in again with the new one."""
+        if account.id == actor.id:
+            # Ending one's own session here would sign the admin out mid-request;
+            # the own-account page asks for the current password instead.
+            raise AccountError(_("To change your own password, use the Change password page."))
+        account.password_hash = hash_password(new_password)
+        self.revoke_sessions(account)
+        self.audit.record(AuditAction.PASSWORD_RESET, actor=actor, target_type="account", target_id=account.id,
+                          ip=ip)
 
     def check_password(self, account: Account, password: str) -> bool:
         return verify_password(account.password_hash, password)
@@ -211,7 +240,7 @@ class AccountService:
 
     def grant(self, account: Account, role: str, scope_type: str = Scope.SITE, scope_id: int = 0,
               actor=None, ip="") -> Grant:
-        self._check_grant(role, scope_type)
+        self._check_grant(role, scope_type, scope_id)
         existing = self.dbsession.scalar(
             select(Grant).where(Grant.account_id == account.id, Grant.role == role,
                                 Grant.scope_type == scope_type, Grant.scope_id == scope_id)
@@ -222,15 +251,12 @@ class AccountService:
                       created_at=self.clock.now())
         account.grants.append(grant)
         self.dbsession.flush()
-        self.audit.record(AuditAction.ROLE_GRANTED, actor=actor, target_type="account", target_id=account.id,
-                          detail={"role": role, "scope_type": scope_type, "scope_id": scope_id}, ip=ip)
+        self._record_grant(AuditAction.ROLE_GRANTED, account.id, role, scope_type, scope_id, actor, ip)
         return grant
 
     def revoke(self, grant: Grant, actor=None, ip="") -> None:
-        self.audit.record(
-            AuditAction.ROLE_REVOKED, actor=actor, target_type="account", target_id=grant.account_id,
-            detail={"role": grant.role, "scope_type": grant.scope_type, "scope_id": grant.scope_id}, ip=ip,
-        )
+        self._record_grant(AuditAction.ROLE_REVOKED, grant.account_id, grant.role, grant.scope_type, grant.scope_id,
+                           actor, ip)
         grant.account.grants.remove(grant)
         self.dbsession.flush()
 
@@ -241,18 +267,16 @@ class AccountService:
         for role in current.keys() - roles:
             self.revoke(current[role], actor=actor, ip=ip)
 
-    @staticmethod
-    def _check_grant(role: str, scope_type: str) -> None:
-        allowed = {
-            Scope.SITE: set(GlobalRole),
-            Scope.TEAM: {ScopedRole.MANAGER},
-            Scope.ACCOUNT: {ScopedRole.MENTOR},
-            Scope.DOCUMENT: {ScopedRole.OWNER},
-            Scope.COURSE: {ScopedRole.OWNER},
-            Scope.QUIZ: {ScopedRole.OWNER},
-        }
-        if role not in allowed.get(scope_type, set()):
-            raise AccountError(_("The role ${role} cannot be granted on ${scope}."), {"role": role, "scope": scope_type})
+    def _check_grant(self, role: str, scope_type: str, scope_id: int) -> None:
+        if scope_type == Scope.SITE:
+            if role not in set(GlobalRole):
+                raise AccountError(_("Unknown role."))
+            return
+        if kind_of(role, scope_type) is None:
+            raise AccountError(_("The role ${role} cannot be granted on ${scope}."),
+                               {"role": role, "scope": scope_type})
+        if not GrantTargets(self.dbsession).exists(scope_type, scope_id):
+            raise AccountError(_("What the grant is for does not exist (any more)."))
 
     def managed_team_ids(self, account: Account) -> set[int]:
         return {g.scope_id for g in account.grants if g.role == ScopedRole.MANAGER and g.scope_type == Scope.TEAM}
@@ -289,27 +313,35 @@ class AccountService:
             if error:
                 result.errors.append((start, *error))
             else:
-                rows.append(parsed)
+                rows.append((start, parsed))
         if not rows and not result.errors:
             result.errors.append((1, _("The file has no rows."), {}))
         if result.errors:
             return result
-        for fields in rows:
-            mentor_name = fields.pop("mentor")
-            account = self.by_username(fields["username"])
-            if account is None:
-                account = self.create(password=default_password, actor=actor, ip=ip, **fields)
-                result.created += 1
-            else:
-                fields.pop("username")
-                self.update(account, actor=actor, ip=ip, **fields)
-                result.updated += 1
-            if mentor_name:
-                # Parsing checked the mentor exists or comes on an earlier row.
-                self.update(account, actor=actor, ip=ip, mentor_id=self.by_username(mentor_name).id)
+        for line, fields in rows:
+            try:
+                self._import_row(result, fields, default_password, actor, ip)
+            except AccountError as error:
+                # Parsing should have caught it; the caller rolls back what came before.
+                result.errors.append((line, error.msgid, error.mapping))
+                return result
         self.audit.record(AuditAction.ROSTER_IMPORTED, actor=actor, ip=ip,
                           detail={"created": result.created, "updated": result.updated})
         return result
+
+    def _import_row(self, result: RosterResult, fields: dict, default_password: str, actor, ip) -> None:
+        mentor_name = fields.pop("mentor")
+        account = self.by_username(fields["username"])
+        if account is None:
+            account = self.create(password=default_password, actor=actor, ip=ip, **fields)
+            result.created += 1
+        else:
+            fields.pop("username")
+            self.update(account, actor=actor, ip=ip, **fields)
+            result.updated += 1
+        if mentor_name:
+            # Parsing checked the mentor exists or comes on an earlier row.
+            self.update(account, actor=actor, ip=ip, mentor_id=self.by_username(mentor_name).id)
 
     def _parse_roster_row(self, row: dict, seen: set) -> tuple[dict, tuple | None]:
         get = lambda key: (row.get(key) or "").strip()  # noqa: E731
@@ -346,8 +378,15 @@ class AccountService:
                 return {}, (_("Unknown language: ${value}"), {"value": get("language")})
             fields["language"] = get("language")
         mentor = get("mentor").lower()
-        if mentor and mentor not in seen and self.by_username(mentor) is None:
-            return {}, (_("Unknown mentor: ${value}"), {"value": mentor})
+        if mentor:
+            if mentor == username:
+                return {}, (_("A person cannot be their own mentor."), {})
+            existing = self.by_username(mentor)
+            if existing is None and mentor not in seen:
+                return {}, (_("Unknown mentor: ${value}"), {"value": mentor})
+            # A row never re-enables an account, so a disabled mentor stays disabled.
+            if existing is not None and not existing.is_active:
+                return {}, (_("The mentor ${value} is disabled."), {"value": mentor})
         fields["mentor"] = mentor
         return fields, None
 

@@ -15,7 +15,8 @@ class AuditAction:
     SIGNIN_FAILED = "signin.failed"
     SIGNIN_THROTTLED = "signin.throttled"
     SIGNOUT = "signout"
-    PASSWORD_CHANGED = "password.changed"
+    PASSWORD_CHANGED = "password.changed"  # noqa: S105 (an action name, not a password)
+    PASSWORD_RESET = "password.reset"  # noqa: S105 (set by an admin)
     PERMISSION_DENIED = "permission.denied"
     ACCOUNT_CREATED = "account.created"
     ACCOUNT_UPDATED = "account.updated"

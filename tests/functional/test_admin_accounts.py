@@ -7,7 +7,9 @@ from sqlalchemy import select
 from cs_handbook.models.accounts import Account, Grant, Scope, ScopedRole
 from cs_handbook.models.audit import AuditEvent
 from tests.conftest import login
-from tests.factories import AccountFactory, PositionFactory, TeamFactory
+from tests.factories import AccountFactory, GrantFactory, PositionFactory, TeamFactory
+from tests.factories_documents import make_document
+from tests.factories_training import CourseFactory
 from tests.functional.isolation import fresh, testapp  # noqa: F401
 
 
@@ -62,7 +64,8 @@ def test_admin_creates_an_account_with_every_field(testapp, dbsession):
 
     account = _account(dbsession, "xiao.wang")
     assert (account.display_name, account.email, account.language) == ("小王", "xiaowang@example.com", "en")
-    assert (account.position_id, account.team_id, account.start_date) == (ids["position"], ids["team"], date(2026, 3, 2))
+    assert (account.position_id, account.team_id, account.start_date) == (
+        ids["position"], ids["team"], date(2026, 3, 2))
     assert account.mentor_id == ids["mentor"] and account.global_roles == {"trainer"}
     assert [g.account_id for g in _mentor_grants(dbsession, account.id)] == [ids["mentor"]]
     created = _events(dbsession, "account.created")
@@ -140,6 +143,57 @@ def test_an_inactive_mentor_is_refused_and_nothing_is_half_saved(testapp, dbsess
     assert [g.account_id for g in _mentor_grants(dbsession, ids["person"])] == [ids["good"]]
 
 
+def test_ids_that_are_not_choices_are_field_errors_and_nothing_is_saved(testapp, dbsession):
+    team = TeamFactory(name="客服一组")
+    person = AccountFactory(username="person", display_name="原名", team=team)
+    gone = AccountFactory(username="gone", disabled=True)
+    ids = {"person": person.id, "team": team.id, "gone": gone.id}
+    _admin(testapp)
+    cases = [
+        ("team_id", "999999", "请从列表中选择团队"),
+        ("team_id", "99999999999999999999", "请从列表中选择团队"),
+        ("team_id", "²", "不是数字"),
+        ("position_id", "999999", "请从列表中选择岗位"),
+        ("mentor_id", "999999", "导师必须是启用中的账号"),
+        ("mentor_id", str(ids["gone"]), "导师必须是启用中的账号"),
+    ]
+    for name, value, message in cases:
+        form = testapp.get(f"/admin/accounts/{ids['person']}").forms["account"]
+        form["display_name"] = "不该保存"
+        form[name].force_value(value)
+        error = form.submit("submit", status=400).html.select_one(f"#error-{form[name].id}")
+        assert message in error.text, (name, value)
+    account = _account(dbsession, "person")
+    assert (account.display_name, account.team_id, account.mentor_id) == ("原名", ids["team"], None)
+    # The same on a new account, in English.
+    testapp.post("/language", {"language": "en", "came_from": "/",
+                               "csrf_token": testapp.get("/admin/accounts/new").forms["account"]["csrf_token"].value})
+    form = testapp.get("/admin/accounts/new").forms["account"]
+    form["username"], form["display_name"] = "newbie", "新人"
+    form["password"] = form["password-confirm"] = "a-long-password"
+    form["team_id"].force_value("999999")
+    assert "Choose a team from the list." in form.submit("submit", status=400).text
+    assert _account(dbsession, "newbie") is None
+
+
+def test_a_disabled_mentor_stays_when_other_fields_are_saved(testapp, dbsession):
+    mentor = AccountFactory(username="oldmentor")
+    person = AccountFactory(username="person", display_name="原名")
+    ids = {"mentor": mentor.id, "person": person.id}
+    _admin(testapp)
+    form = testapp.get(f"/admin/accounts/{ids['person']}").forms["account"]
+    form["mentor_id"] = str(ids["mentor"])
+    form.submit("submit", status=303)
+    _account(dbsession, "oldmentor").is_active = False
+    dbsession.commit()
+    form = testapp.get(f"/admin/accounts/{ids['person']}").forms["account"]
+    assert form["mentor_id"].value == str(ids["mentor"])
+    form["display_name"] = "新名"
+    form.submit("submit", status=303)
+    account = _account(dbsession, "person")
+    assert (account.display_name, account.mentor_id) == ("新名", ids["mentor"])
+
+
 def _status_form(page):
     return next(f for f in page.forms.values() if f.action.endswith("/status"))
 
@@ -171,52 +225,125 @@ def test_admin_cannot_disable_themself_and_bad_status_is_400(testapp, dbsession)
     assert _account(dbsession, "boss").is_active
 
 
+def _grant_form(page, role):
+    return page.forms[f"grant-{role.replace(':', '-')}"]
+
+
 def _add_grant(testapp, account_id, role, scope_id, status=303):
-    form = testapp.get(f"/admin/accounts/{account_id}").forms["grant"]
-    form["role"] = role
-    form["scope_id"] = str(scope_id)
+    form = _grant_form(testapp.get(f"/admin/accounts/{account_id}"), role)
+    form["scope_id"].force_value(str(scope_id))
     return form.submit("submit", status=status)
 
 
-def test_scoped_grants_added_and_removed(testapp, dbsession):
-    team = TeamFactory()
-    manager = AccountFactory(username="lead")
-    mentee = AccountFactory(username="mentee")
-    ids = {"team": team.id, "lead": manager.id, "mentee": mentee.id}
+def _grant_list(page):
+    return [li.get_text(" ", strip=True).rsplit(" ", 1)[0] for li in page.html.select("ul.grants li")]
+
+
+def test_scoped_grants_are_picked_by_name_shown_by_name_and_removed(testapp, dbsession):
+    team = TeamFactory(name="客服一组")
+    manager = AccountFactory(username="lead", display_name="组长")
+    mentee = AccountFactory(username="xiaoming", display_name="张小明")
+    course = CourseFactory(title="新人入职第一天")
+    document = make_document("handbook/basics/page", title="客户服务的含义")
+    ids = {"team": team.id, "lead": manager.id, "mentee": mentee.id, "course": course.id, "doc": document.id}
     _admin(testapp)
+    page = testapp.get(f"/admin/accounts/{ids['lead']}")
+    # Each kind offers its targets by name; nobody is their own new hire.
+    assert ("客服一组" in [text for _v, _s, text in _grant_form(page, "manager:team")["scope_id"].options])
+    people = [text for _v, _s, text in _grant_form(page, "mentor:account")["scope_id"].options]
+    assert "张小明 (xiaoming)" in people and not any("lead" in p for p in people)
+    assert "owner:quiz" not in page.text and "grant-owner-quiz" not in page.forms
     _add_grant(testapp, ids["lead"], "manager:team", ids["team"])
-    _add_grant(testapp, ids["lead"], "owner:course", 42)
+    _add_grant(testapp, ids["lead"], "owner:course", ids["course"])
+    _add_grant(testapp, ids["lead"], "owner:document", ids["doc"])
     # Mentor of a person: the mentee's mentor field follows.
     _add_grant(testapp, ids["lead"], "mentor:account", ids["mentee"])
-    assert _account(dbsession, "mentee").mentor_id == ids["lead"]
+    assert _account(dbsession, "xiaoming").mentor_id == ids["lead"]
     grants = {(g.role, g.scope_type, g.scope_id) for g in _account(dbsession, "lead").grants}
-    assert grants == {("manager", "team", ids["team"]), ("owner", "course", 42), ("mentor", "account", ids["mentee"])}
-    added = [(e.actor_name, e.detail["role"], e.ip) for e in _events(dbsession, "grant.added")]
-    assert ("boss", "manager", "127.0.0.1") in added and ("boss", "owner", "127.0.0.1") in added
+    assert grants == {("manager", "team", ids["team"]), ("owner", "course", ids["course"]),
+                      ("owner", "document", ids["doc"]), ("mentor", "account", ids["mentee"])}
+    added = [(e.actor_name, e.target_id, e.detail["role"], e.detail["scope_type"], e.detail["scope_id"], e.ip)
+             for e in _events(dbsession, "grant.added")]
+    lead = str(ids["lead"])
+    assert added == [("boss", lead, "manager", "team", ids["team"], "127.0.0.1"),
+                     ("boss", lead, "owner", "course", ids["course"], "127.0.0.1"),
+                     ("boss", lead, "owner", "document", ids["doc"], "127.0.0.1"),
+                     ("boss", lead, "mentor", "account", ids["mentee"], "127.0.0.1")]
     page = testapp.get(f"/admin/accounts/{ids['lead']}")
-    assert "manager · team" in page.text
+    assert sorted(_grant_list(page)) == sorted(["团队经理 · 客服一组", "导师 · 张小明 (xiaoming)",
+                                                "课程负责人 · 新人入职第一天", "文档负责人 · 客户服务的含义"])
 
     # Removing each: the mentor grant also clears the mentee's field.
     for grant in list(_account(dbsession, "lead").grants):
         form = next(f for f in page.forms.values() if f.action.endswith(f"/grants/{grant.id}/remove"))
         form.submit(status=303)
     assert _account(dbsession, "lead").grants == []
-    assert _account(dbsession, "mentee").mentor_id is None
-    assert {e.detail["role"] for e in _events(dbsession, "grant.removed")} == {"manager", "owner"}
+    assert _account(dbsession, "xiaoming").mentor_id is None
+    removed = [(e.target_id, e.detail["role"], e.detail["scope_type"]) for e in _events(dbsession, "grant.removed")]
+    assert sorted(removed) == sorted([(lead, "manager", "team"), (lead, "owner", "course"),
+                                      (lead, "owner", "document"), (lead, "mentor", "account")])
+    assert _grant_list(testapp.get(f"/admin/accounts/{ids['lead']}")) == ["无。"]
+
+
+def test_a_mentor_grant_moves_the_mentee_from_their_old_mentor(testapp, dbsession):
+    old, new = AccountFactory(username="old.mentor"), AccountFactory(username="new.mentor")
+    mentee = AccountFactory(username="mentee")
+    ids = {"old": old.id, "new": new.id, "mentee": mentee.id}
+    _admin(testapp)
+    _add_grant(testapp, ids["old"], "mentor:account", ids["mentee"])
+    _add_grant(testapp, ids["new"], "mentor:account", ids["mentee"])
+    assert [g.account_id for g in _mentor_grants(dbsession, ids["mentee"])] == [ids["new"]]
+    assert [e.target_id for e in _events(dbsession, "grant.removed")] == [str(ids["old"])]
+    assert [e.target_id for e in _events(dbsession, "grant.added")] == [str(ids["old"]), str(ids["new"])]
+    assert _events(dbsession, "account.updated") == []
+
+
+def test_a_grant_on_something_gone_is_shown_as_removed(testapp, dbsession):
+    person = AccountFactory(username="person")
+    GrantFactory(account=person, role="owner", scope_type="course", scope_id=424242)
+    person_id = person.id
+    _admin(testapp)
+    page = testapp.get(f"/admin/accounts/{person_id}")
+    assert _grant_list(page) == ["课程负责人 · （已删除，#424242）"]
+    # With no course or document on the site, their forms say so instead of offering an empty list.
+    assert "grant-owner-course" not in page.forms and "课程负责人" in page.text and "暂无可选项" in page.text
 
 
 def test_bad_grants_are_400_with_a_message(testapp, dbsession):
     person_id = AccountFactory(username="person").id
+    gone_id = AccountFactory(username="gone", disabled=True).id
+    team_id = TeamFactory().id
+    CourseFactory()
+    document_id = make_document("handbook/basics/other", title="别的文档").id
     _admin(testapp)
-    response = _add_grant(testapp, person_id, "mentor:account", 99999, status=400)
-    assert "没有编号为 99999 的账号" in response.text
-    response = _add_grant(testapp, person_id, "manager:team", 0, status=400)
-    assert "deform" in response.text  # the form again, with its message
-    response = _add_grant(testapp, person_id, "mentor:account", person_id, status=400)
-    assert "不能把本人设为自己的导师" in response.text
+    for role, scope_id in (("mentor:account", 99999), ("manager:team", 0), ("owner:course", 42),
+                           ("owner:course", "99999999999999999999"), ("owner:document", document_id + 1000),
+                           ("owner:course", document_id + 1000),
+                           ("manager:team", "²"), ("mentor:account", person_id), ("mentor:account", gone_id),
+                           ("manager:team", "")):
+        response = _add_grant(testapp, person_id, role, scope_id, status=400)
+        form = _grant_form(response, role)
+        error = response.html.select_one(f"#error-{form['scope_id'].id}")
+        assert error is not None and error.text.strip(), (role, scope_id)
+    # The form is kept for another try, next to the others.
+    assert _grant_form(response, "owner:course") is not None
+    token = response.forms["grant-manager-team"]["csrf_token"].value
+    for role in ("owner:quiz", "admin:site", "", "manager:account"):
+        response = testapp.post(f"/admin/accounts/{person_id}/grants",
+                                {"csrf_token": token, "role": role, "scope_id": str(team_id)}, status=400)
+        assert "未知的授权类型" in response.text
     assert _account(dbsession, "person").grants == []
-    token = testapp.get(f"/admin/accounts/{person_id}").forms["grant"]["csrf_token"].value
+    assert _events(dbsession, "grant.added") == []
     testapp.post(f"/admin/accounts/{person_id}/grants/12345/remove", {"csrf_token": token}, status=400)
+
+
+def test_global_roles_are_not_removed_through_the_grant_route(testapp, dbsession):
+    person = AccountFactory(username="person", roles=["trainer"])
+    person_id, grant_id = person.id, person.grants[0].id
+    _admin(testapp)
+    token = testapp.get(f"/admin/accounts/{person_id}").forms["account"]["csrf_token"].value
+    testapp.post(f"/admin/accounts/{person_id}/grants/{grant_id}/remove", {"csrf_token": token}, status=400)
+    assert _account(dbsession, "person").global_roles == {"trainer"}
 
 
 def test_account_list_filters(testapp, dbsession):
@@ -231,7 +358,11 @@ def test_account_list_filters(testapp, dbsession):
     assert "quitter" in page.text and "inteam" not in page.text
     page = testapp.get("/admin/accounts", {"q": "组内"})
     assert "inteam" in page.text and "quitter" not in page.text
-    testapp.get("/admin/accounts", {"team": "x", "status": "weird", "q": "x" * 5000}, status=200)
+    # A team filter that is no id lists every team (not a 500).
+    for junk in ("x", "²", "99999999999999999999", "0", "-1"):
+        page = testapp.get("/admin/accounts", {"team": junk, "status": "weird", "q": "x" * 5000}, status=200)
+        page = testapp.get("/admin/accounts", {"team": junk})
+        assert "inteam" in page.text and "quitter" in page.text
 
 
 def test_admin_adds_a_team(testapp, dbsession):

@@ -109,10 +109,46 @@ def test_filters_by_action_who_address_and_dates(testapp, dbsession):
         ("alice", "account.created"), ("bob", "signin.failed")]
     assert _shown(testapp.get("/admin/audit", {"actor": "alice", "since": "2026-03-01"})) == [
         ("alice", "account.created")]
-    # Junk filters are ignored, not a 500.
-    page = testapp.get("/admin/audit", {"action": "nope", "since": "yesterday", "until": "2026-99-99",
-                                        "page": "-3", "ip": "x" * 500})
-    assert page.status_int == 200
+    # An unknown action or an over-long address filters nothing out: not a 500.
+    assert len(_shown(testapp.get("/admin/audit", {"action": "nope", "ip": "x" * 500}))) == 0
+    assert len(_shown(testapp.get("/admin/audit", {"action": "nope"}))) == 5
+
+
+def _errors(page):
+    return [li.text for li in page.html.select("div.flash-error li")]
+
+
+def test_bad_filters_are_a_400_that_says_what_is_wrong(testapp, dbsession):
+    AccountFactory(username="boss", roles=["admin"])
+    login(testapp, "boss")
+    _seed(dbsession)
+    for params, message in (
+        ({"page": "²"}, "页码无效"),
+        ({"page": "0"}, "页码无效"),
+        ({"page": "-3"}, "页码无效"),
+        ({"page": "99999999999999999999"}, "页码无效"),
+        ({"since": "yesterday"}, "开始日期无效"),
+        ({"until": "2026-99-99"}, "结束日期无效"),
+        ({"since": "２０２６-０３-０１"}, "开始日期无效"),
+    ):
+        page = testapp.get("/admin/audit", params, status=400)
+        assert [message in e for e in _errors(page)] == [True], params
+        assert _shown(page) == []
+    # Both dates wrong: both said.
+    page = testapp.get("/admin/audit", {"since": "x", "until": "y"}, status=400)
+    assert len(_errors(page)) == 2
+
+
+def test_extreme_but_valid_filters_are_answered(testapp, dbsession):
+    AccountFactory(username="boss", roles=["admin"])
+    login(testapp, "boss")
+    _seed(dbsession)
+    # The last day the calendar holds, and the first: no upper or lower bound.
+    assert len(_shown(testapp.get("/admin/audit", {"until": "9999-12-31", "actor": "alice"}))) == 2
+    assert len(_shown(testapp.get("/admin/audit", {"since": "0001-01-01", "actor": "alice"}))) == 2
+    # A page far past the end is an empty page, not an error.
+    page = testapp.get("/admin/audit", {"page": "999999999"})
+    assert _shown(page) == [] and "较新" in page.text
 
 
 def test_audit_log_pages(testapp, dbsession):

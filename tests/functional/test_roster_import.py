@@ -119,3 +119,23 @@ def test_no_file_or_a_short_password_is_400(testapp, dbsession):
     form["default_password"] = form["default_password-confirm"] = "roster-password-1"
     form.submit("submit", status=400)
     assert "至少输入 10 个字符" in _upload(testapp, HEADER.encode(), password="short", status=400).text
+
+
+def test_a_mentor_who_is_the_row_itself_or_disabled_is_reported_by_line(testapp, dbsession):
+    _setup(dbsession, testapp)
+    AccountFactory(username="gone", display_name="离职者", disabled=True)
+    AccountFactory(username="old.hand", display_name="老员工")
+    before = _count(dbsession)
+    body = (HEADER
+            + "lina,李娜,,,,,old.hand,\n"
+            + "self.made,自己带自己,,,,,self.made,\n"  # line 3
+            + "tom,Tom,,,,,gone,\n"                    # line 4
+            + "gone,离职者,,,,,,\n"
+            + "ann,Ann,,,,,GONE,\n").encode()          # line 6: disabled, even named again on line 5
+    response = _upload(testapp, body, status=400)
+    errors = [li.text for li in response.html.select("ul.import-errors li")]
+    assert errors == ["第 3 行: 不能把本人设为自己的导师。", "第 4 行: 导师 gone 的账号已停用。",
+                      "第 6 行: 导师 gone 的账号已停用。"]
+    assert _count(dbsession) == before
+    fresh(dbsession)
+    assert dbsession.scalar(select(Account).where(Account.username == "lina")) is None

@@ -1,15 +1,15 @@
 """Account administration pages (admin only)."""
 
-import deform
 from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
 from pyramid.view import view_config, view_defaults
 
 from ...forms import FormView, flash
 from ...i18n import _
-from ...models.accounts import Scope
+from ...ids import parse_id
 from ...permissions import Permission
-from ...schemas.accounts import AccountSchema, GrantSchema, NewAccountSchema, RosterSchema
+from ...schemas.accounts import AccountSchema, NewAccountSchema, RosterSchema
 from ...services.accounts import AccountError, AccountService
+from .grants import grants_section
 
 ACCOUNT_FIELDS = ("display_name", "email", "position_id", "team_id", "start_date", "mentor_id", "language")
 
@@ -22,11 +22,11 @@ def _ip(request) -> str:
              request_method="GET")
 def account_list(request):
     service = request.find_service(AccountService)
-    team_id = request.params.get("team", "")
+    team_id = parse_id(request.params.get("team", ""))
     status = request.params.get("status", "")
     accounts = service.search(
         query=request.params.get("q", "")[:100],
-        team_id=int(team_id) if team_id.isdigit() else None,
+        team_id=team_id,
         active={"active": True, "disabled": False}.get(status),
     )
     return {"accounts": accounts, "teams": service.teams(), "q": request.params.get("q", "")[:100],
@@ -38,8 +38,10 @@ class _AccountFormBase(FormView):
 
     def bind_values(self):
         service = self.request.find_service(AccountService)
-        return {"positions": service.positions(), "teams": service.teams(),
-                "mentors": service.search(active=True)}
+        return {"positions": service.positions(), "teams": service.teams(), "mentors": self.mentor_choices(service)}
+
+    def mentor_choices(self, service):
+        return service.search(active=True)
 
     def __init__(self, context, request):
         self.context = context
@@ -81,6 +83,15 @@ class NewAccountView(_AccountFormBase):
 class EditAccountView(_AccountFormBase):
     schema = AccountSchema
 
+    def mentor_choices(self, service):
+        # A mentor disabled since keeps their place in the form, so saving
+        # other fields does not silently drop them.
+        mentors = service.search(active=True)
+        current = self.context.account.mentor
+        if current is not None and not current.is_active:
+            mentors.append(current)
+        return mentors
+
     def appstruct(self):
         account = self.context.account
         values = {k: getattr(account, k) for k in ACCOUNT_FIELDS}
@@ -88,9 +99,7 @@ class EditAccountView(_AccountFormBase):
         return {k: v for k, v in values.items() if v is not None}
 
     def template_vars(self):
-        return {"account": self.context.account,
-                "grant_form": _grant_form(self.request).render(),
-                "scoped_grants": [g for g in self.context.account.grants if g.scope_type != Scope.SITE]}
+        return {"account": self.context.account, **grants_section(self.request, self.context.account)}
 
     @view_config(request_method="GET")
     def get(self):
@@ -111,61 +120,6 @@ class EditAccountView(_AccountFormBase):
         service.set_global_roles(account, set(appstruct["roles"]), actor=actor, ip=_ip(self.request))
         flash(self.request, _("Account ${username} saved.", mapping={"username": account.username}))
         return HTTPSeeOther(self.request.url)
-
-
-def _grant_form(request):
-    from ...forms import make_form
-
-    return make_form(request, GrantSchema(), formid="grant",
-                     buttons=(deform.Button("submit", request.localizer.translate(_("Add grant"))),),
-                     action=request.route_url("admin.accounts.grants", account_id=request.context.account.id))
-
-
-@view_config(route_name="admin.accounts.grants", request_method="POST", permission=Permission.ACCOUNTS_MANAGE,
-             renderer="admin/account_grant_error.jinja2")
-def add_grant(request):
-    form = _grant_form(request)
-    try:
-        appstruct = form.validate(request.POST.items())
-    except deform.ValidationFailure as failure:
-        request.response.status_int = 400
-        return {"account": request.context.account, "grant_form": failure.render()}
-    role, scope_type = appstruct["role"].split(":")
-    service = request.find_service(AccountService)
-    account = request.context.account
-    try:
-        if role == "mentor":
-            mentee = service.by_id(appstruct["scope_id"])
-            if mentee is None:
-                raise AccountError(_("No account with id ${id}."), {"id": appstruct["scope_id"]})
-            service.update(mentee, actor=request.identity.account, ip=_ip(request), mentor_id=account.id)
-        else:
-            service.grant(account, role, scope_type, appstruct["scope_id"], actor=request.identity.account,
-                          ip=_ip(request))
-    except AccountError as error:
-        request.tm.doom()  # nothing half-saved (the mentor change may have begun)
-        request.response.status_int = 400
-        return {"account": account, "grant_form": form.render(appstruct),
-                "error": _(error.msgid, mapping=error.mapping)}
-    flash(request, _("Grant added."))
-    return HTTPSeeOther(request.route_url("admin.accounts.edit", account_id=account.id))
-
-
-@view_config(route_name="admin.accounts.grant_remove", request_method="POST", permission=Permission.ACCOUNTS_MANAGE)
-def remove_grant(request):
-    account = request.context.account
-    grant_id = int(request.matchdict["grant_id"])
-    grant = next((g for g in account.grants if g.id == grant_id), None)
-    if grant is None:
-        raise HTTPBadRequest(request.localizer.translate(_("No such grant.")))
-    service = request.find_service(AccountService)
-    if grant.role == "mentor" and grant.scope_type == Scope.ACCOUNT:
-        service.update(service.by_id(grant.scope_id), actor=request.identity.account, ip=_ip(request),
-                       mentor_id=None)
-    else:
-        service.revoke(grant, actor=request.identity.account, ip=_ip(request))
-    flash(request, _("Grant removed."))
-    return HTTPSeeOther(request.route_url("admin.accounts.edit", account_id=account.id))
 
 
 @view_config(route_name="admin.accounts.status", request_method="POST", permission=Permission.ACCOUNTS_MANAGE)
@@ -210,6 +164,7 @@ class RosterImportView(FormView):
             text, appstruct["default_password"], actor=self.request.identity.account, ip=_ip(self.request)
         )
         if result.errors:
+            self.request.tm.doom()  # all rows or none
             self.request.response.status_int = 400
             return {"form": self.form.render(), "errors": [(line, _(msg, mapping=m)) for line, msg, m in result.errors],
                     **self.template_vars()}
