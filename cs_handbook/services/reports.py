@@ -30,7 +30,7 @@ from ..models.accounts import Account, Team
 from ..models.drill import DrillReviewLog, DrillStreak
 from ..models.qa import Evaluation
 from ..models.quizzes import Quiz, QuizGrade
-from ..models.training import Course, CourseItem, Enrolment, ItemProgress, PathStep, ProgressState
+from ..models.training import Course, CourseItem, Enrolment, ItemKind, ItemProgress, PathStep, ProgressState
 from .qa import QAService
 from .qa_ledger import compute_line
 
@@ -194,10 +194,14 @@ def _measures(dialect: str):
             .where(among(ItemProgress.account_id), ItemProgress.state == ProgressState.DONE)
             .group_by(ItemProgress.account_id).subquery())
     days = _qa_days(among)
-    # The enrolment's path: its required items of published courses, "item:due_day:half_day,..."; the
-    # same string for everyone on a path, so it is parsed once (a round trip less than a query of its own).
+    # The enrolment's path: its required items of published courses, "item:due_day:half_day:available,...";
+    # the same string for everyone on a path, so it is parsed once (a round trip less than a query of its
+    # own). A quiz item is available once its quiz exists (TrainingService: nobody is behind on a quiz not
+    # written yet).
+    quiz_exists = select(Quiz.id).where(Quiz.slug == CourseItem.target).exists()
+    available = case((CourseItem.kind != ItemKind.QUIZ, "1"), (quiz_exists, "1"), else_="0")
     item = (cast(CourseItem.id, String) + literal(":") + cast(PathStep.due_day, String) + literal(":")
-            + PathStep.half_day)
+            + PathStep.half_day + literal(":") + available)
     path_items = (select(func.aggregate_strings(item, ","))
                   .select_from(PathStep).join(Course, Course.id == PathStep.course_id)
                   .join(CourseItem, CourseItem.course_id == Course.id)
@@ -220,12 +224,12 @@ def _measures(dialect: str):
         .where(among(Account.id)))
 
 
-def _path_items(text: str | None) -> list[tuple[int, int, str]]:
-    """(item id, due day, half day) from "item:due_day:half_day,..." (half day may be empty)."""
+def _path_items(text: str | None) -> list[tuple[int, int, str, bool]]:
+    """(item id, due day, half day, available) from "item:due_day:half_day:available,..." (half day may be "")."""
     if not text:
         return []
-    return [(int(item), int(due_day), half_day)
-            for item, due_day, half_day in (part.split(":") for part in text.split(","))]
+    return [(int(item), int(due_day), half_day, available == "1")
+            for item, due_day, half_day, available in (part.split(":") for part in text.split(","))]
 
 
 def _id_set(text: str | None) -> set[int]:
@@ -349,19 +353,20 @@ class ReportsService:
         return cached
 
     def _onboarding(self, enrolments: list[tuple[PersonRow, int, date, set[int]]],
-                    items_by_path: dict[int, list[tuple[int, int, str]]]) -> None:
+                    items_by_path: dict[int, list[tuple[int, int, str, bool]]]) -> None:
         # People starting the same day on the same path share their deadlines.
-        deadlines: dict[tuple[int, date], list[tuple[int, datetime]]] = {}
+        deadlines: dict[tuple[int, date], list[tuple[int, datetime, bool]]] = {}
         for row, path_id, start, finished in enrolments:
             items = deadlines.get((path_id, start))
             if items is None:
                 items = deadlines[(path_id, start)] = [
-                    (item_id, _deadline(start + timedelta(days=due_day), half_day))
-                    for item_id, due_day, half_day in items_by_path[path_id]]
+                    (item_id, _deadline(start + timedelta(days=due_day), half_day), available)
+                    for item_id, due_day, half_day, available in items_by_path[path_id]]
             now = self._local_now(row.person.timezone)
-            count = sum(1 for item_id, _due in items if item_id in finished)
+            count = sum(1 for item_id, _due, _available in items if item_id in finished)
             row.progress = int(100 * count / len(items)) if items else 0
-            row.overdue = sum(1 for item_id, due in items if item_id not in finished and now >= due)
+            row.overdue = sum(1 for item_id, due, available in items
+                              if available and item_id not in finished and now >= due)
 
     def _qa(self, qa_days: dict[int, str], rows: dict[int, PersonRow]) -> None:
         # The ledger's own arithmetic (qa_ledger.compute_line), limited to these
