@@ -1,9 +1,10 @@
-"""Tweens: the security headers every response carries, whatever failed, and the request size limit."""
+"""Tweens: the security headers every response carries, whatever failed; the request size limit; ids."""
 
 import logging
 import sys
 
-from pyramid.httpexceptions import HTTPRequestEntityTooLarge
+from pyramid.events import BeforeTraversal
+from pyramid.httpexceptions import HTTPNotFound, HTTPRequestEntityTooLarge
 from pyramid.response import Response
 from pyramid.tweens import EXCVIEW
 from pyramid_retry import is_error_retryable
@@ -97,8 +98,23 @@ def body_size_tween_factory(handler, registry):
     return body_size_tween
 
 
+def refuse_non_ascii_digits(event):
+    """A path segment of digits other than 0-9 names nothing: 404.
+
+    Route patterns match ids with `\\d`, which in Python takes every
+    Unicode digit, and `int()` reads them: without this, /admin/accounts/１
+    (a full-width one) would open account 1.
+    """
+    request = event.request
+    for value in (request.matchdict or {}).values():
+        if isinstance(value, str) and value.isdigit() and not value.isascii():
+            raise HTTPNotFound()
+
+
 def includeme(config):
     # Over pyramid_tm's tween: the headers are added whatever the view did,
     # and a failure pyramid_tm lets through still gets our error page.
     config.add_tween("cs_handbook.tweens.security_headers_tween_factory", over="pyramid_tm.tm_tween_factory")
     config.add_tween("cs_handbook.tweens.body_size_tween_factory", under=EXCVIEW)
+    # After the route matched, before its factory loads anything.
+    config.add_subscriber(refuse_non_ascii_digits, BeforeTraversal)
