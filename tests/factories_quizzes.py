@@ -7,7 +7,8 @@ from .factories import now
 
 SAMPLE_QUESTIONS = {
     "q-single": {"type": "single", "text": "客户满意度取决于什么？", "source": "handbook/basics/what-is-service",
-                 "data": {"options": [{"text": "实际感受与期望之间的差距", "correct": True}, {"text": "价格高低"}]}},
+                 "data": {"options": [{"text": "实际感受与期望之间的差距", "correct": True},
+                                      {"text": "价格高低", "feedback": "价格只是感受的一部分"}]}},
     "q-multiple": {"type": "multiple", "text": "哪些是礼貌用语？", "source": "scripts/greeting-and-closing",
                    "data": {"options": [{"text": "您好", "correct": True}, {"text": "请稍等", "correct": True},
                                         {"text": "干嘛"}]}},

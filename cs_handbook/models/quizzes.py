@@ -35,10 +35,20 @@ class Grading(enum.StrEnum):
 
 
 class ReviewWhen(enum.StrEnum):
-    IMMEDIATELY = "immediately"
+    """When the review shows one of its parts to the person who took the quiz.
+
+    AFTER_CLOSE is never reached by a quiz without a closing date (as in Moodle).
+    """
+
     AFTER_SUBMIT = "after_submit"
     AFTER_CLOSE = "after_close"
     NEVER = "never"
+
+
+# What the review can show, each with its own `ReviewWhen`: the marks (overall and per
+# question), the right answers, the feedback (explanations, the chosen options' feedback,
+# the grader's comment) and the links to the source documents.
+REVIEW_PARTS = ("marks", "answers", "feedback", "sources")
 
 
 class AttemptState(enum.StrEnum):
@@ -118,7 +128,10 @@ class Quiz(Base):
     shuffle_questions: Mapped[bool] = mapped_column(Boolean, default=False)
     shuffle_options: Mapped[bool] = mapped_column(Boolean, default=False)
     one_per_page: Mapped[bool] = mapped_column(Boolean, default=False)
-    review: Mapped[str] = mapped_column(String(20), default=ReviewWhen.AFTER_SUBMIT)
+    review_marks: Mapped[str] = mapped_column(String(20), default=ReviewWhen.AFTER_SUBMIT)
+    review_answers: Mapped[str] = mapped_column(String(20), default=ReviewWhen.AFTER_SUBMIT)
+    review_feedback: Mapped[str] = mapped_column(String(20), default=ReviewWhen.AFTER_SUBMIT)
+    review_sources: Mapped[str] = mapped_column(String(20), default=ReviewWhen.AFTER_SUBMIT)
     open_at: Mapped[datetime | None]
     close_at: Mapped[datetime | None]
 

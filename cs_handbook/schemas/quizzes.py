@@ -116,8 +116,14 @@ class ImportSchema(CSRFSchema):
 
 GRADING_CHOICES = (("highest", _("Highest attempt")), ("last", _("Last attempt")), ("first", _("First attempt")),
                    ("average", _("Average of attempts")))
-REVIEW_CHOICES = (("immediately", _("Immediately")), ("after_submit", _("After submitting")),
-                  ("after_close", _("After the quiz closes")), ("never", _("Never")))
+REVIEW_CHOICES = (("after_submit", _("After submitting")),
+                  ("after_close", _("After the quiz closes (never without a closing date)")), ("never", _("Never")))
+
+
+def _review(title):
+    return colander.SchemaNode(colander.String(), title=title, default="after_submit", missing="after_submit",
+                               widget=deform.widget.SelectWidget(values=REVIEW_CHOICES),
+                               validator=colander.OneOf([v for v, _ in REVIEW_CHOICES]))
 
 
 class QuizSchema(CSRFSchema):
@@ -140,9 +146,11 @@ class QuizSchema(CSRFSchema):
     shuffle_questions = colander.SchemaNode(colander.Boolean(), title=_("Shuffle questions"), missing=False)
     shuffle_options = colander.SchemaNode(colander.Boolean(), title=_("Shuffle options"), missing=False)
     one_per_page = colander.SchemaNode(colander.Boolean(), title=_("One question per page"), missing=False)
-    review = colander.SchemaNode(colander.String(), title=_("Review shows details"),
-                                 widget=deform.widget.SelectWidget(values=REVIEW_CHOICES),
-                                 validator=colander.OneOf([v for v, _ in REVIEW_CHOICES]))
+    # What the review shows the person who took it, and when (trainers and managers always see all).
+    review_marks = _review(_("Review shows the marks"))
+    review_answers = _review(_("Review shows the right answers"))
+    review_feedback = _review(_("Review shows the feedback (explanations, option feedback, comments)"))
+    review_sources = _review(_("Review shows links to the source documents"))
     open_at = colander.SchemaNode(colander.DateTime(), title=_("Opens at (UTC)"), missing=None)
     close_at = colander.SchemaNode(colander.DateTime(), title=_("Closes at (UTC)"), missing=None)
     questions = colander.SchemaNode(colander.String(), title=_("Fixed questions (one id a line: category/key)"),

@@ -11,7 +11,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..clock import Clock
-from ..models.quizzes import AttemptQuestion, Question, QuestionCategory, QuestionType, QuestionVersion, Quiz, QuizSlot
+from ..models.quizzes import (
+    REVIEW_PARTS,
+    AttemptQuestion,
+    Question,
+    QuestionCategory,
+    QuestionType,
+    QuestionVersion,
+    Quiz,
+    QuizSlot,
+    ReviewWhen,
+)
 from .quizzes_grading import AnswerError
 
 VERSION_FIELDS = ("type", "text", "source", "points", "explanation", "data")
@@ -59,6 +69,22 @@ def check_fields(fields: dict) -> None:
     if not str(fields.get("text") or "").strip():
         raise AnswerError("A question needs its text.")
     check_question(fields["type"], fields["data"])
+
+
+def review_settings(value) -> dict:
+    """The quiz's review columns from one `ReviewWhen` for every part, or a {part: when} mapping.
+
+    Parts left out of a mapping are shown after submitting; anything else raises AnswerError.
+    """
+    whens = {w.value for w in ReviewWhen}
+    if isinstance(value, str):
+        value = dict.fromkeys(REVIEW_PARTS, value)
+    if not isinstance(value, dict) or set(value) - set(REVIEW_PARTS):
+        raise AnswerError("Unknown grading method or review option.")
+    out = {f"review_{part}": value.get(part, ReviewWhen.AFTER_SUBMIT.value) for part in REVIEW_PARTS}
+    if not set(out.values()) <= whens:
+        raise AnswerError("Unknown grading method or review option.")
+    return out
 
 
 class BankService:
@@ -168,7 +194,12 @@ class BankService:
         return self.dbsession.scalar(select(Quiz).where(Quiz.slug == slug))
 
     def save_quiz(self, slug: str, settings: dict, fixed: list[str], random: list[tuple[str, int]]) -> tuple:
-        """Create or update a quiz and its slots; unknown question ids or categories raise AnswerError."""
+        """Create or update a quiz and its slots; unknown question ids or categories raise AnswerError.
+
+        `settings` holds the quiz's columns; its review may come as one `review` (see `review_settings`).
+        """
+        if "review" in settings:
+            settings = {**{k: v for k, v in settings.items() if k != "review"}, **review_settings(settings["review"])}
         slots = []
         quiz = self.quiz(slug)
         already = {s.question_id for s in quiz.slots} if quiz is not None else set()

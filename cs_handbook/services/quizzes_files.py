@@ -11,17 +11,17 @@ import yaml
 
 from ..clock import Clock
 from ..content import ContentReport
-from .quizzes_bank import TYPE_FIELDS, BankService
+from ..models.quizzes import REVIEW_PARTS
+from .quizzes_bank import TYPE_FIELDS, BankService, review_settings
 from .quizzes_grading import AnswerError
 
 QUIZ_DEFAULTS = {"description": "", "pass_mark": 80, "time_limit_minutes": None, "attempts_allowed": 0,
                  "grading": "highest", "shuffle_questions": False, "shuffle_options": False,
-                 "one_per_page": False, "review": "after_submit"}
+                 "one_per_page": False}
 # Derived from policies/roles by quizzes_roles: loaded, never exported.
 GENERATED_CATEGORIES = ("role-duties",)
 GENERATED_QUIZ_PREFIX = "role-"
 GRADINGS = ("highest", "last", "first", "average")
-REVIEWS = ("immediately", "after_submit", "after_close", "never")
 
 
 class _Dumper(yaml.SafeDumper):
@@ -168,8 +168,10 @@ def quiz_settings(doc: dict) -> dict:
         raise AnswerError("A quiz needs a title.")
     for name, default in QUIZ_DEFAULTS.items():
         settings[name] = doc.get(name, default)
-    if settings["grading"] not in GRADINGS or settings["review"] not in REVIEWS:
+    if settings["grading"] not in GRADINGS:
         raise AnswerError("Unknown grading method or review option.")
+    # `review: <when>` for every part, or a mapping part → when (the form the export writes).
+    settings.update(review_settings(doc.get("review", "after_submit")))
     settings["pass_mark"] = float(settings["pass_mark"])
     return settings
 
@@ -193,7 +195,7 @@ def quiz_yaml(quiz) -> dict:
         value = getattr(quiz, name)
         if name == "pass_mark":
             value = _number(value)
-        if name in ("pass_mark", "attempts_allowed", "grading", "review") or value != default:
+        if name in ("pass_mark", "attempts_allowed", "grading") or value != default:
             out[name] = value
     fixed = [s.question.ident for s in quiz.slots if s.question is not None]
     random = [{"category": s.category.slug, "count": s.count} for s in quiz.slots if s.category is not None]
@@ -201,8 +203,7 @@ def quiz_yaml(quiz) -> dict:
         out["questions"] = BlockList(fixed)
     if random:
         out["random"] = random
-    review = out.pop("review")
-    out["review"] = review
+    out["review"] = {part: getattr(quiz, f"review_{part}") for part in REVIEW_PARTS}
     return out
 
 

@@ -99,7 +99,7 @@ ROWS = [
     Row("quizzes.quiz_edit", "GET", "/quizzes/bank/quiz", only(200, *TRAINERS)),
     Row("quizzes.quiz_edit", "POST", "/quizzes/bank/quiz", only(303, *TRAINERS), setup=_quiz,
         data={"slug": "matrix-quiz", "title": "测验", "pass_mark": "80", "attempts_allowed": "0",
-              "grading": "highest", "review": "after_submit", "questions": "basics/q-single"}),
+              "grading": "highest", "review_marks": "after_submit", "questions": "basics/q-single"}),
     Row("quizzes.version_key", "GET", "/quizzes/bank/versions/{version_id}/key", only(200, *TRAINERS),
         setup=_finished),
     Row("quizzes.version_key", "POST", "/quizzes/bank/versions/{version_id}/key", only(303, *TRAINERS),

@@ -63,7 +63,7 @@ QUESTION_FILES = sorted(QUESTIONS.glob("*.yaml"))
 QUIZ_FILES = sorted(QUIZZES.glob("*.yaml"))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def bank():
     """{category slug: data}"""
     return {path.stem: load(path) for path in QUESTION_FILES}
@@ -229,7 +229,10 @@ def test_quiz(path):
     assert quiz.get("pass_mark") == 80
     assert quiz.get("attempts_allowed") == 3
     assert quiz.get("grading") == "highest"
-    assert quiz.get("review", "after_submit") in {"immediately", "after_submit", "after_close", "never"}
+    review = quiz.get("review")
+    assert isinstance(review, dict) and set(review) == {"marks", "answers", "feedback", "sources"}
+    assert set(review.values()) <= {"after_submit", "after_close", "never"}
+    assert review["marks"] == "after_submit", "people learn whether they passed"
     if "time_limit_minutes" in quiz:
         assert isinstance(quiz["time_limit_minutes"], int) and quiz["time_limit_minutes"] > 0
 

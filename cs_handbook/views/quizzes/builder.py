@@ -13,7 +13,8 @@ from ...services.quizzes_bank import BankService
 from ...services.quizzes_grading import AnswerError
 
 SETTINGS = ("title", "description", "pass_mark", "time_limit_minutes", "attempts_allowed", "grading",
-            "shuffle_questions", "shuffle_options", "one_per_page", "review", "open_at", "close_at")
+            "shuffle_questions", "shuffle_options", "one_per_page", "review_marks", "review_answers",
+            "review_feedback", "review_sources", "open_at", "close_at")
 
 
 def _utc(value):
@@ -33,7 +34,7 @@ class QuizBuilder(FormView):
     def appstruct(self):
         quiz = self.existing()
         if quiz is None:
-            return {"grading": "highest", "review": "after_submit"}
+            return {"grading": "highest"}
         values = {name: getattr(quiz, name) for name in SETTINGS if getattr(quiz, name) is not None}
         values["slug"] = quiz.slug
         values["questions"] = "\n".join(s.question.ident for s in quiz.slots if s.question is not None)

@@ -6,7 +6,7 @@ right index); `shown` lists the positions the page displayed, so a question
 left blank on the page is cleared and one on another page is untouched.
 """
 
-from ...models.quizzes import ReviewWhen
+from ...models.quizzes import REVIEW_PARTS, ReviewWhen
 from ...schemas.quizzes import MAX_ROWS
 from ...services.quizzes import QuizError
 from ...services.quizzes_grading import AnswerError, correct_answer
@@ -72,14 +72,22 @@ def view_question(question) -> dict:
     return view
 
 
-def review_allowed(attempt, now) -> bool:
-    """Whether the owner may see marks per question, explanations and the right answers."""
-    quiz = attempt.quiz
-    if attempt.state == "in_progress" or quiz.review == ReviewWhen.NEVER:
-        return False
-    if quiz.review == ReviewWhen.AFTER_CLOSE:
-        return quiz.close_at is None or now >= quiz.close_at
-    return True
+def _shown(when: str, quiz, now) -> bool:
+    if when == ReviewWhen.AFTER_SUBMIT:
+        return True
+    # "After the quiz closes" is never reached by a quiz that never closes (as in Moodle).
+    return when == ReviewWhen.AFTER_CLOSE and quiz.close_at is not None and now >= quiz.close_at
+
+
+def review_shows(quiz, now, finished: bool = True) -> dict:
+    """{part: shown now?} for the person who took the quiz (see models.quizzes.REVIEW_PARTS)."""
+    return {part: finished and _shown(getattr(quiz, f"review_{part}"), quiz, now) for part in REVIEW_PARTS}
+
+
+def review_later(quiz, shows: dict) -> list[tuple[str, bool]]:
+    """The hidden parts: (part, shown once the quiz closes?)."""
+    return [(part, getattr(quiz, f"review_{part}") == ReviewWhen.AFTER_CLOSE and quiz.close_at is not None)
+            for part in REVIEW_PARTS if not shows[part]]
 
 
 # -- the question editor's type fields ↔ a version's data ---------------------------------------

@@ -6,11 +6,12 @@ from pyramid.view import view_config
 
 from ...forms import flash
 from ...i18n import _
-from ...models.quizzes import AttemptState, Quiz
+from ...models.quizzes import REVIEW_PARTS, AttemptState, Quiz
 from ...permissions import Permission
 from ...services.quizzes import AttemptService, QuizError
 from ...services.quizzes_bank import BankService
-from .forms import answers_from_form, review_allowed, view_question
+from .forms import answers_from_form, review_later, review_shows, view_question
+from .zone import formatter
 
 ERRORS = {400: HTTPBadRequest, 409: HTTPConflict}
 
@@ -25,10 +26,16 @@ def index(request):
     attempts = request.find_service(AttemptService)
     account_id = request.identity.account.id
     mine = attempts.attempts_of(account_id)
+    now = attempts.clock.now()
     rows = []
     for quiz in request.find_service(BankService).quizzes():
+        taken = [a for a in mine if a.quiz_id == quiz.id]
+        running = bool(taken) and taken[-1].state == AttemptState.IN_PROGRESS
         rows.append({"quiz": quiz, "open": attempts.is_open(quiz), "grade": attempts.grade_of(quiz.id, account_id),
-                     "attempts": [a for a in mine if a.quiz_id == quiz.id]})
+                     "attempts": taken, "running": running,
+                     # The grade obeys the quiz's review: hidden while its marks are.
+                     "marks": review_shows(quiz, now)["marks"],
+                     "used_up": not running and bool(quiz.attempts_allowed) and len(taken) >= quiz.attempts_allowed})
     # Managers and trainers reach the results (their teams' for managers) from here too.
     return {"rows": rows, "can_see_results": bool(request.has_permission(Permission.QUIZZES_RESULTS))}
 
@@ -151,8 +158,15 @@ def review(context, request):
     attempt = context.attempt
     service = request.find_service(AttemptService)
     service.finish_if_overdue(attempt)
-    is_owner = attempt.account_id == request.identity.account.id
-    details = (not is_owner) or review_allowed(attempt, service.clock.now())
+    quiz = attempt.quiz
+    finished = attempt.state != AttemptState.IN_PROGRESS
+    if attempt.account_id == request.identity.account.id:
+        shows = review_shows(quiz, service.clock.now(), finished)
+    else:
+        # Trainers, admins and managers reviewing someone's attempt see all of it.
+        shows = dict.fromkeys(REVIEW_PARTS, finished)
     has_documents = request.registry.introspector.get("routes", "documents.view") is not None
-    return {"attempt": attempt, "quiz": attempt.quiz, "details": details, "has_documents": has_documents,
-            "questions": [view_question(q) for q in attempt.questions] if details else []}
+    return {"attempt": attempt, "quiz": quiz, "shows": shows, "later": review_later(quiz, shows) if finished else [],
+            "local_time": formatter(request),
+            "has_documents": has_documents, "can_grade": bool(request.has_permission(Permission.QUIZZES_GRADE)),
+            "questions": [view_question(q) for q in attempt.questions] if finished else []}

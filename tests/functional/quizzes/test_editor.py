@@ -166,7 +166,7 @@ def test_archive_hides_from_new_attempts_and_quizzes_and_keeps_old_ones(testapp,
     # It cannot be added to another quiz.
     form = testapp.get("/quizzes/bank/quiz").forms["quiz"]
     form["slug"], form["title"], form["questions"] = "another", "另一个", "basics/q-tf"
-    form["grading"], form["review"] = "highest", "after_submit"
+    form["grading"] = "highest"
     assert "已归档" in form.submit("submit", status=400).text
     assert "已归档" in testapp.get("/quizzes/bank").text
     form = next(f for f in testapp.get("/quizzes/bank").forms.values()

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from cs_handbook.models.quizzes import AttemptQuestion
@@ -10,9 +9,12 @@ from tests.conftest import login
 from tests.factories import AccountFactory
 from tests.factories_quizzes import make_quiz
 
-HIDDEN = "本测验的详细反馈暂不显示。"
 EXPLANATION = "因为……"  # every sample question's explanation
-CORRECT = "实际感受与期望之间的差距"  # the right option of q-single
+CORRECT = "实际感受与期望之间的差距"  # q-single's right option (the taker chooses the other)
+OPTION_FEEDBACK = "价格高低: 价格只是感受的一部分"  # the feedback of q-single's wrong option
+SOURCE = "阅读出处文档"
+SCORE = '<strong class="score">0.0%</strong>'
+QUESTION_MARK = "0.00 / 1.0"
 
 
 def _start(testapp, quiz):
@@ -24,56 +26,101 @@ def _start(testapp, quiz):
 def _take_and_finish(testapp, quiz, answer="1"):
     page = _start(testapp, quiz)
     review_url = page.request.path + "/review"
-    # Before submitting, the owner's review shows no details whatever the setting.
-    assert HIDDEN in testapp.get(review_url).text
+    # Before submitting, the owner's review shows nothing of the answers whatever the settings.
+    before = testapp.get(review_url).text
+    assert "本测验的详细反馈暂不显示。" in before and EXPLANATION not in before and QUESTION_MARK not in before
     form = page.forms["quiz-form"]
     form["q1"] = answer  # option 1: the wrong one
     form.submit("action", value="finish", status=303)
     return review_url
 
 
-def _shows_details(page) -> bool:
-    shown = EXPLANATION in page.text and CORRECT in page.text and "0.00 / 1.0" in page.text
-    hidden = HIDDEN in page.text and EXPLANATION not in page.text and CORRECT not in page.text
-    assert shown != hidden, page.text
-    # The overall mark is shown either way.
-    assert '<strong class="score">0.0%</strong>' in page.text
-    return shown
+def _parts(page) -> dict:
+    """What the review shows of each part."""
+    text = page.text
+    right = " ".join(p.get_text() for p in page.html.select(".correct"))
+    return {"marks": SCORE in text and QUESTION_MARK in text, "answers": "正确答案" in right and CORRECT in right,
+            "feedback": EXPLANATION in text and OPTION_FEEDBACK in page.html.get_text(), "sources": SOURCE in text}
 
 
-@pytest.mark.parametrize("review", ["immediately", "after_submit"])
-def test_review_right_after_submitting(testapp, dbsession, clock, review):
-    quiz = make_quiz(dbsession, keys=["q-single"], review=review)
+def _with_source_documents(registry):
+    # The review links to documents only when their area is there: it is, in the full app.
+    assert registry.introspector.get("routes", "documents.view") is not None
+
+
+ALL = {"marks": True, "answers": True, "feedback": True, "sources": True}
+
+
+def test_review_after_submitting_shows_every_part(testapp, dbsession, clock, registry):
+    _with_source_documents(registry)
+    quiz = make_quiz(dbsession, keys=["q-single"], review="after_submit")
     AccountFactory(username="taker")
     login(testapp, "taker")
     review_url = _take_and_finish(testapp, quiz)
-    assert _shows_details(testapp.get(review_url))
+    page = testapp.get(review_url)
+    assert _parts(page) == ALL
+    assert not page.html.select(".review-hidden li")
 
 
-def test_review_after_close_waits_for_the_close(testapp, dbsession, clock):
-    quiz = make_quiz(dbsession, keys=["q-single"], review="after_close", close_at=clock.now() + timedelta(hours=2))
+def test_each_part_follows_its_own_setting(testapp, dbsession, clock, registry):
+    _with_source_documents(registry)
+    quiz = make_quiz(dbsession, keys=["q-single"], close_at=clock.now() + timedelta(hours=2),
+                     review={"marks": "after_submit", "answers": "after_close", "feedback": "never",
+                             "sources": "after_submit"})
     AccountFactory(username="taker")
     login(testapp, "taker")
     review_url = _take_and_finish(testapp, quiz)
-    assert not _shows_details(testapp.get(review_url))
+    page = testapp.get(review_url)
+    assert _parts(page) == {"marks": True, "answers": False, "feedback": False, "sources": True}
+    # The page says what is held back and until when, in the reader's zone (Shanghai: UTC+8).
+    assert [li.get_text(strip=True) for li in page.html.select(".review-hidden li")] == [
+        "正确答案：测验关闭后（2026-03-02 19:00 (Asia/Shanghai)）显示。", "反馈：本测验不显示。"]
     clock.advance(hours=1, minutes=59, seconds=59)
-    assert not _shows_details(testapp.get(review_url))
+    assert _parts(testapp.get(review_url))["answers"] is False
     clock.advance(seconds=1)
-    assert _shows_details(testapp.get(review_url))
+    assert _parts(testapp.get(review_url)) == {"marks": True, "answers": True, "feedback": False, "sources": True}
 
 
-def test_review_never_shows_details_to_the_taker_but_to_the_trainer(testapp, dbsession, clock):
+def test_after_close_is_never_reached_without_a_closing_date(testapp, dbsession, clock):
+    quiz = make_quiz(dbsession, keys=["q-single"], review="after_close")
+    AccountFactory(username="taker")
+    login(testapp, "taker")
+    review_url = _take_and_finish(testapp, quiz)
+    clock.advance(days=365)
+    page = testapp.get(review_url)
+    assert _parts(page) == {"marks": False, "answers": False, "feedback": False, "sources": False}
+
+
+def test_hidden_marks_hide_the_overall_mark_too(testapp, dbsession, clock):
+    quiz = make_quiz(dbsession, keys=["q-single"], review={"marks": "never"})
+    AccountFactory(username="taker")
+    AccountFactory(username="trainer", roles=["trainer"])
+    login(testapp, "taker")
+    review_url = _take_and_finish(testapp, quiz)
+    page = testapp.get(review_url)
+    assert _parts(page)["marks"] is False and "0.0%" not in page.text and "未通过" not in page.text
+    assert "已提交" in page.text
+    row = testapp.get("/quizzes/").html.find("td", string=quiz.title).parent
+    assert "分数暂不显示" in row.get_text() and "%" not in row.get_text()
+    # Trainers see all of it.
+    testapp.reset()
+    login(testapp, "trainer")
+    assert _parts(testapp.get(review_url)) == ALL
+
+
+def test_review_never_shows_nothing_to_the_taker_but_all_to_the_trainer(testapp, dbsession, clock):
     quiz = make_quiz(dbsession, keys=["q-single"], review="never", close_at=clock.now() + timedelta(hours=1))
     AccountFactory(username="taker")
     AccountFactory(username="trainer", roles=["trainer"])
     login(testapp, "taker")
     review_url = _take_and_finish(testapp, quiz)
-    assert not _shows_details(testapp.get(review_url))
     clock.advance(days=30)
-    assert not _shows_details(testapp.get(review_url))
+    page = testapp.get(review_url)
+    assert _parts(page) == {"marks": False, "answers": False, "feedback": False, "sources": False}
+    assert len(page.html.select(".review-hidden li")) == 4
     testapp.reset()
     login(testapp, "trainer")
-    assert _shows_details(testapp.get(review_url))
+    assert _parts(testapp.get(review_url)) == ALL
 
 
 def _stored(dbsession):

@@ -118,7 +118,8 @@ def test_quiz_builder_creates_and_edits(testapp, dbsession, clock):
     form["title"] = "新测验"
     form["time_limit_minutes"] = "10"
     form["grading"] = "average"
-    form["review"] = "never"
+    form["review_marks"] = "after_close"
+    form["review_feedback"] = "never"
     form["questions"] = "basics/q-tf\nbasics/missing"
     form.submit("submit", status=400)
     form["questions"] = "basics/q-tf"
@@ -128,7 +129,9 @@ def test_quiz_builder_creates_and_edits(testapp, dbsession, clock):
     form.submit("submit", status=303)
     dbsession.rollback()
     quiz = dbsession.scalar(select(Quiz).where(Quiz.slug == "built"))
-    assert (quiz.grading, quiz.time_limit_minutes, quiz.review) == ("average", 10, "never")
+    assert (quiz.grading, quiz.time_limit_minutes) == ("average", 10)
+    assert (quiz.review_marks, quiz.review_answers, quiz.review_feedback, quiz.review_sources) == (
+        "after_close", "after_submit", "never", "after_submit")
     assert [(s.question_id is not None, s.count) for s in quiz.slots] == [(True, 1), (False, 2)]
     page = testapp.get("/quizzes/bank/quiz", {"slug": "built"})
     assert page.forms["quiz"]["random"].value == "basics 2"
