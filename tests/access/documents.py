@@ -36,6 +36,22 @@ def _republished_with_draft(dbsession, people):
             "draft_id": document.latest_version_id}
 
 
+def _draft(dbsession, people):
+    from tests.factories_documents import make_document
+
+    document = make_document("policies/access-draft", publish=False)
+    return {"document_id": document.id, "version_id": document.latest_version_id}
+
+
+def _archived(dbsession, people):
+    from tests.factories_documents import make_document, service
+
+    document = make_document("policies/access-archived")
+    service(dbsession).transition(document, "archive")
+    dbsession.commit()
+    return {"document_id": document.id}
+
+
 def _section(dbsession, people):
     from cs_handbook.models.documents import DocumentSection
 
@@ -70,6 +86,18 @@ ROWS = [
     Row("documents.transition", "POST", "/handbook/doc/{document_id}/transition",
         expect(403, anonymous=303, reviewer=303, admin=303), setup=_pending,
         data={"action": "approve", "comment": "好"}),
+    Row("documents.transition", "POST", "/handbook/doc/{document_id}/transition",
+        only(303, *EDITORS), setup=_draft, data={"action": "submit", "comment": "请审"}),
+    Row("documents.transition", "POST", "/handbook/doc/{document_id}/transition",
+        only(303, *REVIEWERS), setup=_pending, data={"action": "send_back", "comment": "补充"}),
+    Row("documents.transition", "POST", "/handbook/doc/{document_id}/transition",
+        only(303, *REVIEWERS), setup=_doc, data={"action": "archive", "comment": "过时"}),
+    Row("documents.transition", "POST", "/handbook/doc/{document_id}/transition",
+        only(303, *REVIEWERS), setup=_archived, data={"action": "restore", "comment": "恢复"}),
+    Row("documents.new", "POST", "/handbook/new", only(303, *EDITORS),
+        data={"slug": "policies/access-new", "section": "", "title": "新制度", "body_md": "正文"}),
+    Row("documents.edit", "POST", "/handbook/doc/{document_id}/edit", only(303, *EDITORS), setup=_doc,
+        data=lambda ctx: {"title": "访问检查", "body_md": "改过的正文", "base_version_id": ctx["version_id"]}),
     Row("documents.revert", "POST", "/handbook/doc/{document_id}/revert/{version_id}",
         only(303, *EDITORS), setup=_doc),
 ]

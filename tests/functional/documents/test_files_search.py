@@ -37,10 +37,12 @@ def test_load_export_round_trip_on_real_files(dbsession, tmp_path):
     assert not report.errors and report.created > 10
     out = tmp_path / "out"
     documents_files.export(request, out, Progress(quiet=True))
-    for path in folder.rglob("*.md"):
+    originals = sorted(p for p in folder.rglob("*") if p.is_file() and p.name.lower() != "readme.md")
+    assert len(originals) > 60
+    for path in originals:
         exported = out / path.relative_to(folder)
-        assert exported.read_text(encoding="utf-8") == documents_files.render_file(
-            *documents_files.parse_file(path, path.name)), path
+        # The very bytes of the file: no canonical re-rendering on either side.
+        assert exported.read_bytes() == path.read_bytes(), path
     again = documents_files.load(request, out, Progress(quiet=True))
     assert again.created == 0 and again.updated == 0 and not again.conflicts
 
@@ -182,3 +184,43 @@ def test_export_elsewhere_keeps_the_conflict_guard_of_the_content_folder(dbsessi
     report = documents_files.load(request, folder, Progress(quiet=True))
     assert report.updated == 1 and not report.conflicts
     assert document.published_version.body_md.endswith("再改一次。")
+
+
+def test_titles_tags_and_comments_are_inert_on_every_list_page(testapp, dbsession, clock):
+    from cs_handbook.models.documents import DocumentSection
+
+    staff, trainer_account, reviewer_account = (AccountFactory(), AccountFactory(roles=["trainer"]),
+                                                AccountFactory(roles=["reviewer"]))
+    section = DocumentSection(path="handbook/basics", title=f"栏目{XSS[0]}", summary=f"说明{XSS[1]}")
+    dbsession.add(section)
+    dbsession.commit()
+    svc = service(dbsession)
+    for index, payload in enumerate(XSS):
+        document = make_document(f"handbook/basics/x{index}", title=f"标题{payload}", body="正文",
+                                 tags=(f"签{payload}",), summary=f"摘要{payload}", data={"review_due": "2026-01-01"},
+                                 author=trainer_account)
+        document.section_id = section.id
+        svc.save(svc.by_id(document.id), base_version_id=document.latest_version_id, title=f"标题{payload}",
+                 body_md="正文二", tags=(f"签{payload}",), author=trainer_account, comment=f"改{payload}")
+        svc.transition(svc.by_id(document.id), "submit", trainer_account, comment=f"交{payload}")
+    archived = make_document("handbook/basics/gone", title=f"标题{XSS[1]}旧")
+    svc.transition(archived, "archive", comment=f"归{XSS[0]}")
+    dbsession.commit()
+    clients = {}
+    for name, account in (("staff", staff), ("trainer", trainer_account), ("reviewer", reviewer_account)):
+        clients[name] = testapp.__class__(testapp.app, extra_environ=testapp.extra_environ)
+        login(clients[name], account.username)
+    pages = {"index": clients["staff"].get("/handbook/"),
+             "section": clients["staff"].get("/handbook/section/handbook/basics"),
+             "search": clients["staff"].get("/handbook/search", {"q": "标题"}),
+             "tag search": clients["staff"].get("/handbook/search", {"q": "签"}),
+             "queue": clients["reviewer"].get("/handbook/review"),
+             "history": clients["reviewer"].get(f"/handbook/doc/{svc.by_slug('handbook/basics/x1').id}/history"),
+             "archive": clients["reviewer"].get("/handbook/archived"),
+             "mine": clients["trainer"].get("/handbook/mine")}
+    for name, page in pages.items():
+        assert "<script>alert" not in page.text and "<img" not in page.text, name
+        assert 'href="javascript:' not in page.text, name
+        assert not re.search("(标题|签|摘要|改|交|归|栏目|说明)49", page.text), name
+        assert str(escape(f"标题{XSS[1]}")) in page.text, name
+    assert str(escape(f"交{XSS[0]}")) in pages["queue"].text and str(escape(f"改{XSS[1]}")) in pages["history"].text
