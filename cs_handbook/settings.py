@@ -4,16 +4,22 @@ Everything else reads `registry.settings` and may rely on the keys below
 having their proper Python types.
 """
 
+import ipaddress
+import logging
 import os
 import secrets
 
-from pyramid.settings import asbool
+from pyramid.exceptions import ConfigurationError
+from pyramid.settings import asbool, aslist
+
+log = logging.getLogger(__name__)
 
 # Environment variables win over the ini file so that one production.ini can
 # serve several processes or machines configured by their environment.
 ENVIRONMENT_OVERRIDES = {
     "CS_HANDBOOK_DATABASE_URL": "sqlalchemy.url",
     "CS_HANDBOOK_SECRET": "cs_handbook.secret",
+    "CS_HANDBOOK_TRUSTED_PROXIES": "cs_handbook.trusted_proxies",
 }
 
 DEFAULTS = {
@@ -26,6 +32,11 @@ DEFAULTS = {
     "cs_handbook.login_failure_window": 300,
     "cs_handbook.default_locale": "zh_CN",
     "cs_handbook.show_tracebacks": False,
+    # production.ini: refuse to start with no secret rather than pick one.
+    "cs_handbook.require_secret": False,
+    # Addresses or networks of the reverse proxies whose X-Forwarded-For and
+    # X-Forwarded-Proto are believed (tweens.trust_forwarded_headers).
+    "cs_handbook.trusted_proxies": "",
 }
 
 BOOLEAN_KEYS = {
@@ -33,6 +44,7 @@ BOOLEAN_KEYS = {
     "cs_handbook.auto_init",
     "cs_handbook.demo_data",
     "cs_handbook.show_tracebacks",
+    "cs_handbook.require_secret",
 }
 INTEGER_KEYS = {
     "cs_handbook.max_body_bytes",
@@ -54,11 +66,30 @@ def normalise_settings(settings: dict) -> dict:
     for key in INTEGER_KEYS:
         settings[key] = int(settings[key])
     if not settings.get("cs_handbook.secret"):
+        if settings["cs_handbook.require_secret"]:
+            # Each process would pick its own: cookies signed by one would be
+            # refused by the others, and every restart would sign everyone out.
+            raise ConfigurationError(
+                "CS_HANDBOOK_SECRET is not set. A production site needs one secret, the same for every process: "
+                "export CS_HANDBOOK_SECRET=$(python -c 'import secrets; print(secrets.token_hex(32))') "
+                "(or set cs_handbook.secret in the ini file).")
         # A random secret keeps a forgetful developer safe, at the price of
-        # signing everyone out on restart; production.ini must set one.
+        # signing everyone out on restart.
+        log.warning("no cs_handbook.secret: using a random one; sessions end when the process stops")
         settings["cs_handbook.secret"] = secrets.token_hex(32)
+    settings["cs_handbook.trusted_proxies"] = parse_networks(settings["cs_handbook.trusted_proxies"])
     settings.setdefault("pyramid.default_locale_name", settings["cs_handbook.default_locale"])
     return settings
+
+
+def parse_networks(value) -> tuple:
+    """Addresses and networks ("127.0.0.1 10.0.2.0/24 ::1"), or an already parsed tuple."""
+    if isinstance(value, tuple):
+        return value
+    try:
+        return tuple(ipaddress.ip_network(item, strict=False) for item in aslist(value.replace(",", " ")))
+    except ValueError as error:
+        raise ConfigurationError(f"cs_handbook.trusted_proxies: {error}") from None
 
 
 def includeme(config):

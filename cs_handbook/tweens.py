@@ -1,5 +1,6 @@
-"""Tweens: the security headers every response carries, whatever failed; the request size limit; ids."""
+"""Tweens: client address behind proxies, security headers on every response whatever failed, body size, ids."""
 
+import ipaddress
 import logging
 import sys
 
@@ -60,8 +61,43 @@ def _error_response(request, exc):
         return Response(LAST_RESORT_PAGE, status=500, content_type="text/html", charset="utf-8")
 
 
+def _is_trusted(address: str, networks) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip("[]"))
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def trust_forwarded_headers(environ, trusted) -> None:
+    """Make REMOTE_ADDR the client's address, believing X-Forwarded-* only from trusted proxies.
+
+    webob's `client_addr` reads X-Forwarded-For whoever sent it, so a client
+    could pick the address the sign-in rate limit and the audit log see:
+    the headers are removed from every request, after being used when the
+    peer is one of `cs_handbook.trusted_proxies`. The client is the last
+    address in X-Forwarded-For that is not itself a trusted proxy (each
+    proxy appends the address it got the request from).
+    """
+    forwarded_for = environ.pop("HTTP_X_FORWARDED_FOR", "")
+    forwarded_proto = environ.pop("HTTP_X_FORWARDED_PROTO", "").strip().lower()
+    if not trusted or not _is_trusted(environ.get("REMOTE_ADDR", ""), trusted):
+        return
+    for hop in reversed([hop.strip() for hop in forwarded_for.split(",") if hop.strip()]):
+        try:
+            ipaddress.ip_address(hop.strip("[]"))
+        except ValueError:
+            break  # not an address: keep the last one we could believe
+        environ["REMOTE_ADDR"] = hop.strip("[]")
+        if not _is_trusted(hop, trusted):
+            break
+    if forwarded_proto in ("http", "https"):
+        environ["wsgi.url_scheme"] = forwarded_proto
+
+
 def security_headers_tween_factory(handler, registry):
     def security_headers_tween(request):
+        trust_forwarded_headers(request.environ, registry.settings["cs_handbook.trusted_proxies"])
         try:
             response = handler(request)
         except Exception as exc:
