@@ -3,8 +3,11 @@
 Each area lists its routes in `tests/access/<area>.py` as `ROWS` (a list of
 `Row`). `tests/functional/test_access_matrix.py` collects the rows of every
 module in this package, runs each row once per role (signing in through the
-form, except `anonymous`) and asserts the status; a route registered in the
-app with no row fails the run.
+form, except `anonymous`) and asserts the status; a view registered in the
+app (a route AND a request method, from Pyramid's introspector) with no row
+fails the run. Every unsafe view also needs a row where some role reaches
+the view (not 403, not a factory's 404): the CSRF test sends it without the
+token and expects the "form expired" page, and with it the row's status.
 
 `people` (built by `make_people`) is a dict role -> Account:
 
