@@ -12,7 +12,7 @@ from ...resources import Root
 from ...schemas.documents import SCHEMA_BY_KIND, NewDocumentSchema
 from ...services.documents import TRANSITIONS, DocumentError, DocumentService
 from ...services.documents_changes import previous_published_id, published_version_ids
-from ...services.documents_diff import diff_lines
+from ...services.documents_diff import diff_versions
 from ...services.documents_files import KIND_BY_FOLDER
 from ...services.documents_render import render_markdown
 from ...services.documents_structured import as_text, from_appstruct, situation_keys, to_appstruct
@@ -243,8 +243,8 @@ def diff(request):
     def label(msgid):
         return request.localizer.translate(msgid)
 
-    rows = (diff_lines(old.title, new.title) + diff_lines(as_text(old.data, label), as_text(new.data, label))
-            + diff_lines(old.body_md, new.body_md))
+    rows = diff_versions([(old.title, new.title), (as_text(old.data, label), as_text(new.data, label)),
+                          (old.body_md, new.body_md)])
     return {"document": document, "old": old, "new": new, "rows": rows}
 
 
