@@ -36,8 +36,9 @@ def text_width(text: str) -> float:
     """A generous estimate of `text`'s width in px at FONT_PX: Chinese characters are a full em, others ~0.62 em.
 
     The SVG's columns are sized from it, so labels and figures like "未入职培训" are never cut at the edge.
+    Ambiguous-width characters ("·", "—", "…") count as full: Chinese fonts draw them so.
     """
-    return sum(FONT_PX if east_asian_width(ch) in "WF" else FONT_PX * 0.62 for ch in text)
+    return sum(FONT_PX if east_asian_width(ch) in "WFA" else FONT_PX * 0.62 for ch in text)
 
 
 def _fit(label: str, width: float) -> str:

@@ -131,3 +131,30 @@ def test_manager_dashboard_export_then_transcript_scored_and_seen(page, browser,
     assert agent.locator("#dispute-comment").is_visible()  # and they may dispute it
     agent.context.close()
     assert not errors, errors
+
+
+def test_manager_sees_whole_chart_labels_and_plain_cells(page, live_server, dbsession, people):
+    # Seen on the demo site: "未入职培训" cut off at the chart's right edge, and the onboarding cells drawn
+    # as tall rounded blue boxes (they carried site.css's .progress class). Measured as Chromium lays them out.
+    AccountFactory(username="long", display_name="欧阳·长长长长长长长长长长长长长长名字", team=people["first"])
+    dbsession.commit()
+    browser_login(page, live_server, "boss")
+    page.goto(live_server("/reports/"))
+    overflow = page.locator("svg.chart").evaluate_all("""svgs => svgs.flatMap(svg => {
+        const width = svg.viewBox.baseVal.width;
+        return [...svg.querySelectorAll('text')].map(text => {
+            const box = text.getBBox();
+            return box.x < -0.5 || box.x + box.width > width + 0.5 ? text.textContent : null;
+        }).filter(Boolean);
+    })""")
+    assert overflow == []
+    assert "未入职培训" in page.locator("svg.chart-bars").text_content()
+    cell = page.locator("tr[data-account=li] td.onboarding")
+    style = cell.evaluate("td => { const s = getComputedStyle(td); return [s.borderRadius, s.backgroundColor]; }")
+    assert style == ["0px", "rgba(0, 0, 0, 0)"]
+    name_cell = page.locator("tr[data-account=li] td").first
+    assert abs(cell.bounding_box()["height"] - name_cell.bounding_box()["height"]) < 1
+    # The person's drill-down, from their name: QA results of the month beside quizzes and drill.
+    with page.expect_navigation():
+        page.click("tr[data-account=li] a")
+    assert page.locator("h2", has_text="质检结果").count() == 1 and page.locator("h2", has_text="薄弱环节").count() == 1
