@@ -11,7 +11,11 @@ from .meta import Base
 
 class AuditEvent(Base):
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_action_at", "action", "at"),)
+    __table_args__ = (
+        Index("ix_audit_events_action_at", "action", "at"),
+        # The admin's "what happened to this account" filter.
+        Index("ix_audit_events_target", "target_type", "target_id", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(index=True)

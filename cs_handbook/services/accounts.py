@@ -1,9 +1,5 @@
 """AccountService: staff accounts, teams, positions, grants and the roster import."""
 
-import csv
-import io
-import re
-from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
@@ -26,20 +22,6 @@ class AccountError(ValueError):
         super().__init__(msgid)
         self.msgid = msgid
         self.mapping = mapping or {}
-
-
-@dataclass
-class RosterResult:
-    created: int = 0
-    updated: int = 0
-    errors: list[tuple[int, str, dict]] = field(default_factory=list)  # (line, msgid, mapping)
-
-
-# The same rules as the account form (schemas/accounts.py).
-USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
-EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")  # names are one line: no tab or newline either
-ROSTER_COLUMNS = ("username", "display_name", "email", "position", "team", "start_date", "mentor", "language")
 
 
 class AccountService:
@@ -69,6 +51,11 @@ class AccountService:
         if active is not None:
             stmt = stmt.where(Account.is_active.is_(active))
         return list(self.dbsession.scalars(stmt))
+
+    def names(self) -> list[tuple[int, str, str]]:
+        """(id, display name, username) of every account, by username: for pick lists."""
+        return [tuple(row) for row in self.dbsession.execute(
+            select(Account.id, Account.display_name, Account.username).order_by(Account.username))]
 
     def teams(self) -> list[Team]:
         return list(self.dbsession.scalars(select(Team).order_by(Team.name)))
@@ -125,11 +112,13 @@ class AccountService:
 
     def update(self, account: Account, *, actor=None, ip="", **fields) -> None:
         before = {"position_id": account.position_id, "start_date": account.start_date}
-        changed = self._apply(account, fields, actor=actor, ip=ip)
-        if changed:
+        changes = self._apply(account, fields, actor=actor, ip=ip)
+        if changes:
+            # Old and new values, so the log answers "what was it before?" (never passwords: not a field here).
             self.audit.record(
                 AuditAction.ACCOUNT_UPDATED, actor=actor, target_type="account", target_id=account.id,
-                detail={"fields": sorted(changed)}, ip=ip,
+                detail={"changes": {name: [_loggable(old), _loggable(new)] for name, (old, new) in changes.items()}},
+                ip=ip,
             )
             self._changed(account, before)
 
@@ -140,24 +129,26 @@ class AccountService:
         if mentor_id != mentee.mentor_id:
             self._set_mentor(mentee, mentor_id, actor=actor, ip=ip)
 
-    def _apply(self, account: Account, fields: dict, actor=None, ip="") -> set[str]:
-        changed = set()
+    def _apply(self, account: Account, fields: dict, actor=None, ip="") -> dict[str, tuple]:
+        """Set the fields; return {name: (old, new)} of those that changed."""
+        changes = {}
         if "mentor_id" in fields:
             mentor_id = fields.pop("mentor_id")
             if mentor_id == account.id and mentor_id is not None:
                 raise AccountError(_("A person cannot be their own mentor."))
             if mentor_id != account.mentor_id:
+                changes["mentor_id"] = (account.mentor_id, mentor_id)
                 self._set_mentor(account, mentor_id, actor=actor, ip=ip)
-                changed.add("mentor_id")
         if "language" in fields and fields["language"] not in LANGUAGES:
             raise AccountError(_("Unknown language."))
         for name, value in fields.items():
             if isinstance(value, str):
                 value = value.strip()
-            if getattr(account, name) != value:
+            old = getattr(account, name)
+            if old != value:
                 setattr(account, name, value)
-                changed.add(name)
-        return changed
+                changes[name] = (old, value)
+        return changes
 
     def _set_mentor(self, account: Account, mentor_id: int | None, actor=None, ip="") -> None:
         # The mentor field and the mentor grant say the same thing; keeping
@@ -283,112 +274,16 @@ class AccountService:
 
     # -- roster ----------------------------------------------------------
 
-    def import_roster(self, text: str, default_password: str, actor=None, ip="") -> RosterResult:
-        """Create or update accounts from CSV; all rows or none.
+    def import_roster(self, text: str, default_password: str, actor=None, ip=""):
+        """Create or update accounts from CSV; all rows or none. Returns an `accounts_roster.RosterResult`."""
+        from .accounts_roster import RosterImport  # it builds on this module
 
-        Every row is checked before anything is written, so a bad row on
-        line 40 leaves the first 39 unimported and reports every bad line.
-        """
-        result = RosterResult()
-        reader = csv.DictReader(io.StringIO(text), strict=True)  # a broken quote is an error, not data
-        missing = {"username", "display_name"} - set(reader.fieldnames or ())
-        if missing:
-            result.errors.append((1, _("Missing columns: ${columns}"), {"columns": ", ".join(sorted(missing))}))
-            return result
-        rows = []
-        seen = set()
-        while True:
-            # line_num counts physical lines (a quoted field may span lines):
-            # a row is reported by the line it starts on.
-            start = reader.line_num + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error:
-                # A broken quote: nothing after it can be trusted.
-                result.errors.append((start, _("This line is not valid CSV."), {}))
-                break
-            parsed, error = self._parse_roster_row(row, seen)
-            if error:
-                result.errors.append((start, *error))
-            else:
-                rows.append((start, parsed))
-        if not rows and not result.errors:
-            result.errors.append((1, _("The file has no rows."), {}))
-        if result.errors:
-            return result
-        for line, fields in rows:
-            try:
-                self._import_row(result, fields, default_password, actor, ip)
-            except AccountError as error:
-                # Parsing should have caught it; the caller rolls back what came before.
-                result.errors.append((line, error.msgid, error.mapping))
-                return result
-        self.audit.record(AuditAction.ROSTER_IMPORTED, actor=actor, ip=ip,
-                          detail={"created": result.created, "updated": result.updated})
-        return result
+        return RosterImport(self).run(text, default_password, actor=actor, ip=ip)
 
-    def _import_row(self, result: RosterResult, fields: dict, default_password: str, actor, ip) -> None:
-        mentor_name = fields.pop("mentor")
-        account = self.by_username(fields["username"])
-        if account is None:
-            account = self.create(password=default_password, actor=actor, ip=ip, **fields)
-            result.created += 1
-        else:
-            fields.pop("username")
-            self.update(account, actor=actor, ip=ip, **fields)
-            result.updated += 1
-        if mentor_name:
-            # Parsing checked the mentor exists or comes on an earlier row.
-            self.update(account, actor=actor, ip=ip, mentor_id=self.by_username(mentor_name).id)
 
-    def _parse_roster_row(self, row: dict, seen: set) -> tuple[dict, tuple | None]:
-        get = lambda key: (row.get(key) or "").strip()  # noqa: E731
-        username = get("username").lower()
-        if not USERNAME_RE.fullmatch(username):
-            return {}, (_("Invalid username: ${value}"), {"value": username[:64]})
-        if username in seen:
-            return {}, (_("Username ${value} appears twice."), {"value": username})
-        seen.add(username)
-        display_name = get("display_name")
-        if not display_name or len(display_name) > 100 or CONTROL_RE.search(display_name):
-            return {}, (_("A display name of 1 to 100 characters is required."), {})
-        email = get("email")
-        if email and (len(email) > 254 or not EMAIL_RE.fullmatch(email)):
-            return {}, (_("Invalid email address: ${value}"), {"value": email[:254]})
-        fields = {"username": username, "display_name": display_name, "email": email or None}
-        if get("position"):
-            position = self.position_by_code(get("position"))
-            if position is None:
-                return {}, (_("Unknown position: ${value}"), {"value": get("position")})
-            fields["position_id"] = position.id
-        if get("team"):
-            team = self.team_by_name(get("team"))
-            if team is None:
-                return {}, (_("Unknown team: ${value}"), {"value": get("team")})
-            fields["team_id"] = team.id
-        if get("start_date"):
-            try:
-                fields["start_date"] = date.fromisoformat(get("start_date"))
-            except ValueError:
-                return {}, (_("Invalid date (use YYYY-MM-DD): ${value}"), {"value": get("start_date")})
-        if get("language"):
-            if get("language") not in LANGUAGES:
-                return {}, (_("Unknown language: ${value}"), {"value": get("language")})
-            fields["language"] = get("language")
-        mentor = get("mentor").lower()
-        if mentor:
-            if mentor == username:
-                return {}, (_("A person cannot be their own mentor."), {})
-            existing = self.by_username(mentor)
-            if existing is None and mentor not in seen:
-                return {}, (_("Unknown mentor: ${value}"), {"value": mentor})
-            # A row never re-enables an account, so a disabled mentor stays disabled.
-            if existing is not None and not existing.is_active:
-                return {}, (_("The mentor ${value} is disabled."), {"value": mentor})
-        fields["mentor"] = mentor
-        return fields, None
+def _loggable(value):
+    """A field value as the audit log's JSON keeps it."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def add_account_changed_hook(config, hook) -> None:

@@ -1,11 +1,25 @@
 """AuditService: append-only record of security-relevant events."""
 
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..clock import Clock
 from ..models.audit import AuditEvent
+from .site_settings import SiteSettingsService, declare
+
+# The zone the site's people live in: the audit log shows and filters its
+# times in it (events are stored in UTC).
+SITE_TIMEZONE_KEY = "site.timezone"
+declare(SITE_TIMEZONE_KEY, "Asia/Shanghai")
+
+
+def site_zone(settings: SiteSettingsService) -> ZoneInfo:
+    try:
+        return ZoneInfo(str(settings.get(SITE_TIMEZONE_KEY)))
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("Asia/Shanghai")
 
 
 class AuditAction:
@@ -26,6 +40,8 @@ class AuditAction:
     ROLE_REVOKED = "grant.removed"
     ROSTER_IMPORTED = "roster.imported"
     SETTING_CHANGED = "setting.changed"
+    TEAM_CREATED = "team.created"
+    TEAM_UPDATED = "team.updated"
 
     @classmethod
     def all(cls) -> list[str]:
@@ -66,14 +82,18 @@ class AuditService:
         with self.session_factory() as session, session.begin():
             session.add(event)
 
-    def search(self, action=None, actor_name=None, since=None, until=None, ip=None, limit=50, offset=0):
+    def search(self, action=None, actor_name=None, since=None, until=None, ip=None, target_account_id=None,
+               limit=50, offset=0):
         query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         if action:
             query = query.where(AuditEvent.action == action)
         if actor_name:
-            query = query.where(AuditEvent.actor_name == actor_name)
+            # Part of a username, in any case: "wang" finds wang.li and xiaowang.
+            query = query.where(func.lower(AuditEvent.actor_name).contains(actor_name.lower(), autoescape=True))
         if ip:
             query = query.where(AuditEvent.ip == ip)
+        if target_account_id is not None:
+            query = query.where(AuditEvent.target_type == "account", AuditEvent.target_id == str(target_account_id))
         if since:
             query = query.where(AuditEvent.at >= since)
         if until:

@@ -106,7 +106,8 @@ def test_admin_edits_fields_roles_and_the_mentor(testapp, dbsession):
     assert account.display_name == "新名" and account.global_roles == {"qa"}
     assert [g.account_id for g in _mentor_grants(dbsession, ids["person"])] == [ids["first"]]
     assert {e.detail["role"] for e in _events(dbsession, "grant.removed")} == {"reviewer"}
-    assert _events(dbsession, "account.updated")[-1].detail["fields"] == ["display_name", "mentor_id"]
+    assert _events(dbsession, "account.updated")[-1].detail["changes"] == {
+        "display_name": ["旧名", "新名"], "mentor_id": [None, ids["first"]]}
 
     # Another mentor: the old mentor grant goes, the new one comes.
     form = testapp.get(f"/admin/accounts/{ids['person']}").forms["account"]

@@ -82,6 +82,7 @@ def upgrade():
         batch_op.create_index('ix_audit_events_action_at', ['action', 'at'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_events_actor_id'), ['actor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_events_at'), ['at'], unique=False)
+        batch_op.create_index('ix_audit_events_target', ['target_type', 'target_id', 'at'], unique=False)
 
     op.create_table('grants',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -154,6 +155,7 @@ def downgrade():
 
     op.drop_table('grants')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_events_target')
         batch_op.drop_index(batch_op.f('ix_audit_events_at'))
         batch_op.drop_index(batch_op.f('ix_audit_events_actor_id'))
         batch_op.drop_index('ix_audit_events_action_at')

@@ -7,8 +7,9 @@ from ...forms import FormView, flash
 from ...i18n import _
 from ...ids import parse_id
 from ...permissions import Permission
-from ...schemas.accounts import AccountSchema, NewAccountSchema, RosterSchema
+from ...schemas.accounts import ROLE_TITLES, AccountSchema, NewAccountSchema, RosterSchema
 from ...services.accounts import AccountError, AccountService
+from ...services.accounts_roster import ROSTER_COLUMNS
 from .grants import grants_section
 
 ACCOUNT_FIELDS = ("display_name", "email", "position_id", "team_id", "start_date", "mentor_id", "language")
@@ -29,7 +30,9 @@ def account_list(request):
         team_id=team_id,
         active={"active": True, "disabled": False}.get(status),
     )
+    role_titles = {role: request.localizer.translate(title) for role, title in ROLE_TITLES.items()}
     return {"accounts": accounts, "teams": service.teams(), "q": request.params.get("q", "")[:100],
+            "role_titles": role_titles,
             "team_id": team_id, "status": status}
 
 
@@ -142,8 +145,6 @@ class RosterImportView(FormView):
     schema = RosterSchema
 
     def template_vars(self):
-        from ...services.accounts import ROSTER_COLUMNS
-
         return {"columns": ROSTER_COLUMNS}
 
     @view_config(request_method="GET")

@@ -4,13 +4,17 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from pyramid.view import view_config
 
+from ...clock import Clock
 from ...i18n import _
 from ...ids import parse_id
 from ...permissions import Permission
-from ...services.audit import AuditAction, AuditService
+from ...services.accounts import AccountService
+from ...services.audit import AuditAction, AuditService, site_zone
+from ...services.site_settings import SiteSettingsService
+from .audit_text import AuditText, action_title
 
 PAGE_SIZE = 50
-FILTER_KEYS = ("action", "actor", "ip", "since", "until")
+FILTER_KEYS = ("action", "actor", "target", "ip", "since", "until")
 
 
 def _day_start(day: date, zone) -> datetime | None:
@@ -45,11 +49,17 @@ def _parse_filters(params, zone) -> tuple[dict, list]:
             # Up to the end of that day: the start of the next one.
             day = day + timedelta(days=1) if day < date.max else None
         bounds[key] = _day_start(day, zone) if day is not None else None
+    target = None
+    if params.get("target", ""):
+        target = parse_id(params["target"])
+        if target is None:
+            errors.append(_("Choose an account from the list."))
     action = params.get("action", "")
     search = {
         "action": action if action in AuditAction.all() else None,
         "actor_name": params.get("actor", "").strip()[:64] or None,
         "ip": params.get("ip", "").strip()[:64] or None,
+        "target_account_id": target,
         "since": bounds.get("since"),
         "until": bounds.get("until"),
         "limit": PAGE_SIZE + 1,
@@ -62,13 +72,26 @@ def _parse_filters(params, zone) -> tuple[dict, list]:
              request_method="GET")
 def audit_log(request):
     params = request.params
-    parsed, errors = _parse_filters(params, UTC)
+    zone = site_zone(request.find_service(SiteSettingsService))
+    parsed, errors = _parse_filters(params, zone)
     filters = {k: params.get(k, "")[:64] for k in FILTER_KEYS}
-    result = {"page": parsed["page"], "actions": AuditAction.all(), "filters": filters, "errors": errors}
+    now = request.find_service(Clock).now().astimezone(zone)
+    result = {
+        "page": parsed["page"],
+        "actions": sorted(((a, request.localizer.translate(action_title(a))) for a in AuditAction.all()),
+                          key=lambda pair: pair[1]),
+        "accounts": request.find_service(AccountService).names(),
+        "filters": filters,
+        "errors": errors,
+        "zone": zone.key,
+        "utc_offset": now.strftime("%z")[:3] + ":" + now.strftime("%z")[3:],
+    }
     if errors:
         # A crafted or mistyped filter is answered with what was wrong, not with
         # a page of results it did not ask for.
         request.response.status_int = 400
         return {**result, "events": [], "has_next": False}
-    events = request.find_service(AuditService).search(**parsed["search"])
-    return {**result, "events": events[:PAGE_SIZE], "has_next": len(events) > PAGE_SIZE}
+    events = request.find_service(AuditService).search(**parsed["search"])[:PAGE_SIZE + 1]
+    text = AuditText(request, events[:PAGE_SIZE])
+    rows = [{**text.describe(event), "at": event.at.astimezone(zone)} for event in events[:PAGE_SIZE]]
+    return {**result, "events": rows, "has_next": len(events) > PAGE_SIZE}
