@@ -17,6 +17,12 @@ CRITERION_TITLES = {
     "timeliness": _("Timeliness of response"),
     "clarity": _("Clarity"),
 }
+# The automatic checks, named where they differ from the criterion they inform.
+CHECK_TITLES = {
+    "apology": _("Apology"),
+    "forbidden": _("Forbidden wording"),
+    "first_response": _("First response"),
+}
 
 
 class TranscriptImportSchema(CSRFSchema):
@@ -41,7 +47,7 @@ def long_text(title, max_length, required=False, name=""):
 
 class CriterionSchema(colander.Schema):
     ok = colander.SchemaNode(colander.Boolean(), title=_("Meets the standard"), missing=False)
-    note = long_text(_("Note"), 500)
+    note = long_text(_("Evaluator's note"), 500)
 
 
 def scorecard_schema() -> colander.Schema:
@@ -85,4 +91,10 @@ class LedgerRulesSchema(CSRFSchema):
     )
     sample_size = colander.SchemaNode(
         colander.Integer(), title=_("Transcripts sampled per agent per day"), validator=colander.Range(1, 500)
+    )
+    first_response_seconds = colander.SchemaNode(
+        colander.Integer(),
+        title=_("First response limit (seconds)"),
+        description=_("The automatic check fails a transcript whose first agent reply comes later than this."),
+        validator=colander.Range(1, 3600),
     )

@@ -283,15 +283,19 @@ def published_script_phrases(request) -> list[ScriptPhrase]:
     """The phrases of the published script sets, for the etiquette check."""
     from .documents import DocumentService
 
+    documents = request.find_service(DocumentService).published_of_kind("scripts")
+    return phrases_of((d.slug, d.title, d.data) for d in documents)
+
+
+def phrases_of(script_sets) -> list[ScriptPhrase]:
+    """ScriptPhrases from (slug, title, data) of script sets, data as the documents area keeps it."""
     phrases = []
-    for document in request.find_service(DocumentService).published_of_kind("scripts"):
-        for situation in document.data.get("situations", []):
-            for phrase in situation.get("phrases", []):
-                phrases.append(
-                    ScriptPhrase(
-                        situation.get("key", ""), phrase.get("text", ""), bool(phrase.get("forbidden")), document.slug
-                    )
-                )
+    for slug, title, data in script_sets:
+        for situation in (data or {}).get("situations", []) or []:
+            for phrase in situation.get("phrases", []) or []:
+                if phrase.get("text"):
+                    phrases.append(ScriptPhrase(situation.get("key", ""), phrase["text"], bool(phrase.get("forbidden")),
+                                                slug, title, situation.get("title", "")))
     return phrases
 
 

@@ -49,7 +49,7 @@ def _scorecard(ctx):
 def _rules(ctx):
     return {"working_days": "26", "failures_per_point": "4", "cut_below_1": "20", "cut_amount_1": "50",
             "cut_below_2": "15", "cut_amount_2": "100", "void_below": "12", "extra_bonus_at": "26",
-            "sample_size": "20"}
+            "sample_size": "20", "first_response_seconds": "60"}
 
 
 def _upload(ctx):

@@ -10,7 +10,7 @@ from ...forms import FormView, flash, make_form, validate
 from ...i18n import _
 from ...models.qa import CRITERIA
 from ...permissions import Permission
-from ...schemas.qa import CRITERION_TITLES, TranscriptImportSchema, scorecard_schema
+from ...schemas.qa import CHECK_TITLES, CRITERION_TITLES, TranscriptImportSchema, scorecard_schema
 from ...services.qa import QAError, QAService
 
 MAX_UPLOAD = 4 * 1024 * 1024
@@ -95,6 +95,7 @@ class EvaluationView:
             "form": form_html,
             "criteria": CRITERIA,
             "titles": CRITERION_TITLES,
+            "check_titles": CHECK_TITLES,
             "can_score": can_score,
             "can_dispute": self.request.has_permission(Permission.QA_DISPUTE, self.context)
             and self.evaluation.agent_id == self.request.identity.id,

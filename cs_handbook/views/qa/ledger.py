@@ -13,7 +13,7 @@ from ...models.accounts import GlobalRole
 from ...permissions import Permission
 from ...schemas.qa import LedgerRulesSchema
 from ...services.accounts import AccountService
-from ...services.qa import SAMPLE_SIZE_KEY, QAService
+from ...services.qa import RESPONSE_LIMIT_KEY, SAMPLE_SIZE_KEY, QAService
 from ...services.qa_ledger import LedgerRulesError
 from ...services.site_settings import SiteSettingsService
 
@@ -97,6 +97,7 @@ class LedgerRulesView(FormView):
             "void_below": void,
             "extra_bonus_at": rules["extra_bonus_at"],
             "sample_size": self.request.find_service(SiteSettingsService).get(SAMPLE_SIZE_KEY),
+            "first_response_seconds": self.request.find_service(SiteSettingsService).get(RESPONSE_LIMIT_KEY),
         }
 
     @view_config(request_method="GET")
@@ -123,6 +124,8 @@ class LedgerRulesView(FormView):
             self.request.find_service(QAService).set_ledger_rules(rules, actor)
         except LedgerRulesError as error:
             return self.invalid("extra_bonus_at", str(error))
-        self.request.find_service(SiteSettingsService).set(SAMPLE_SIZE_KEY, appstruct["sample_size"], actor=actor)
+        settings = self.request.find_service(SiteSettingsService)
+        settings.set(SAMPLE_SIZE_KEY, appstruct["sample_size"], actor=actor)
+        settings.set(RESPONSE_LIMIT_KEY, appstruct["first_response_seconds"], actor=actor)
         flash(self.request, _("The ledger rules were saved."))
         return HTTPSeeOther(self.request.route_url("qa.ledger"))

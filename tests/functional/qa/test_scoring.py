@@ -146,3 +146,25 @@ def test_manager_changes_the_rules(testapp, dbsession):
     form = testapp.get("/qa/rules").forms["deform"]
     form["working_days"] = "abc"
     form.submit("submit", status=400)
+
+
+def test_the_first_response_limit_is_a_rule_the_check_applies(testapp, dbsession):
+    AccountFactory(username="adm", roles=["admin"])
+    AccountFactory(username="li")
+    login(testapp, "adm")
+    form = testapp.get("/qa/rules").forms["deform"]
+    assert form["first_response_seconds"].value == "60"
+    form["first_response_seconds"] = "90"
+    form.submit("submit", status=303)
+    rows = [("li", "slow-1", "customer", "2026-03-02T10:00:00", "你好，在吗"),
+            ("li", "slow-1", "agent", "2026-03-02T10:01:15", "您好，很高兴为您服务！感谢您的咨询，祝您生活愉快！")]
+    service = qa_service(dbsession)
+    service.import_file(conversation_csv(rows), "d.csv")
+    dbsession.flush()
+    service.draw_sample(date(2026, 3, 2))
+    finding = next(f for f in dbsession.query(Evaluation).one().findings if f["check"] == "first_response")
+    assert finding["ok"] and finding["mapping"] == {"seconds": 75, "limit": 90}
+    dbsession.commit()
+    form = testapp.get("/qa/rules").forms["deform"]
+    form["first_response_seconds"] = "0"
+    form.submit("submit", status=400)

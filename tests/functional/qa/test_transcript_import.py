@@ -32,7 +32,7 @@ def test_bad_lines_are_reported_by_number_and_good_rows_kept(dbsession):
     rows = good_conversation("li", "c-1") + [
         ("ghost", "c-9", "agent", "2026-03-02T10:00:00", "您好"),
         ("li", "c-3", "agent", "yesterday", "您好"),
-        ("li", "c-4", "robot", "2026-03-02T10:00:00", "您好"),
+        ("li", "c-4", "经理", "2026-03-02T10:00:00", "您好"),  # robot or 系统 would be the system
     ]
     report = qa_service(dbsession).import_file(conversation_csv(rows), "x.csv")
     dbsession.commit()
