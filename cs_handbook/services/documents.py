@@ -28,7 +28,16 @@ from ..models.documents import (
 from ..schemas.documents import DocumentDataSchema, invalid_fields
 from .documents_front import field_name
 from .documents_render import plain_text, render_markdown
-from .documents_search import SearchHit, index_document, matching_ids, snippet, unindex_document
+from .documents_search import (
+    MAX_MATCHES,
+    SearchHit,
+    SearchPage,
+    data_text,
+    index_document,
+    matching_ids,
+    snippet,
+    unindex_document,
+)
 
 S = DocumentState
 # (from states, to state) per action; who may act is the views' permission.
@@ -418,26 +427,31 @@ class DocumentService:
 
     # -- search ------------------------------------------------------------
 
-    def search(self, query: str, kind: str | None = None, see_all: bool = False, limit: int = 50) -> list[SearchHit]:
+    def search(self, query: str, kind: str | None = None, see_all: bool = False, page: int = 1,
+               per_page: int = 20) -> SearchPage:
+        """A page of the matches the reader may see, each with a highlighted snippet."""
         ids = matching_ids(self.dbsession, query[:200], kind=kind or None)
         if not ids:
-            return []
-        # Which matches the reader may see (ids only), then the first `limit` of
-        # them with their published versions in one query: a common word
-        # matches hundreds of documents, and loading every body to show 50
-        # snippets cost more than the match itself.
+            return SearchPage([], 0, 1, per_page, False)
+        # Which matches the reader may see (ids only), then one page of them with
+        # their published versions in one query: a common word matches hundreds of
+        # documents, and loading every body to show 20 snippets cost more than the match.
         may_see = set(self.dbsession.scalars(
             self._visible_stmt(see_all).where(Document.id.in_(ids)).with_only_columns(Document.id)))
-        shown = [document_id for document_id in ids if document_id in may_see][:limit]
+        visible = [document_id for document_id in ids if document_id in may_see]
+        pages = max(1, -(-len(visible) // per_page))
+        page = min(max(page, 1), pages)
+        shown = visible[(page - 1) * per_page:page * per_page]
         stmt = select(Document).where(Document.id.in_(shown)).options(joinedload(Document.published_version))
         documents = {d.id: d for d in self.dbsession.scalars(stmt).unique()}
         hits = []
         for document_id in shown:
             document = documents[document_id]
             v = document.published_version
-            source = v.summary + " " + plain_text(v.body_html)
+            # Phrases, duties and steps are searched: a match there must show (and be marked) too.
+            source = " ".join((v.summary, plain_text(v.body_html), data_text(v.data)))
             hits.append(SearchHit(document.id, document.slug, v.title, document.kind, snippet(source, query)))
-        return hits
+        return SearchPage(hits, len(visible), page, per_page, capped=len(ids) >= MAX_MATCHES)
 
 
 def includeme(config):

@@ -26,6 +26,29 @@ class SearchHit:
     snippet: Markup
 
 
+@dataclass
+class SearchPage:
+    """One page of results: `total` matches the reader may see (at least, when `capped`)."""
+
+    hits: list
+    total: int
+    page: int
+    per_page: int
+    capped: bool
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.hits else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.hits) - 1 if self.hits else 0
+
+
 def _sqlite(session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
@@ -35,7 +58,7 @@ def index_document(session, document, version) -> None:
     body = plain_text(version.body_html)
     extra = " ".join([version.summary or "", " ".join(version.tags or ())])
     title_tokens = " ".join(index_tokens(version.title))
-    body_tokens = " ".join(index_tokens(extra + " " + body + " " + _data_text(version.data)))
+    body_tokens = " ".join(index_tokens(extra + " " + body + " " + data_text(version.data)))
     params = {"id": document.id, "kind": document.kind, "title": title_tokens, "body": body_tokens}
     if _sqlite(session):
         session.execute(text("INSERT INTO fts_documents (document_id, kind, title, body) "
@@ -51,7 +74,7 @@ def unindex_document(session, document_id: int) -> None:
     session.execute(text("DELETE FROM fts_documents WHERE document_id = :id"), {"id": document_id})
 
 
-def _data_text(data) -> str:
+def data_text(data) -> str:
     """Phrases, duties and step names are searchable too."""
     parts = []
 
@@ -70,27 +93,54 @@ def _data_text(data) -> str:
     return " ".join(parts)
 
 
-def matching_ids(session, query: str, kind: str | None = None, limit: int = 200) -> list[int]:
-    words = query_tokens(query)
-    if not words:
+# A common word matches most of the handbook; the ids of this many matches at most are read, paged
+# and counted (the page then says "more than ...").
+MAX_MATCHES = 500
+
+
+def _split_query(query: str) -> tuple[list[str], list[str]]:
+    """(words the index holds, single characters it does not): jieba does not index every
+    character on its own, so a one-character word is looked for in the indexed text with LIKE."""
+    words, characters = [], []
+    for token in query_tokens(query):
+        (characters if len(token) == 1 else words).append(token)
+    return words, characters
+
+
+def _like(character: str) -> str:
+    return "%" + character.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def matching_ids(session, query: str, kind: str | None = None, limit: int = MAX_MATCHES) -> list[int]:
+    """Ids of the indexed documents holding every word of `query`, best first (at most `limit`)."""
+    words, characters = _split_query(query)
+    if not words and not characters:
         return []
+    params: dict = {"limit": limit, "kind": kind}
+    # A one-character word: a scan of the indexed text (title and body tokens hold every
+    # character of the document), bounded like any search by `limit`.
+    like = "".join(f" AND (title || ' ' || body) LIKE :c{i} ESCAPE '\\'" for i in range(len(characters)))
+    params.update({f"c{i}": _like(c) for i, c in enumerate(characters)})
+    kind_filter = " AND kind = :kind" if kind else ""
     if _sqlite(session):
-        match = " AND ".join(f'"{w}"' for w in words)
-        sql = "SELECT document_id FROM fts_documents WHERE fts_documents MATCH :match"
-        params = {"match": match, "limit": limit}
-        if kind:
-            sql += " AND kind = :kind"
-            params["kind"] = kind
-        sql += " ORDER BY rank LIMIT :limit"
-    else:
-        tsquery = " & ".join(f"'{w}'" for w in words)
+        if words:
+            params["match"] = " AND ".join(f'"{w}"' for w in words)
+            sql = ("SELECT document_id FROM fts_documents WHERE fts_documents MATCH :match" + like + kind_filter
+                   + " ORDER BY rank LIMIT :limit")
+        else:
+            sql = ("SELECT document_id FROM fts_documents WHERE 1 = 1" + like + kind_filter
+                   + " ORDER BY document_id LIMIT :limit")
+    elif words:
+        params["q"] = " & ".join(f"'{w}'" for w in words)
         # MATERIALIZED keeps the match on the GIN index: left to itself, the
         # planner walks the primary key in document_id order for a common
         # word and tests each row's tsvector (tens of ms at 10,000 documents).
-        sql = ("WITH matched AS MATERIALIZED (SELECT document_id FROM fts_documents"
-               " WHERE tokens @@ CAST(:q AS tsquery)" + (" AND kind = :kind" if kind else "") + ")"
-               " SELECT document_id FROM matched ORDER BY document_id LIMIT :limit")
-        params = {"q": tsquery, "kind": kind, "limit": limit}
+        sql = ("WITH matched AS MATERIALIZED (SELECT document_id, title, body FROM fts_documents"
+               " WHERE tokens @@ CAST(:q AS tsquery)" + kind_filter + ")"
+               " SELECT document_id FROM matched WHERE 1 = 1" + like + " ORDER BY document_id LIMIT :limit")
+    else:
+        sql = ("SELECT document_id FROM fts_documents WHERE 1 = 1" + like + kind_filter
+               + " ORDER BY document_id LIMIT :limit")
     return [int(row[0]) for row in session.execute(text(sql), params)]
 
 

@@ -5,6 +5,7 @@ from pyramid.view import view_config
 from sqlalchemy import select
 
 from ...i18n import _
+from ...ids import parse_id
 from ...models.accounts import Account, Position
 from ...models.documents import DocumentKind
 from ...permissions import Permission
@@ -105,5 +106,7 @@ def search(request):
     kind = request.params.get("kind", "")
     if kind not in set(DocumentKind):
         kind = ""
-    hits = _service(request).search(query, kind=kind or None, see_all=can_see_all(request)) if query else []
-    return {"q": query, "kind": kind, "hits": hits, "kinds": list(DocumentKind)}
+    page = parse_id(request.params.get("page")) or 1
+    found = (_service(request).search(query, kind=kind or None, see_all=can_see_all(request), page=page)
+             if query else None)
+    return {"q": query, "kind": kind, "found": found, "kinds": list(DocumentKind)}
