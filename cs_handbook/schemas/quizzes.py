@@ -13,6 +13,7 @@ import deform
 
 from ..forms import UploadTmpStore
 from ..i18n import _
+from ..services.quizzes_bank import has_control
 from .base import CSRFSchema, trimmed
 
 TYPE_CHOICES = (("single", _("Single choice")), ("multiple", _("Multiple choice")), ("truefalse", _("True/false")),
@@ -29,9 +30,14 @@ def ascii_key(node, value):
         raise colander.Invalid(node, _("Use letters, digits, - and _ only."))
 
 
+def no_control(node, value):
+    if has_control(value):
+        raise colander.Invalid(node, _("Remove the control characters (invisible characters) from this text."))
+
+
 def _text(title, max_length, **kw):
-    return colander.SchemaNode(colander.String(), title=title, missing="", validator=colander.Length(max=max_length),
-                               **kw)
+    return colander.SchemaNode(colander.String(), title=title, missing="",
+                               validator=colander.All(colander.Length(max=max_length), no_control), **kw)
 
 
 class OptionSchema(colander.MappingSchema):
@@ -64,7 +70,8 @@ def type_nodes(qtype: str | None = None) -> list:
         "answers": _rows("answers", _text(_("Accepted answer"), 500, name="accepted"),
                          _("Accepted answers (short answer; width, spaces and punctuation are ignored)")),
         "items": _rows("items", _text(_("Step"), 500, name="step"), _("Steps in the right order (ordering)")),
-        "pairs": _rows("pairs", PairSchema(name="pair", title=_("Pair")), _("Pairs (matching)")),
+        "pairs": _rows("pairs", PairSchema(name="pair", title=_("Pair")),
+                       _("Pairs (matching; a right side without a left one is a distractor)")),
         "rubric": _text(_("Rubric for the grader (essay)"), 4000, name="rubric",
                         widget=deform.widget.TextAreaWidget(rows=3)),
     }
@@ -87,16 +94,16 @@ class QuestionSchema(CSRFSchema):
     type = colander.SchemaNode(colander.String(), title=_("Type"), widget=deform.widget.SelectWidget(
         values=TYPE_CHOICES), validator=colander.OneOf([v for v, _ in TYPE_CHOICES]))
     text = colander.SchemaNode(colander.String(), title=_("Question text"), widget=deform.widget.TextAreaWidget(
-        rows=3), validator=colander.Length(min=1, max=4000))
+        rows=3), validator=colander.All(colander.Length(min=1, max=4000), no_control))
     source = colander.SchemaNode(colander.String(), title=_("Source document (slug)"), missing="",
-                                 validator=colander.Length(max=300))
+                                 validator=colander.All(colander.Length(max=300), no_control))
     tags = colander.SchemaNode(colander.String(), title=_("Tags (comma separated)"), missing="",
-                               validator=colander.Length(max=500))
+                               validator=colander.All(colander.Length(max=500), no_control))
     points = colander.SchemaNode(colander.Float(), title=_("Question points"), default=1.0,
                                  validator=colander.Range(min=0.1, max=100))
     explanation = colander.SchemaNode(colander.String(), title=_("Explanation (shown on review)"), missing="",
                                       widget=deform.widget.TextAreaWidget(rows=3),
-                                      validator=colander.Length(max=4000))
+                                      validator=colander.All(colander.Length(max=4000), no_control))
 
 
 class AnswerKeySchema(CSRFSchema):

@@ -358,7 +358,9 @@ class AttemptService:
 
 
 def _choice_count(version) -> int:
-    key = {"single": "options", "multiple": "options", "ordering": "items", "matching": "pairs"}.get(version.type)
+    if version.type == "matching":
+        return len(grading.rights(version.data))  # distractors are shown among the right-hand sides
+    key = {"single": "options", "multiple": "options", "ordering": "items"}.get(version.type)
     return len(version.data.get(key, [])) if key else 0
 
 

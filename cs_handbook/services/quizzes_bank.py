@@ -6,6 +6,7 @@ corrects the version in place and regrades every attempt that used it.
 """
 
 import math
+import re
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -31,7 +32,7 @@ MAX_KEY = 100
 MAX_RANDOM = 100  # questions one random slot may draw
 TYPE_FIELDS = {
     "single": ("options",), "multiple": ("options",), "truefalse": ("answer",), "short": ("answers",),
-    "ordering": ("items",), "matching": ("pairs",), "essay": ("rubric",),
+    "ordering": ("items",), "matching": ("pairs", "distractors"), "essay": ("rubric",),
 }
 
 
@@ -56,10 +57,29 @@ def check_question(qtype: str, data: dict) -> None:
         pairs = data.get("pairs") or []
         if len(pairs) < 2 or not all(isinstance(p, dict) and p.get("left") and p.get("right") for p in pairs):
             raise AnswerError("A matching question needs at least two pairs.")
+        distractors = data.get("distractors", [])
+        if not isinstance(distractors, list) or not all(isinstance(d, str) and d.strip() for d in distractors):
+            raise AnswerError("A distractor needs its text.")
+
+
+# C0 and C1 controls but tab, newline and carriage return: XML 1.0 cannot carry them, nor a page show them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def has_control(value) -> bool:
+    if isinstance(value, str):
+        return _CONTROL.search(value) is not None
+    if isinstance(value, dict):
+        return any(has_control(v) for v in value.values())
+    if isinstance(value, list):
+        return any(has_control(v) for v in value)
+    return False
 
 
 def check_fields(fields: dict) -> None:
     """What every way in (editor, import, files) must respect, whatever its own form checks."""
+    if has_control([fields.get("text"), fields.get("source"), fields.get("explanation"), fields.get("data")]):
+        raise AnswerError("The question contains control characters; remove them.")
     points = fields.get("points")
     if (not isinstance(points, (int, float)) or isinstance(points, bool) or not math.isfinite(points)
             or not MIN_POINTS <= points <= MAX_POINTS):

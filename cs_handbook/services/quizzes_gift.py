@@ -9,7 +9,12 @@ GIFT has no ordering type: we write ordering as matching with places
 source document ride in Moodle-style comment tags: `// [tag:x]`,
 `// [tag:source:handbook/...]`; points in `// points: 2`; the essay rubric
 in the general feedback of an essay. Special characters `~ = # { } :` and
-backslash are escaped with a backslash, newlines written as `\\n`.
+backslash are escaped with a backslash, newlines written as `\\n`; so are
+the `>` of a `->` inside a text (else it would split a matching pair) and
+a `%` opening an answer (else it would read as a weight). A matching
+distractor is a pair without a left side (`= -> 干扰项`), as Moodle reads it.
+Short answers with a partial weight (`=%50%一分钟`) are left out: ours give
+full marks or none; the import notes it.
 """
 
 import re
@@ -17,8 +22,14 @@ import re
 SPECIAL = "\\~=#{}:"
 
 
-def escape(text: str) -> str:
+WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
+
+
+def escape(text: str, answer: bool = False) -> str:
     out = "".join("\\" + ch if ch in SPECIAL else ch for ch in text)
+    out = out.replace("->", "-\\>")
+    if answer and out.startswith("%"):
+        out = "\\" + out
     return out.replace("\r\n", "\n").replace("\n", "\\n")
 
 
@@ -52,21 +63,22 @@ def export_gift(records: list[dict]) -> str:
         head = f"::{escape(record['key'])}::{escape(fields['text'])} {{"
         answers = []
         if qtype == "single":
-            answers = [("=" if o.get("correct") else "~") + escape(o["text"])
+            answers = [("=" if o.get("correct") else "~") + escape(o["text"], answer=True)
                        + (f"#{escape(o['feedback'])}" if o.get("feedback") else "") for o in data["options"]]
         elif qtype == "multiple":
             right = sum(1 for o in data["options"] if o.get("correct"))
             wrong = len(data["options"]) - right
             for o in data["options"]:
                 weight = 100 / right if o.get("correct") else -100 / max(1, wrong)
-                answers.append(f"~%{_fraction_text(weight)}%{escape(o['text'])}"
+                answers.append(f"~%{_fraction_text(weight)}%{escape(o['text'], answer=True)}"
                                + (f"#{escape(o['feedback'])}" if o.get("feedback") else ""))
         elif qtype == "truefalse":
             answers = ["T" if data["answer"] else "F"]
         elif qtype == "short":
-            answers = ["=" + escape(a) for a in data["answers"]]
+            answers = ["=" + escape(a, answer=True) for a in data["answers"]]
         elif qtype == "matching":
             answers = [f"={escape(p['left'])} -> {escape(p['right'])}" for p in data["pairs"]]
+            answers += [f"= -> {escape(d)}" for d in data.get("distractors", [])]
         elif qtype == "ordering":
             answers = [f"={n} -> {escape(item)}" for n, item in enumerate(data["items"], 1)]
         general = data.get("rubric", "") if qtype == "essay" else fields["explanation"]
@@ -198,6 +210,7 @@ def _parse_question(source: str, category: str, title: str, meta: dict) -> dict:
     except ValueError as error:
         raise GiftError("The points are not a number.") from error
     fields = {"text": text, "source": meta["source"], "points": points, "explanation": general}
+    notes: list[str] = []
     stripped = block.strip()
     answers = [(m, c) for m, c in _split_unescaped(block, "=~") if m]
     if not stripped:
@@ -212,16 +225,32 @@ def _parse_question(source: str, category: str, title: str, meta: dict) -> dict:
         if meta["ordering"]:
             fields.update(type="ordering", data={"items": [p["right"] for p in pairs]})
         else:
-            fields.update(type="matching", data={"pairs": pairs})
+            data = {"pairs": [p for p in pairs if p["left"]]}
+            distractors = [p["right"] for p in pairs if not p["left"]]
+            if distractors:
+                data["distractors"] = distractors
+            fields.update(type="matching", data=data)
     elif answers and all(m == "=" for m, _ in answers):
-        fields.update(type="short", data={"answers": [unescape(_split_unescaped(c, "#")[0][1]) for _, c in answers]})
+        accepted = []
+        for _, chunk in answers:
+            text = _split_unescaped(chunk, "#")[0][1].strip()
+            weight = WEIGHT.match(text)
+            if weight:
+                if float(weight.group(1)) < 100:
+                    if float(weight.group(1)) > 0:
+                        notes.append("Answers with partial credit were left out: a short answer earns full marks "
+                                     "or none.")
+                    continue
+                text = text[weight.end():]
+            accepted.append(unescape(text))
+        fields.update(type="short", data={"answers": accepted})
     elif answers:
         options, weighted = [], False
         for mark, chunk in answers:
             parts = _split_unescaped(chunk, "#")
             answer_text = parts[0][1].strip()
             weight = 100.0 if mark == "=" else 0.0
-            match = re.match(r"^%(-?\d+(?:\.\d+)?)%", answer_text)
+            match = WEIGHT.match(answer_text)
             if match:
                 weighted = True
                 weight, answer_text = float(match.group(1)), answer_text[match.end():]
@@ -236,4 +265,7 @@ def _parse_question(source: str, category: str, title: str, meta: dict) -> dict:
         fields.update(type=qtype, data={"options": options})
     else:
         raise GiftError("The answer block could not be read.")
-    return {"category": category, "category_title": title, "key": key, "fields": fields, "tags": meta["tags"]}
+    record = {"category": category, "category_title": title, "key": key, "fields": fields, "tags": meta["tags"]}
+    if notes:
+        record["notes"] = list(dict.fromkeys(notes))
+    return record

@@ -9,7 +9,9 @@ a mark:
 - truefalse: bool                       - short: str
 - ordering: list, place i = index of the item put there (or None); a
   partly filled or repeated order is an answer too, so a page never refuses it
-- matching: list, position i = index of the right-hand side chosen for left i (or None)
+- matching: list, position i = index of the right-hand side chosen for left i (or None);
+  the right-hand sides are the pairs' in order, then the distractors (`data["distractors"]`,
+  right-hand sides that match no left one, as Moodle's subquestions without text)
 - essay: str (graded by a trainer)
 
 `grade(type, data, answer)` returns a fraction in [0, 1], or None when a
@@ -77,11 +79,16 @@ def validate(qtype: str, data: dict, answer):
         n = len(data.get("pairs", []))
         if not isinstance(answer, list) or len(answer) != n:
             raise AnswerError("The answer has the wrong shape.")
-        if not all(a is None or (_is_int(a) and 0 <= a < n) for a in answer):
+        if not all(a is None or (_is_int(a) and 0 <= a < len(rights(data))) for a in answer):
             raise AnswerError("Unknown option.")
     else:
         raise AnswerError("The answer has the wrong shape.")
     return answer
+
+
+def rights(data: dict) -> list[str]:
+    """A matching question's right-hand sides as numbered in answers: the pairs', then the distractors."""
+    return [p["right"] for p in data.get("pairs", [])] + [str(d) for d in data.get("distractors", [])]
 
 
 def grade(qtype: str, data: dict, answer) -> float | None:
@@ -108,9 +115,9 @@ def grade(qtype: str, data: dict, answer) -> float | None:
         return sum(1 for place, item in enumerate(answer) if place == item) / n if n else 1.0
     if qtype == "matching":
         # By text: two duties of one role have equal right-hand sides, and either is right.
-        rights = [p["right"] for p in data["pairs"]]
-        n = len(rights)
-        return sum(1 for left, right in enumerate(answer) if right is not None and rights[right] == rights[left]) / n \
+        sides = rights(data)
+        n = len(data["pairs"])
+        return sum(1 for left, right in enumerate(answer) if right is not None and sides[right] == sides[left]) / n \
             if n else 1.0
     raise AnswerError("The answer has the wrong shape.")
 
@@ -186,8 +193,8 @@ def key_fix_remap(qtype: str, old: dict, new: dict):
         return reorder
     if qtype == "matching":
         lefts = _by_text([p["left"] for p in old.get("pairs", [])], [p["left"] for p in new.get("pairs", [])])
-        rights = _by_text([p["right"] for p in old.get("pairs", [])], [p["right"] for p in new.get("pairs", [])])
-        if lefts is None or rights is None:
+        sides = _by_text(rights(old), rights(new))
+        if lefts is None or sides is None:
             raise AnswerError("A key fix of a matching question only re-pairs its sides; edit the question to "
                               "change them.")
 
@@ -195,8 +202,8 @@ def key_fix_remap(qtype: str, old: dict, new: dict):
             if answer is not None:
                 moved = [None] * len(answer)
                 for left, right in enumerate(answer):
-                    moved[lefts[left]] = None if right is None else rights[right]
+                    moved[lefts[left]] = None if right is None else sides[right]
                 answer = moved
-            return [rights[j] for j in order], answer
+            return [sides[j] for j in order], answer
         return repair
     return same

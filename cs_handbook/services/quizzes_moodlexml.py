@@ -6,9 +6,17 @@ ordering (the qtype_ordering plugin: answers in their correct order).
 Categories are `<question type="category">` entries `$course$/top/<slug>`
 with the title in `<info>`. The cited document rides as the tag
 `source:<slug>`. Documents with a DOCTYPE are refused (no entities).
+
+Texts in Moodle's `format="html"` become plain text (tags dropped, blocks
+and line breaks kept as lines, entities decoded): we store and show plain
+text. A matching subquestion without text is a distractor. Short answers
+with a partial fraction are left out (noted), as in GIFT. Control
+characters, which XML 1.0 cannot carry, are dropped on export.
 """
 
+import re
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 
 from .quizzes_gift import GiftError as FormatError
 
@@ -16,11 +24,49 @@ MOODLE_TYPES = {"single": "multichoice", "multiple": "multichoice", "truefalse":
                 "short": "shortanswer", "matching": "matching", "essay": "essay", "ordering": "ordering"}
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+_BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "blockquote",
+           "pre", "hr"}
+
+
+class _PlainText(HTMLParser):
+    """The text of an HTML fragment, one line per block; script and style contents dropped."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self.skipping += 1
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    parser = _PlainText()
+    parser.feed(html)
+    parser.close()
+    lines = [" ".join(line.split()) for line in "".join(parser.parts).replace("\xa0", " ").split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
 def _text(parent, tag: str, value: str, fmt: str | None = None):
     node = ET.SubElement(parent, tag)
     if fmt:
         node.set("format", fmt)
-    ET.SubElement(node, "text").text = value
+    ET.SubElement(node, "text").text = _CONTROL.sub("", value)
     return node
 
 
@@ -65,7 +111,7 @@ def export_moodle_xml(records: list[dict]) -> str:
             for accepted in data["answers"]:
                 _text(node, "answer", accepted, "moodle_auto_format").set("fraction", "100")
         elif qtype == "matching":
-            for pair in data["pairs"]:
+            for pair in [*data["pairs"], *({"left": "", "right": d} for d in data.get("distractors", []))]:
                 sub = _text(node, "subquestion", pair["left"], "plain_text")
                 _text(sub, "answer", pair["right"])
         elif qtype == "ordering":
@@ -75,21 +121,31 @@ def export_moodle_xml(records: list[dict]) -> str:
             _text(node, "graderinfo", data.get("rubric", ""), "plain_text")
         tags = ET.SubElement(node, "tags")
         for tag in [*record["tags"], *([f"source:{fields['source']}"] if fields["source"] else [])]:
-            _text(tags, "tag", tag)
+            ET.SubElement(ET.SubElement(tags, "tag"), "text").text = _CONTROL.sub("", tag)
     ET.indent(quiz)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="unicode") + "\n"
 
 
 def _get(node, path: str) -> str:
+    """The text at `path` (".../text"), as plain text when its element says format="html"."""
     found = node.find(path)
-    return (found.text or "").strip() if found is not None else ""
+    if found is None:
+        return ""
+    value = (found.text or "").strip()
+    holder = node.find(path.rsplit("/", 1)[0]) if "/" in path else None
+    if holder is None and path == "text":
+        holder = node
+    if holder is not None and holder.get("format") == "html":
+        value = html_to_text(value)
+    return value
 
 
 def parse_moodle_xml(text: str) -> tuple[list[dict], list[tuple[int, str]]]:
     if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
         return [], [(0, "The file declares a DOCTYPE; it was refused.")]
     try:
-        root = ET.fromstring(text.encode("utf-8"))
+        # No DOCTYPE (refused above) means no entity to expand; expat parses nothing else.
+        root = ET.fromstring(text.encode("utf-8"))  # noqa: S314
     except ET.ParseError:
         return [], [(0, "The file is not well-formed XML.")]
     if root.tag != "quiz":
@@ -123,6 +179,7 @@ def _parse_question(node, kind: str, category: str, title: str) -> dict:
             tags.append(value)
     fields = {"text": text, "source": source, "points": float(_get(node, "defaultgrade") or 1),
               "explanation": _get(node, "generalfeedback/text")}
+    notes: list[str] = []
     answers = node.findall("answer")
     if kind == "multichoice":
         options = []
@@ -142,11 +199,17 @@ def _parse_question(node, kind: str, category: str, title: str) -> dict:
             raise FormatError("The answer block could not be read.")
         fields.update(type="truefalse", data={"answer": _get(right, "text").lower() == "true"})
     elif kind == "shortanswer":
-        fields.update(type="short", data={"answers": [_get(a, "text") for a in answers
-                                                      if float(a.get("fraction", "0")) > 0]})
+        fractions = [(float(a.get("fraction", "0")), _get(a, "text")) for a in answers]
+        if any(0 < fraction < 100 for fraction, _ in fractions):
+            notes.append("Answers with partial credit were left out: a short answer earns full marks or none.")
+        fields.update(type="short", data={"answers": [text for fraction, text in fractions if fraction >= 100]})
     elif kind == "matching":
-        fields.update(type="matching", data={"pairs": [
-            {"left": _get(s, "text"), "right": _get(s, "answer/text")} for s in node.findall("subquestion")]})
+        sides = [(_get(s, "text"), _get(s, "answer/text")) for s in node.findall("subquestion")]
+        data = {"pairs": [{"left": left, "right": right} for left, right in sides if left]}
+        distractors = [right for left, right in sides if not left and right]
+        if distractors:
+            data["distractors"] = distractors
+        fields.update(type="matching", data=data)
     elif kind == "ordering":
         ordered = sorted(answers, key=lambda a: float(a.get("fraction", "0")))
         fields.update(type="ordering", data={"items": [_get(a, "text") for a in ordered]})
@@ -154,5 +217,8 @@ def _parse_question(node, kind: str, category: str, title: str) -> dict:
         fields.update(type="essay", data={"rubric": _get(node, "graderinfo/text")})
     else:
         raise FormatError("Unknown question type.")
-    return {"category": category, "category_title": title, "key": _get(node, "name/text"), "fields": fields,
-            "tags": tags}
+    record = {"category": category, "category_title": title, "key": _get(node, "name/text"), "fields": fields,
+              "tags": tags}
+    if notes:
+        record["notes"] = notes
+    return record

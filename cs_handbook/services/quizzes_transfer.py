@@ -106,6 +106,7 @@ def import_bank(bank: BankService, raw: bytes, fmt: str) -> ImportResult:
             _, status = bank.save_question(category, key, record["fields"],
                                            existing.tags if existing is not None else record["tags"])
             savepoint.commit()
+            result.notes.extend((position, msgid, {}) for msgid in record.get("notes", ()))
         except AnswerError as error:
             savepoint.rollback()
             categories.pop(record["category"][:100], None)

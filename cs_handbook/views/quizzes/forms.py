@@ -9,7 +9,7 @@ left blank on the page is cleared and one on another page is untouched.
 from ...models.quizzes import REVIEW_PARTS, ReviewWhen
 from ...schemas.quizzes import MAX_ROWS
 from ...services.quizzes import QuizError
-from ...services.quizzes_grading import AnswerError, correct_answer
+from ...services.quizzes_grading import AnswerError, correct_answer, rights
 
 
 def _int(value: str):
@@ -32,7 +32,9 @@ def answers_from_form(attempt, post) -> dict:
             answers[position] = [_int(v) for v in post.getall(name)]
         elif qtype in ("ordering", "matching"):
             # A place left blank is None: a partly filled ordering is saved (and scored) as it is.
-            values = [post.get(f"{name}-{n}", "") for n in range(len(question.order))]
+            # One field per place (ordering) or per left-hand side (matching; distractors have none).
+            places = len(question.version.data["pairs"]) if qtype == "matching" else len(question.order)
+            values = [post.get(f"{name}-{n}", "") for n in range(places)]
             answers[position] = None if all(v == "" for v in values) else [None if v == "" else _int(v)
                                                                             for v in values]
         else:
@@ -65,8 +67,8 @@ def view_question(question) -> dict:
         view["steps"] = data["items"]
     elif version.type == "matching":
         view["lefts"] = [p["left"] for p in data["pairs"]]
-        view["choices"] = [(i, data["pairs"][i]["right"]) for i in question.order]
-        view["rights"] = [p["right"] for p in data["pairs"]]
+        view["rights"] = rights(data)
+        view["choices"] = [(i, view["rights"][i]) for i in question.order]
     elif version.type == "short":
         view["accepted"] = data.get("answers", [])
     return view
@@ -113,7 +115,8 @@ def form_from_data(qtype: str | None, data: dict) -> dict:
         "answers": _padded([str(a) for a in data.get("answers", [])] if qtype == "short" else [], str, 3),
         "items": _padded([str(i) for i in data.get("items", [])] if qtype == "ordering" else [], str),
         "pairs": _padded([{"left": p.get("left", ""), "right": p.get("right", "")} for p in data.get("pairs", [])]
-                         if qtype == "matching" else [], lambda: {"left": "", "right": ""}),
+                     + [{"left": "", "right": d} for d in data.get("distractors", [])]
+                     if qtype == "matching" else [], lambda: {"left": "", "right": ""}),
         "rubric": data.get("rubric", "") if qtype == "essay" else "",
     }
 
@@ -145,14 +148,18 @@ def data_from_form(qtype: str, values: dict) -> dict:
     if qtype == "ordering":
         return {"items": [i.strip() for i in values.get("items") or [] if i.strip()]}
     if qtype == "matching":
-        pairs = []
+        pairs, distractors = [], []
         for row in values.get("pairs") or []:
             left, right = row["left"].strip(), row["right"].strip()
             if not left and not right:
                 continue
-            if not left or not right:
+            if not right:
                 raise AnswerError("Each pair needs both sides.")
+            if not left:
+                # A right-hand side alone is a distractor: shown among the choices, matching nothing.
+                distractors.append(right)
+                continue
             pairs.append({"left": left, "right": right})
-        return {"pairs": pairs}
+        return {"pairs": pairs, "distractors": distractors} if distractors else {"pairs": pairs}
     rubric = (values.get("rubric") or "").strip()
     return {"rubric": rubric} if rubric else {}

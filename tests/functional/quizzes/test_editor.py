@@ -53,9 +53,11 @@ CASES = {
     "truefalse": ({"answer": "false"}, {"answer": False}),
     "short": ({"answers": ["60秒", " ", "一分钟"]}, {"answers": ["60秒", "一分钟"]}),
     "ordering": ({"items": ["记录", "受理", "", "反馈"]}, {"items": ["记录", "受理", "反馈"]}),
-    "matching": ({"pairs": [("受理投诉", "投诉受理人员"), ("", ""), ("受理订单", "订单受理人员")]},
+    "matching": ({"pairs": [("受理投诉", "投诉受理人员"), ("", ""), ("受理订单", "订单受理人员"),
+                            ("", "售后技术人员")]},
                  {"pairs": [{"left": "受理投诉", "right": "投诉受理人员"},
-                            {"left": "受理订单", "right": "订单受理人员"}]}),
+                            {"left": "受理订单", "right": "订单受理人员"}],
+                  "distractors": ["售后技术人员"]}),
     "essay": ({"rubric": "三点各 1 分"}, {"rubric": "三点各 1 分"}),
 }
 
@@ -101,6 +103,8 @@ BAD = [
     ("short", {"answers": [" "]}, "answers", "答案"),
     ("ordering", {"items": ["唯一一步"]}, "items", "两"),
     ("matching", {"pairs": [("甲", "乙"), ("丙", "")]}, "pairs", "两边"),
+    ("single", {"options": [("甲\x0b丁", True, ""), ("乙", False, "")]}, "options", "控制字符"),
+    ("essay", {"rubric": "评分\x1b要点"}, "rubric", "控制字符"),
 ]
 
 
@@ -128,6 +132,9 @@ def test_bad_common_fields_refused(testapp, dbsession, clock):
     testapp.post("/quizzes/bank/new", body, status=400)
     testapp.post("/quizzes/bank/new", [(k, v) for k, v in _body(token, "x", "truefalse") if k != "csrf_token"],
                  status=400)
+    page = testapp.post("/quizzes/bank/new", _body(token, "ctl", "truefalse", text="对\x07吗", answer="true"),
+                        status=400)
+    assert "控制字符" in page.html.select_one("form#question > fieldset > .item-text").get_text()
     dbsession.rollback()
     assert dbsession.scalar(select(func.count()).select_from(Question)) == 1
 

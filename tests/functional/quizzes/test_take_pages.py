@@ -213,3 +213,28 @@ def test_digits_other_than_ascii_are_refused_not_crashed_on(testapp, dbsession, 
     # A "goto" that is not a page number leads to the first page.
     moved = testapp.post(page.request.path, {"csrf_token": token, "shown": "1", "q1": "0", "goto": "²"}, status=303)
     assert "page=" not in moved.location
+
+
+def test_a_matching_question_with_a_distractor_is_taken_and_graded(testapp, dbsession, clock):
+    from cs_handbook.services.quizzes_bank import BankService
+
+    bank = BankService(dbsession, clock)
+    category = bank.ensure_category("basics", "服务基础")
+    data = {"pairs": [{"left": "受理投诉", "right": "客户投诉受理人员"}, {"left": "受理订单", "right": "订单受理人员"}],
+            "distractors": ["售后技术人员"]}
+    bank.save_question(category, "match-distractor", {"type": "matching", "text": "职责与岗位", "source": "",
+                                                      "points": 1.0, "explanation": "", "data": data}, [])
+    dbsession.commit()
+    quiz = make_quiz(dbsession, keys=[])
+    bank.save_quiz(quiz.slug, {}, ["basics/match-distractor"], [])
+    dbsession.commit()
+    AccountFactory(username="taker")
+    login(testapp, "taker")
+    form = _start(testapp, quiz).forms["quiz-form"]
+    options = [o.get_text() for o in form.html.select("select[name=q1-0] option")][1:]
+    assert sorted(options) == ["售后技术人员", "客户投诉受理人员", "订单受理人员"]
+    form["q1-0"] = "2"  # the distractor: wrong
+    form["q1-1"] = "1"
+    review = form.submit("action", value="finish", status=303).follow()
+    assert '<strong class="score">50.0%</strong>' in review.text
+    assert "受理投诉 — 售后技术人员" in review.text

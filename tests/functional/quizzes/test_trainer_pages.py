@@ -257,3 +257,13 @@ def test_builder_refuses_random_counts_it_cannot_store(testapp, dbsession, clock
     from cs_handbook.models.quizzes import Quiz
 
     assert dbsession.scalar(select(Quiz).where(Quiz.slug == "big")) is None
+
+
+def test_import_notes_what_it_left_out(testapp, dbsession, clock):
+    _trainer(testapp)
+    page = _import(testapp, "::s::首次响应时限？ {=%100%60秒 =%50%一分钟}\n")
+    [note] = [[td.get_text(strip=True) for td in tr.find_all("td")]
+              for tr in page.html.select(".import-notes tbody tr")]
+    assert note == ["第 1 题", "带部分得分的答案未导入：简答题只有全对或不得分。"]
+    dbsession.rollback()
+    assert [q.current.data for q in dbsession.scalars(select(Question))] == [{"answers": ["60秒"]}]
