@@ -12,6 +12,7 @@ Principals of a signed-in account:
 import hashlib
 import secrets
 import string
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 from pyramid.authorization import ACLHelper, Authenticated, Everyone
@@ -23,6 +24,10 @@ from .clock import Clock
 from .models.accounts import Account, Grant, LoginSession, Scope, ScopedRole
 
 SESSION_TOKEN_KEY = "sid"  # noqa: S105 - the name of a session key, not a secret
+# When the signed-in browser was last seen (Clock time, epoch seconds): the
+# idle timeout. It lives in the signed cookie, so it cannot be forged and
+# costs no write per request; it is renewed at most every tenth of the timeout.
+SESSION_SEEN_KEY = "seen"
 
 # One query answers "who is this": the live session, its active account and
 # every grant (one row per grant). It is a Core statement on purpose: it
@@ -30,7 +35,7 @@ SESSION_TOKEN_KEY = "sid"  # noqa: S105 - the name of a session key, not a secre
 # the query itself. The ORM account is loaded only when a view asks for it.
 IDENTITY_QUERY = (
     select(LoginSession.id, Account.id, Account.display_name, Account.language, Account.team_id,
-           Grant.role, Grant.scope_type, Grant.scope_id)
+           LoginSession.created_at, Grant.role, Grant.scope_type, Grant.scope_id)
     .join(Account, Account.id == LoginSession.account_id)
     .outerjoin(Grant, Grant.account_id == Account.id)
     .where(LoginSession.token_hash == bindparam("token_hash"), LoginSession.revoked_at.is_(None),
@@ -92,13 +97,41 @@ def principals_for(account: Account) -> list[str]:
     return _principals(account.id, account.team_id, ((g.role, g.scope_type, g.scope_id) for g in account.grants))
 
 
+def _as_utc(value) -> datetime:
+    # The page cache runs the query on a bare DBAPI cursor: SQLite then gives
+    # the stored text, PostgreSQL a naive datetime; the ORM an aware one.
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def session_is_current(request, created_at) -> bool:
+    """Whether a login session is within its lifetime and the browser was not idle too long.
+
+    Renews the idle stamp in the cookie when a tenth of the timeout has passed.
+    """
+    settings = request.registry.settings
+    now = request.find_service(Clock).now()
+    if now - _as_utc(created_at) > timedelta(seconds=settings["cs_handbook.session_max_age"]):
+        return False
+    idle_timeout = settings["cs_handbook.session_idle_timeout"]
+    seen = request.session.get(SESSION_SEEN_KEY)
+    if not isinstance(seen, int | float) or now.timestamp() - seen > idle_timeout:
+        return False
+    if now.timestamp() - seen > idle_timeout / 10:
+        request.session[SESSION_SEEN_KEY] = int(now.timestamp())
+    return True
+
+
 def identity_from_rows(request, rows) -> Identity | None:
-    """An Identity from the rows of IDENTITY_QUERY (none: signed out, revoked or disabled)."""
+    """An Identity from the rows of IDENTITY_QUERY (none: signed out, revoked, disabled or expired)."""
     if not rows:
         return None
-    session_id, account_id, display_name, language, team_id = rows[0][:5]
+    session_id, account_id, display_name, language, team_id, created_at = rows[0][:6]
+    if not session_is_current(request, created_at):
+        return None
     # Callers may add columns after the grant's three (the page cache adds its generation).
-    grants = [row[5:8] for row in rows if row[5] is not None]
+    grants = [row[6:9] for row in rows if row[6] is not None]
     return Identity(request, account_id=account_id, display_name=display_name, language=language, team_id=team_id,
                     login_session_id=session_id, principals=_principals(account_id, team_id, grants))
 
@@ -164,9 +197,15 @@ class SecurityPolicy:
         return self.acl.permits(context, self.effective_principals(request), permission)
 
     def remember(self, request, userid, **kw):
-        """Start a new session for `userid`: rotate the cookie and CSRF token."""
+        """Start a new session for `userid`: rotate the cookie and CSRF token.
+
+        Signing in again while signed in ends the session the browser had.
+        """
         token = secrets.token_urlsafe(32)
         now = request.find_service(Clock).now()
+        previous = self.identity(request)
+        if previous is not None:
+            previous.login_session.revoked_at = now
         request.dbsession.add(
             LoginSession(token_hash=hash_token(token), account_id=userid, created_at=now, ip=request.client_addr)
         )
@@ -174,6 +213,7 @@ class SecurityPolicy:
         # means a token seen before sign-in is useless after it.
         request.session.invalidate()
         request.session[SESSION_TOKEN_KEY] = token
+        request.session[SESSION_SEEN_KEY] = int(now.timestamp())
         request.session.new_csrf_token()
         request.__dict__.pop("_identity", None)
         return []
@@ -195,10 +235,12 @@ def includeme(config):
         secure=settings["cs_handbook.secure_cookies"],
         httponly=True,
         samesite="Lax",
+        # The lifetimes that count are checked with the login session
+        # (session_is_current); these only bound the cookie itself.
         max_age=settings["cs_handbook.session_max_age"],
         timeout=settings["cs_handbook.session_max_age"],
         # Re-sign the cookie at most every tenth of its lifetime, not on every
-        # request that reads it (the session itself is checked in the database).
+        # request that reads it.
         reissue_time=settings["cs_handbook.session_max_age"] // 10,
         serializer=JSONSerializer(),
     )

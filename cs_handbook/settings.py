@@ -27,7 +27,9 @@ DEFAULTS = {
     "cs_handbook.auto_init": False,
     "cs_handbook.demo_data": False,
     "cs_handbook.max_body_bytes": 4 * 1024 * 1024,
+    # A login session ends this long after sign-in, or after this long without a request.
     "cs_handbook.session_max_age": 12 * 3600,
+    "cs_handbook.session_idle_timeout": 2 * 3600,
     "cs_handbook.login_failure_limit": 10,
     "cs_handbook.login_failure_window": 300,
     "cs_handbook.default_locale": "zh_CN",
@@ -49,6 +51,7 @@ BOOLEAN_KEYS = {
 INTEGER_KEYS = {
     "cs_handbook.max_body_bytes",
     "cs_handbook.session_max_age",
+    "cs_handbook.session_idle_timeout",
     "cs_handbook.login_failure_limit",
     "cs_handbook.login_failure_window",
 }

@@ -65,6 +65,10 @@ def app_settings(database_url):
         "pyramid.default_locale_name": "zh_CN",
         "retry.attempts": "3",
         "here": str(ROOT),
+        # Tests move the fixed clock by hours and days while signed in; the
+        # session lifetimes are tested on their own (test_sessions.py).
+        "cs_handbook.session_max_age": str(400 * 24 * 3600),
+        "cs_handbook.session_idle_timeout": str(400 * 24 * 3600),
     }
 
 

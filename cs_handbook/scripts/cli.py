@@ -31,7 +31,9 @@ def site_localizer(env):
     registry = env["registry"]
     return registry.getUtility(ILocalizer, name=registry.settings["pyramid.default_locale_name"])
 
-AREA_COMMAND_MODULES = ("accounts", "content", "documents", "training", "quizzes", "drill", "qa", "reports")
+
+AREA_COMMAND_MODULES = ("accounts", "housekeeping", "content", "documents", "training", "quizzes", "drill", "qa",
+                        "reports")
 
 
 def cmd_init(env, args, progress):

@@ -10,6 +10,7 @@ from ..permissions import Permission
 from ..schemas.accounts import ChangePasswordSchema
 from ..security import same_site_path
 from ..services.accounts import AccountService
+from ..services.auth import AuthService
 from ..services.notices import NoticeService
 
 
@@ -31,6 +32,9 @@ class ChangePasswordView(FormView):
         if not accounts.check_password(account, appstruct["current_password"]):
             return self.invalid("current_password", _("The current password is wrong."))
         accounts.set_password(account, appstruct["new_password"], ip=self.request.client_addr or "")
+        # Whoever else knew the old password is signed out; this browser stays in.
+        self.request.find_service(AuthService).end_sessions(
+            account.id, keep_session_id=self.request.identity.login_session_id)
         flash(self.request, _("Your password was changed."))
         return HTTPSeeOther(self.request.route_url("home"))
 
