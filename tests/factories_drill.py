@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import factory
 
-from cs_handbook.models.drill import DrillItem
+from cs_handbook.models.drill import DrillCard, DrillItem
 from cs_handbook.services.drill import DrillService
 
 from .factories import BaseFactory
@@ -48,3 +48,16 @@ def right(item) -> dict:
 
 
 WRONG = {"value": "不知道", "order": []}
+
+
+def leech_card(dbsession, account, item=None, lapses: int = 8) -> DrillCard:
+    """A card of `account` held back as a leech (due yesterday, `lapses` lapses), committed like the factories'."""
+    from datetime import timedelta
+
+    item = item or DrillItemFactory()
+    card = DrillCard(account_id=account.id, item_id=item.id, state=2, step=None, stability=1.0, difficulty=9.0,
+                     due=now() - timedelta(days=1), last_review=now() - timedelta(days=2), reps=lapses + 1,
+                     lapses=lapses, leech=True, source_changed=False, created_at=now())
+    dbsession.add(card)
+    dbsession.commit()
+    return card

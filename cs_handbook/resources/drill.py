@@ -1,9 +1,9 @@
-"""Route factories of the drill: a team's settings and one item, both trainer business (root ACL)."""
+"""Route factories of the drill: a team's settings, one item and one person's card, all trainer business (root ACL)."""
 
 from pyramid.httpexceptions import HTTPNotFound
 
 from ..models.accounts import Team
-from ..models.drill import DrillItem
+from ..models.drill import DrillCard, DrillItem
 from . import Root
 
 
@@ -20,4 +20,12 @@ class DrillItemResource(Root):
         super().__init__(request)
         self.item = request.dbsession.get(DrillItem, int(request.matchdict["item_id"]))
         if self.item is None:
+            raise HTTPNotFound()
+
+
+class DrillCardResource(Root):
+    def __init__(self, request):
+        super().__init__(request)
+        self.card = request.dbsession.get(DrillCard, int(request.matchdict["card_id"]))
+        if self.card is None:
             raise HTTPNotFound()

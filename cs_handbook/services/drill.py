@@ -6,7 +6,7 @@ everyone fails, the retention heat-map) are in `drill_reports.py`.
 """
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import case, func, select
@@ -25,7 +25,7 @@ from ..models.drill import (
     ItemStatus,
 )
 from . import drill_bank, drill_queue
-from .drill_generate import ItemSpec
+from .drill_curate import LEECH_NOTICE_KEY, Curation
 from .drill_scheduler import LEECH_LAPSES, copy_to_row, day_end_utc, local_day, rating_for, scheduler_for, to_fsrs
 from .notices import NoticeService
 
@@ -60,16 +60,6 @@ class AnswerResult:
     became_leech: bool
 
 
-@dataclass
-class RegenReport:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    stale: int = 0
-    flagged_cards: int = 0
-    slugs: list = field(default_factory=list)
-
-
 def normalise(text) -> str:
     text = unicodedata.normalize("NFKC", str(text or ""))
     return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch)[0] not in "PZ")
@@ -88,7 +78,7 @@ def check_response(item: DrillItem, response: dict) -> bool:
     return normalise(response.get("value")) == normalise(item.answer.get("value"))
 
 
-class DrillService:
+class DrillService(Curation):
     def __init__(self, dbsession, clock: Clock, notices: NoticeService | None = None, leech_link: str = ""):
         self.dbsession = dbsession
         self.clock = clock
@@ -146,7 +136,8 @@ class DrillService:
             return entries
         s = self.settings(account.team_id)
         # The bank is edited elsewhere; catching up here, once per person and day, keeps new items current.
-        drill_bank.sync(self.dbsession, self.clock.now())
+        synced = drill_bank.sync(self.dbsession, self.clock.now())
+        self.release_leeches(synced.new_versions)
         material = drill_queue.material_of(self.dbsession, account_id,
                                            account.position.code if account.position else None)
         return drill_queue.build(self.dbsession, account_id, day, self.tz_of(account), self.clock.now(),
@@ -236,8 +227,8 @@ class DrillService:
         """Tell every trainer once per card: a leech is held back, so only a person can bring it back."""
         mapping = {"name": account.display_name, "item": item.prompt[:80], "lapses": card.lapses}
         for trainer_id in self.trainer_ids():
-            self.notices.leave(trainer_id, "drill.leech", LEECH_NOTICE, f"drill-leech-{card.id}", mapping,
-                               link=self.leech_link)
+            self.notices.leave(trainer_id, "drill.leech", LEECH_NOTICE, LEECH_NOTICE_KEY.format(card_id=card.id),
+                               mapping, link=self.leech_link)
 
     # -- streaks and history -----------------------------------------------
 
@@ -328,64 +319,6 @@ class DrillService:
             count += 1
         self.dbsession.flush()
         return count
-
-    # -- trainers' fixes ---------------------------------------------------
-
-    def set_item_status(self, item: DrillItem, status: str) -> None:
-        item.status = ItemStatus(status)
-        item.updated_at = self.clock.now()
-
-    def fix_item(self, item: DrillItem, *, prompt: str, explanation: str) -> None:
-        """A trainer's correction; the item becomes active again (a regeneration may later replace it)."""
-        item.prompt, item.explanation = prompt, explanation
-        item.status = ItemStatus.ACTIVE
-        item.updated_at = self.clock.now()
-
-    # -- regeneration --------------------------------------------------------
-
-    def regenerate(self, specs: list[ItemSpec], slugs: set[str], progress=None) -> RegenReport:
-        """Make the items of `slugs` match `specs`: new ones created, changed ones updated and their cards
-        flagged (due now, marked "changed"), vanished ones set to needs-review (cards kept)."""
-        report = RegenReport(slugs=sorted(slugs))
-        now = self.clock.now()
-        existing = {i.key: i for i in self.dbsession.scalars(select(DrillItem).where(DrillItem.source_slug.in_(slugs)))}
-        seen = set()
-        for spec in specs:
-            seen.add(spec.key)
-            item = existing.get(spec.key)
-            fields = {k: getattr(spec, k) for k in ("kind", "prompt", "payload", "answer", "explanation", "source_slug",
-                                                    "source_kind", "source_title", "source_version", "source_anchor",
-                                                    "section", "content_hash")}
-            if item is None:
-                self.dbsession.add(DrillItem(key=spec.key, status=ItemStatus.ACTIVE, created_at=now, updated_at=now,
-                                             **fields))
-                report.created += 1
-            elif item.content_hash != spec.content_hash:
-                for k, v in fields.items():
-                    setattr(item, k, v)
-                item.updated_at = now
-                if item.status == ItemStatus.NEEDS_REVIEW:
-                    item.status = ItemStatus.ACTIVE
-                for card in self.dbsession.scalars(select(DrillCard).where(DrillCard.item_id == item.id)):
-                    card.source_changed = True
-                    card.due = min(card.due, now)
-                    report.flagged_cards += 1
-                report.updated += 1
-            else:
-                item.source_version = spec.source_version
-                if item.status == ItemStatus.NEEDS_REVIEW:
-                    item.status = ItemStatus.ACTIVE
-                report.unchanged += 1
-            if progress is not None:
-                progress.step(spec.key)
-        for key, item in existing.items():
-            if key not in seen and item.status == ItemStatus.ACTIVE:
-                item.status = ItemStatus.NEEDS_REVIEW
-                item.updated_at = now
-                report.stale += 1
-        self.dbsession.flush()
-        return report
-
 
 def case_correct():
     return case((DrillReviewLog.correct.is_(True), 1), else_=0)

@@ -35,6 +35,7 @@ class BankSync:
     updated: int = 0
     retired: int = 0
     keys: list = field(default_factory=list)
+    new_versions: list = field(default_factory=list)  # ids of items whose question got a new version
 
 
 def item_key(category_slug: str, question_key: str) -> str:
@@ -118,6 +119,7 @@ def sync(dbsession, now, force: bool = False) -> BankSync:
             report.created += 1
         else:
             if item.question_version_id != vid:
+                report.new_versions.append(item.id)
                 dbsession.execute(update(DrillCard).where(DrillCard.item_id == item.id, DrillCard.due > now)
                                   .values(due=now))
                 dbsession.execute(update(DrillCard).where(DrillCard.item_id == item.id).values(source_changed=True))

@@ -15,10 +15,31 @@ class HeatRow:
     cells: dict  # section -> (percent 0-100, cards) or None
 
 
-def leeches(dbsession) -> list[tuple[DrillCard, Account]]:
-    return list(dbsession.execute(
-        select(DrillCard, Account).join(Account, Account.id == DrillCard.account_id)
-        .where(DrillCard.leech.is_(True)).order_by(DrillCard.lapses.desc(), DrillCard.id)).all())
+LEECHES_PER_PAGE = 50
+
+
+@dataclass
+class LeechPage:
+    rows: list  # (card, account) pairs
+    page: int
+    pages: int
+    total: int
+
+
+def leeches(dbsession, team_id: int | None = None, page: int = 1,
+            per_page: int = LEECHES_PER_PAGE) -> LeechPage:
+    """The held-back cards, most lapses first, of one team or everyone; a page past the end is the last one."""
+    where = [DrillCard.leech.is_(True)]
+    if team_id is not None:
+        where.append(Account.team_id == team_id)
+    total = dbsession.scalar(select(func.count()).select_from(DrillCard)
+                             .join(Account, Account.id == DrillCard.account_id).where(*where))
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    rows = dbsession.execute(
+        select(DrillCard, Account).join(Account, Account.id == DrillCard.account_id).where(*where)
+        .order_by(DrillCard.lapses.desc(), DrillCard.id).limit(per_page).offset((page - 1) * per_page)).all()
+    return LeechPage([tuple(r) for r in rows], page, pages, total)
 
 
 def hardest_items(dbsession, min_people: int = 2, limit: int = 20) -> list[tuple[DrillItem, int, int, float]]:

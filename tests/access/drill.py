@@ -15,6 +15,12 @@ def _item(dbsession, people):
     return {"item_id": DrillItemFactory().id}
 
 
+def _leech(dbsession, people):
+    from tests.factories_drill import leech_card
+
+    return {"card_id": leech_card(dbsession, people["outsider"]).id}
+
+
 ROWS = [
     Row("drill.today", "GET", "/drill/", signed_in(200)),
     # An entry that is nobody's today: refused for everyone, nothing changes.
@@ -24,5 +30,7 @@ ROWS = [
         data={"new_per_day": "6", "reviews_per_day": "30", "target_retention": "0.9"}),
     Row("drill.item_update", "POST", "/drill/items/{item_id}", only(303, *TRAINERS), setup=_item,
         data={"action": "suspend"}),
+    Row("drill.manage", "GET", "/drill/manage?team=999999999", only(400, *TRAINERS)),
+    Row("drill.card_reset", "POST", "/drill/cards/{card_id}/reset", only(303, *TRAINERS), setup=_leech),
     Row("drill.heatmap", "GET", "/drill/heatmap", only(200, "manager", "admin")),
 ]

@@ -5,7 +5,10 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
 from ...clock import Clock
+from ...forms import flash
 from ...i18n import _
+from ...ids import parse_id
+from ...models.accounts import Account
 from ...permissions import Permission as P
 from ...schemas.drill import ItemUpdateSchema, TeamSettingsSchema
 from ...services import drill_reports as reports
@@ -14,17 +17,49 @@ from ...services.drill import DrillError, DrillService
 from .learner import drill_error
 
 
+def _query_number(request, name: str) -> int | None:
+    """An optional id or page number of the query string; anything else there is a 400."""
+    raw = request.GET.get(name, "")
+    if raw == "":
+        return None
+    number = parse_id(raw)
+    if number is None:
+        raise DrillError("This page does not exist.", 400)
+    return number
+
+
 @view_config(route_name="drill.manage", renderer="drill/manage.jinja2", request_method="GET",
              permission=P.DRILL_MANAGE)
 def manage(request):
     svc = request.find_service(DrillService)
     teams = request.find_service(AccountService).teams()
+    try:
+        team_id, page = _query_number(request, "team"), _query_number(request, "page")
+        if team_id is not None and team_id not in {t.id for t in teams}:
+            raise DrillError("No such team.", 400)
+    except DrillError as err:
+        return drill_error(request, err)
     return {
         "teams": [(t, svc.settings(t.id)) for t in teams],
-        "leeches": reports.leeches(request.dbsession),
+        "leech_team": team_id,
+        "leeches": reports.leeches(request.dbsession, team_id, page or 1),
         "hardest": reports.hardest_items(request.dbsession),
         "attention": reports.items_needing_attention(request.dbsession),
     }
+
+
+@view_config(route_name="drill.card_reset", request_method="POST", permission=P.DRILL_MANAGE)
+def card_reset(request):
+    """A trainer brings a leech back into its person's drill (no lapses, due now)."""
+    card = request.context.card
+    if not card.leech:
+        return drill_error(request, DrillError("This item is not held back.", 409))
+    request.find_service(DrillService).reset_leech(card)
+    person = request.dbsession.get(Account, card.account_id)
+    flash(request, _("${name} will see this item again.", mapping={"name": person.display_name}))
+    team_id = parse_id(request.POST.get("team", ""))
+    return HTTPSeeOther(request.route_url("drill.manage", _query={"team": team_id} if team_id else {},
+                                          _anchor="drill-leeches"))
 
 
 def _validated(request, schema):

@@ -196,3 +196,57 @@ def test_targeted_items_join_today_and_future_queues(dbsession):
     assert svc.add_targeted_items(account.id, [], "nothing") == 0
     assert svc.add_targeted_items(account.id, "scripts/", "qa:wording:2") == 2  # both, no duplicate entries
     assert dbsession.query(DrillQueueEntry).count() == 2
+
+
+def _leech_after_lapses(svc, dbsession, clock, account, item):
+    for _ in range(LEECH_LAPSES + 1):
+        answer_all(svc, account, lambda i: False)
+        clock.advance(days=1)
+    card = dbsession.query(DrillCard).filter_by(item_id=item.id, account_id=account.id).one()
+    assert card.leech
+    return card
+
+
+def test_a_trainer_brings_a_leech_back(dbsession):
+    from cs_handbook.models.notices import Notice
+
+    clock = FixedClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+    AccountFactory(roles=["trainer"])
+    account = person()
+    item = DrillItemFactory()
+    svc = service(dbsession, clock)
+    card = _leech_after_lapses(svc, dbsession, clock, account, item)
+    assert dbsession.query(Notice).filter_by(kind="drill.leech").count() == 1
+    clock.advance(days=1)
+    assert svc.queue(account.id) == []
+    svc.reset_leech(card)
+    assert (card.leech, card.lapses) == (False, 0)
+    assert dbsession.query(Notice).filter_by(kind="drill.leech").count() == 0  # the notice is over
+    clock.advance(days=1)
+    assert [e.card_id for e in svc.queue(account.id)] == [card.id]
+    # Eight more lapses make it a leech again (and tell the trainers again).
+    card = _leech_after_lapses(svc, dbsession, clock, account, item)
+    assert dbsession.query(Notice).filter_by(kind="drill.leech").count() == 1
+
+
+def test_fixing_or_regenerating_an_item_releases_its_leeches(dbsession):
+    from cs_handbook.services.drill_generate import ItemSpec
+
+    clock = FixedClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+    account = person()
+    fixed = DrillItemFactory()
+    svc = service(dbsession, clock)
+    card = _leech_after_lapses(svc, dbsession, clock, account, fixed)
+    svc.fix_item(fixed, prompt="改过的题目", explanation="")
+    assert (card.leech, card.lapses) == (False, 0) and card.due <= clock.now()
+
+    regenerated = DrillItemFactory(key="handbook/x#fact:a:recall-number", source_slug="handbook/x",
+                                   source_anchor="fact:a", content_hash="old")
+    card = _leech_after_lapses(svc, dbsession, clock, account, regenerated)
+    spec = ItemSpec(key=regenerated.key, kind="recall-number", prompt="新规则", payload={"unit": "秒"},
+                    answer={"value": 30}, explanation="", source_slug="handbook/x", source_kind="handbook",
+                    source_title="x", source_version="2", source_anchor="fact:a")
+    report = svc.regenerate([spec], {"handbook/x"})
+    assert report.updated == 1
+    dbsession.refresh(card)
+    assert (card.leech, card.lapses, card.source_changed) == (False, 0, True)

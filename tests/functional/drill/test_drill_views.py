@@ -7,7 +7,7 @@ from cs_handbook.models.drill import DrillCard, DrillItem, DrillTeamSettings
 
 from ...conftest import login
 from ...factories import AccountFactory, PositionFactory, TeamFactory, make_team_manager
-from ...factories_drill import DrillItemFactory
+from ...factories_drill import DrillItemFactory, leech_card
 
 
 def _staff():
@@ -197,3 +197,44 @@ def test_next_due_day_is_the_teams_local_day(testapp, dbsession, clock):
     form["value"] = "1"
     done = form.submit().follow().text.split('class="drill-done"')[1].split("</section>")[0]
     assert "下次练习日期：2026-03-03。" in done
+
+
+def test_leeches_by_team_a_page_at_a_time_and_brought_back(testapp, dbsession, clock):
+    from cs_handbook.services.drill_reports import LEECHES_PER_PAGE
+
+    AccountFactory(username="coach", roles=["trainer"])
+    red, blue = TeamFactory(name="红队"), TeamFactory(name="蓝队")
+    ming = AccountFactory(display_name="小明", team=red, position=PositionFactory())
+    hong = AccountFactory(display_name="小红", team=blue, position=PositionFactory())
+    cards = [leech_card(dbsession, ming, DrillItemFactory(prompt=f"红队题{i}"), lapses=8 + i)
+             for i in range(LEECHES_PER_PAGE + 1)]
+    leech_card(dbsession, hong, DrillItemFactory(prompt="蓝队题"))
+    dbsession.commit()
+    login(testapp, "coach")
+
+    def leeches(page):
+        return page.text.split('id="drill-leeches"')[1].split("</section>")[0]
+
+    everyone = leeches(testapp.get("/drill/manage"))
+    assert "第 1 页，共 2 页" in everyone and "蓝队题" not in everyone  # fewest lapses last: on page 2
+    second = leeches(testapp.get("/drill/manage?page=2"))
+    assert "蓝队题" in second and "小红" in second
+    assert "蓝队题" in leeches(testapp.get("/drill/manage?page=9"))  # past the end: the last page
+    blue_only = leeches(testapp.get(f"/drill/manage?team={blue.id}"))
+    assert "蓝队题" in blue_only and "红队题" not in blue_only and "共 2 页" not in blue_only
+    for bad in ("abc", "²", "0", "9" * 25, "999999"):
+        testapp.get("/drill/manage", {"team": bad}, status=400)
+        if bad != "999999":
+            testapp.get("/drill/manage", {"page": bad}, status=400)
+
+    # The red team's list: the most-lapsed card first, with a button that brings it back.
+    page = testapp.get(f"/drill/manage?team={red.id}")
+    form = next(f for f in page.forms.values() if f.action.endswith(f"/drill/cards/{cards[-1].id}/reset"))
+    page = form.submit().follow()
+    assert "小明 将重新练到这道题。" in page.text
+    assert f"红队题{LEECHES_PER_PAGE}" not in leeches(page)
+    assert f'<option value="{red.id}" selected>' in page.text  # still filtered to the red team
+    form.submit(status=409)  # not a leech any more
+    dbsession.rollback()
+    card = dbsession.get(DrillCard, cards[-1].id)
+    assert (card.leech, card.lapses) == (False, 0)
