@@ -2,39 +2,41 @@
 
 import colander
 
+from ..ids import parse_id
 from ..services.drill import DrillError
 from .base import CSRFSchema
 
 
 def parse_answer(post) -> tuple[int, dict, str | None]:
     """(entry id, response, confidence) from an answer form; bad input → DrillError 400."""
-    entry_id = post.get("entry_id", "")
-    if not entry_id.isdigit():
+    entry_id = parse_id(post.get("entry_id", ""))
+    if entry_id is None:
         raise DrillError("This item is not in today's drill.", 400)
     confidence = post.get("confidence") or None
     if confidence not in (None, "hard", "easy"):
         raise DrillError("Unknown confidence.", 400)
     steps = _numbered(post, "step_")
     if steps:
-        return int(entry_id), {"order": steps}, confidence
+        return entry_id, {"order": steps}, confidence
     matches = _numbered(post, "match_")
     if matches:
-        return int(entry_id), {"match": matches}, confidence
+        return entry_id, {"match": matches}, confidence
     values = [v for v in post.getall("choice") if v] if hasattr(post, "getall") else []
     if values:
         if len(values) > 50:
             raise DrillError("Please give an answer.", 400)
-        return int(entry_id), {"values": values}, confidence
+        return entry_id, {"values": values}, confidence
     value = post.get("value", "").strip()
     if not value or len(value) > 500:
         raise DrillError("Please give an answer.", 400)
-    return int(entry_id), {"value": value}, confidence
+    return entry_id, {"value": value}, confidence
 
 
 def _numbered(post, prefix: str) -> list[str]:
     """The values of fields `<prefix>0`, `<prefix>1`, … in number order (at most 50)."""
     found = sorted((int(k[len(prefix):]), v) for k, v in post.items()
-                   if k.startswith(prefix) and k[len(prefix):].isdigit() and len(k) < len(prefix) + 4)
+                   if k.startswith(prefix) and k[len(prefix):].isascii() and k[len(prefix):].isdigit()
+                   and len(k) < len(prefix) + 4)
     if len(found) > 50:
         raise DrillError("Please give an answer.", 400)
     return [v for _n, v in found]

@@ -6,6 +6,7 @@ from pyramid.renderers import render_to_response
 from pyramid.view import view_config
 
 from ...i18n import _
+from ...ids import parse_id
 from ...models.drill import ItemKind
 from ...permissions import Permission as P
 from ...schemas.drill import parse_answer
@@ -34,10 +35,10 @@ def today(request):
     me = request.identity.id
     queue = svc.queue(me)
     feedback = None
-    done_id = request.GET.get("done", "")
-    if done_id.isdigit():
+    done_id = parse_id(request.GET.get("done", ""))
+    if done_id is not None:
         try:
-            entry = svc.entry(me, int(done_id))
+            entry = svc.entry(me, done_id)
         except DrillError:
             entry = None
         if entry is not None and entry.answered_at is not None:

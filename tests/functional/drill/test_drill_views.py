@@ -238,3 +238,24 @@ def test_leeches_by_team_a_page_at_a_time_and_brought_back(testapp, dbsession, c
     dbsession.rollback()
     card = dbsession.get(DrillCard, cards[-1].id)
     assert (card.leech, card.lapses) == (False, 0)
+
+
+def test_ids_that_are_no_ids_are_refused_without_harm(testapp, dbsession, clock):
+    _staff()
+    DrillItemFactory(prompt="首次响应时限")
+    login(testapp, "driller")
+    page = testapp.get("/drill/")
+    token = page.forms[0]["csrf_token"].value
+    for bad in ("9" * 25, "²", "١٢", "0", "-1", " 1"):
+        # A feedback link with a broken id shows the day's drill without feedback.
+        assert "首次响应时限" in testapp.get("/drill/", {"done": bad}).text
+        refused = testapp.post("/drill/answer", {"csrf_token": token, "entry_id": bad, "value": "60"}, status=400)
+        assert "这道题不在今天的练习中。" in refused.text
+    dbsession.rollback()
+    assert dbsession.query(DrillCard.reps).all() == [(0,)]
+    # A field named like a step with a digit int() cannot read is not a step: the value answers.
+    entry_id = next(f for f in page.forms.values() if "entry_id" in f.fields)["entry_id"].value
+    testapp.post("/drill/answer", {"csrf_token": token, "entry_id": entry_id, "step_²": "x", "value": "60"},
+                 status=303)
+    dbsession.rollback()
+    assert dbsession.query(DrillCard.reps).all() == [(1,)]
