@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
 
-from ..models.drill import DrillCard, DrillItem, ItemStatus
+from ..models.drill import DrillCard, DrillItem, ItemKind, ItemStatus
 from .drill_generate import ItemSpec
 
 LEECH_NOTICE_KEY = "drill-leech-{card_id}"
@@ -115,4 +115,21 @@ class Curation:
                                .values(due=now), execution_options={"synchronize_session": "fetch"})
         return self.dbsession.execute(update(DrillCard).where(DrillCard.item_id.in_(item_ids))
                                       .values(source_changed=True),
+                                      execution_options={"synchronize_session": "fetch"}).rowcount
+
+    def retire_sources(self, slugs: set[str] | None = None, *, keep: set[str] | None = None) -> int:
+        """Send the active generated items of `slugs` (or of every document not in `keep`) to needs-review.
+
+        Their documents were archived or are no longer published: staff cannot open the source any more.
+        Cards are kept, and regeneration brings the items back once the document is published again.
+        Bank questions follow the bank instead (see `drill_bank.sync`).
+        """
+        stmt = update(DrillItem).where(DrillItem.kind != ItemKind.BANK_QUESTION,
+                                       DrillItem.status == ItemStatus.ACTIVE)
+        if slugs is not None:
+            stmt = stmt.where(DrillItem.source_slug.in_(slugs))
+        if keep is not None:
+            stmt = stmt.where(DrillItem.source_slug.not_in(keep))
+        self.dbsession.flush()
+        return self.dbsession.execute(stmt.values(status=ItemStatus.NEEDS_REVIEW, updated_at=self.clock.now()),
                                       execution_options={"synchronize_session": "fetch"}).rowcount

@@ -3,12 +3,15 @@
 - `DocumentPublished` → regenerate that document's items (changed items keep
   their cards, flagged for review); role and script documents also feed other
   documents' distractors, but only the published document is rewritten.
+- `DocumentArchived` → that document's items go to needs-review (cards kept);
+  `DocumentRestored` or a new publication brings them back.
 - `CriterionFailed` → targeted items: manner criteria bring back the script
   sets, timeliness the first-response rule.
 """
 
 from pathlib import Path
 
+from .. import events
 from ..events import CriterionFailed, DocumentPublished
 from .drill_generate import SourceDoc, generate, load_folder
 
@@ -43,24 +46,43 @@ def folder_sources(request) -> list[SourceDoc]:
 
 
 def regenerate_all(request, progress=None):
-    """Regenerate every item from published content (or from `policies/` when nothing is published)."""
+    """Regenerate every item from published content (or from `policies/` when nothing is published);
+    items of documents no longer published (archived, withdrawn) go to needs-review."""
     from .drill import DrillService
     docs = published_sources(request) or folder_sources(request)
     specs = generate(docs)
     if progress is not None:
         progress.start("drill items", len(specs))
-    report = request.find_service(DrillService).regenerate(specs, {d.slug for d in docs}, progress)
+    service = request.find_service(DrillService)
+    slugs = {d.slug for d in docs}
+    report = service.regenerate(specs, slugs, progress)
+    report.stale += service.retire_sources(keep=slugs)
     return docs, report
 
 
-def on_document_published(event: DocumentPublished) -> None:
+def regenerate_document(request, slug: str) -> None:
+    """Regenerate one document's items from what is published now (other documents give the distractors)."""
     from .drill import DrillService
-    request = event.request
     docs = published_sources(request) or []
-    if not any(d.slug == event.slug for d in docs):
-        return  # published but not yet current (effective later): nothing to drill yet
-    specs = generate(docs, only_slugs={event.slug})
-    request.find_service(DrillService).regenerate(specs, {event.slug})
+    if not any(d.slug == slug for d in docs):
+        return  # not readable by staff (effective later, or never published): nothing to drill yet
+    specs = generate(docs, only_slugs={slug})
+    request.find_service(DrillService).regenerate(specs, {slug})
+
+
+def on_document_published(event: DocumentPublished) -> None:
+    regenerate_document(event.request, event.slug)
+
+
+def on_document_archived(event) -> None:
+    """Staff cannot open an archived document: its items leave the drill (needs-review, cards kept)."""
+    from .drill import DrillService
+    event.request.find_service(DrillService).retire_sources({event.slug})
+
+
+def on_document_restored(event) -> None:
+    """A restored document keeps its published version: its items come back as they are now."""
+    regenerate_document(event.request, event.slug)
 
 
 def on_criterion_failed(event: CriterionFailed) -> None:
@@ -74,3 +96,8 @@ def on_criterion_failed(event: CriterionFailed) -> None:
 def includeme(config):
     config.add_subscriber(on_document_published, DocumentPublished)
     config.add_subscriber(on_criterion_failed, CriterionFailed)
+    # The documents area is adding these events (archive and restore); subscribe once they exist.
+    for name, handler in (("DocumentArchived", on_document_archived), ("DocumentRestored", on_document_restored)):
+        event_class = getattr(events, name, None)
+        if event_class is not None:
+            config.add_subscriber(handler, event_class)
