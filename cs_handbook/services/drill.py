@@ -134,6 +134,12 @@ class DrillService(Curation):
         entries = self._entries(account_id, day)
         if entries:
             return entries
+        # Two tabs opening the page at once: the second waits here until the first has built (and
+        # committed) the day, then reads it instead of inserting the same cards again.
+        self._lock_person(account_id)
+        entries = self._entries(account_id, day)
+        if entries:
+            return entries
         s = self.settings(account.team_id)
         # The bank is edited elsewhere; catching up here, once per person and day, keeps new items current.
         synced = drill_bank.sync(self.dbsession, self.clock.now())
@@ -143,6 +149,11 @@ class DrillService(Curation):
         return drill_queue.build(self.dbsession, account_id, day, self.tz_of(account), self.clock.now(),
                                  reviews_cap=s.reviews_per_day, new_cap=s.new_per_day, material=material)
 
+    def _lock_person(self, account_id: int) -> None:
+        """Serialise the writers of one person's cards and queue (PostgreSQL; SQLite's BEGIN IMMEDIATE
+        already does). NO KEY UPDATE leaves other rows that reference the account free."""
+        self.dbsession.execute(select(Account.id).where(Account.id == account_id).with_for_update(key_share=True))
+
     def _entries(self, account_id: int, day: date) -> list[DrillQueueEntry]:
         return list(self.dbsession.scalars(select(DrillQueueEntry).where(
             DrillQueueEntry.account_id == account_id, DrillQueueEntry.day == day).order_by(DrillQueueEntry.position)))
@@ -150,8 +161,14 @@ class DrillService(Curation):
     def next_entry(self, account_id: int) -> DrillQueueEntry | None:
         return next((e for e in self.queue(account_id) if e.answered_at is None), None)
 
-    def entry(self, account_id: int, entry_id: int) -> DrillQueueEntry:
-        entry = self.dbsession.get(DrillQueueEntry, entry_id)
+    def entry(self, account_id: int, entry_id: int, lock: bool = False) -> DrillQueueEntry:
+        """One of this person's queue entries; `lock` holds its row (and reloads it) until the transaction ends."""
+        if lock:
+            entry = self.dbsession.scalar(
+                select(DrillQueueEntry).where(DrillQueueEntry.id == entry_id)
+                .with_for_update(of=DrillQueueEntry).execution_options(populate_existing=True))
+        else:
+            entry = self.dbsession.get(DrillQueueEntry, entry_id)
         if entry is None:
             raise DrillError("This item is not in today's drill.", 404)
         if entry.account_id != account_id:
@@ -171,7 +188,8 @@ class DrillService(Curation):
 
     def answer(self, account_id: int, entry_id: int, response: dict, confidence: str | None = None) -> AnswerResult:
         account = self.account(account_id)
-        entry = self.entry(account_id, entry_id)
+        # A double submit: the second waits for the first and then finds the entry answered.
+        entry = self.entry(account_id, entry_id, lock=True)
         today = self.today(account)
         if entry.day != today:
             raise DrillError("This item is not in today's drill.", 409)
@@ -277,6 +295,7 @@ class DrillService(Curation):
         Existing cards are made due now (an early review is fine for FSRS); missing ones are created.
         """
         account = self.account(account_id)
+        self._lock_person(account_id)  # cards are created here as in the queue build
         targets = [topic_or_slugs] if isinstance(topic_or_slugs, str) else list(topic_or_slugs)
         cond = None
         for t in targets:
