@@ -45,7 +45,8 @@ class DocumentSection(Base):
 
 class Document(Base):
     __tablename__ = "documents"
-    __table_args__ = (Index("ix_documents_kind_state", "kind", "state"),)
+    __table_args__ = (Index("ix_documents_kind_state", "kind", "state"),
+                      Index("ix_documents_published_at", "published_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(200), unique=True)
@@ -71,7 +72,9 @@ class Document(Base):
     expiry_date: Mapped[date | None]
     review_due: Mapped[date | None]
     created_at: Mapped[datetime]
+    # Any change (a working-copy save, a workflow step); what staff read changed at `published_at`.
     updated_at: Mapped[datetime]
+    published_at: Mapped[datetime | None]
 
     section: Mapped[DocumentSection | None] = relationship(lazy="joined")
     owner: Mapped[Account | None] = relationship()

@@ -195,7 +195,8 @@ class DocumentService:
         return list(self.dbsession.scalars(stmt))
 
     def recently_updated(self, see_all=False, limit=8) -> list[Document]:
-        stmt = self._visible_stmt(see_all).order_by(Document.updated_at.desc(), Document.id.desc()).limit(limit)
+        """The documents whose published text changed last (not drafts or workflow steps)."""
+        stmt = self._visible_stmt(see_all).order_by(Document.published_at.desc(), Document.id.desc()).limit(limit)
         return list(self.dbsession.scalars(stmt))
 
     def pending(self) -> list[Document]:
@@ -374,6 +375,7 @@ class DocumentService:
     def _publish(self, document: Document) -> None:
         version = document.latest_version
         document.published_version = version
+        document.published_at = self.clock.now()
         document.title = version.title
         data = version.data or {}
         document.order = int(data.get("order", 100))

@@ -59,6 +59,7 @@ def upgrade():
     sa.Column('review_due', sa.Date(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('published_at', sa.DateTime(), nullable=True),
     *_version_fks(),
     sa.ForeignKeyConstraint(['owner_id'], ['accounts.id'], name=op.f('fk_documents_owner_id_accounts'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['section_id'], ['document_sections.id'], name=op.f('fk_documents_section_id_document_sections')),
@@ -67,6 +68,7 @@ def upgrade():
     )
     op.create_index('ix_documents_kind_state', 'documents', ['kind', 'state'], unique=False)
     op.create_index(op.f('ix_documents_owner_id'), 'documents', ['owner_id'], unique=False)
+    op.create_index('ix_documents_published_at', 'documents', ['published_at'], unique=False)
     op.create_index(op.f('ix_documents_section_id'), 'documents', ['section_id'], unique=False)
     op.create_table('document_links',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -287,3 +287,35 @@ def test_archive_and_restore_are_announced_to_other_areas(dbsession, clock):
     # A working copy was open: a draft again, and staff read the published version meanwhile.
     assert document.state == "draft" and restored.published_version_id == document.published_version_id
     assert svc.published("policies/announced").body_html == "<p>正文。</p>\n"
+
+
+def test_recently_updated_follows_what_staff_read_not_drafts_or_workflow_steps(testapp, dbsession, clock):
+    from cs_handbook.services.documents import DocumentService
+
+    people = _people()
+    svc = DocumentService(dbsession, clock)
+    older = svc.create(slug="policies/older", kind="policy", title="较早发布", body_md="一")
+    svc.publish_now(older)
+    clock.advance(hours=1)
+    newer = svc.create(slug="policies/newer", kind="policy", title="较晚发布", body_md="二")
+    svc.publish_now(newer)
+    clock.advance(hours=1)
+    # Later still: a working copy of the older one is saved, submitted and sent back. Staff read nothing new.
+    svc.save(older, base_version_id=older.latest_version_id, title="较早发布", body_md="一（草稿）")
+    svc.transition(older, "submit")
+    svc.transition(older, "send_back", comment="再改")
+    dbsession.commit()
+    staff = testapp.__class__(testapp.app, extra_environ=testapp.extra_environ)
+    login(staff, people["staff"].username)
+
+    def recent():
+        aside = staff.get("/handbook/").text.split('class="doc-recent"')[1]
+        return re.findall(r">(较.发布)</a>", aside)
+
+    assert recent() == ["较晚发布", "较早发布"]
+    dbsession.rollback()  # a fresh snapshot: the app committed in another connection
+    clock.advance(hours=1)
+    svc.transition(older, "submit")
+    svc.transition(older, "approve")
+    dbsession.commit()
+    assert recent() == ["较早发布", "较晚发布"]
