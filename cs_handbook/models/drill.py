@@ -80,6 +80,7 @@ class DrillCard(Base):
     lapses: Mapped[int] = mapped_column(Integer, default=0)
     leech: Mapped[bool] = mapped_column(Boolean, default=False)  # held back after too many lapses
     source_changed: Mapped[bool] = mapped_column(Boolean, default=False)  # item content changed since last review
+    # Why someone asked for this card to be drilled soon (e.g. "qa:greeting:12"); cleared once it is answered.
     targeted_reason: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
 
@@ -117,6 +118,7 @@ class DrillQueueEntry(Base):
     card_id: Mapped[int] = mapped_column(ForeignKey("drill_cards.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     is_new: Mapped[bool] = mapped_column(Boolean, default=False)
+    targeted: Mapped[bool] = mapped_column(Boolean, default=False)  # brought in by a targeted request (QA)
     answered_at: Mapped[datetime | None]
     correct: Mapped[bool | None] = mapped_column(Boolean)
     response: Mapped[dict | None] = mapped_column(JSON)
@@ -130,6 +132,8 @@ class DrillTeamSettings(Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
     new_per_day: Mapped[int] = mapped_column(Integer, default=5)
     reviews_per_day: Mapped[int] = mapped_column(Integer, default=20)
+    # Targeted items (a failed QA criterion) a day may bring on top of the reviews and new items.
+    targeted_per_day: Mapped[int] = mapped_column(Integer, default=3)
     target_retention: Mapped[float] = mapped_column(Float, default=0.9)
     updated_at: Mapped[datetime]
 

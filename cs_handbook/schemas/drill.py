@@ -46,6 +46,7 @@ class TeamSettingsSchema(CSRFSchema):
     new_per_day = colander.SchemaNode(colander.Int(), validator=colander.Range(0, 50))
     reviews_per_day = colander.SchemaNode(colander.Int(), validator=colander.Range(0, 500))
     target_retention = colander.SchemaNode(colander.Float(), validator=colander.Range(0.7, 0.97))
+    targeted_per_day = colander.SchemaNode(colander.Int(), validator=colander.Range(0, 20))
 
 
 class ItemUpdateSchema(CSRFSchema):

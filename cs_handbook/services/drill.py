@@ -22,16 +22,17 @@ from ..models.drill import (
     DrillStreak,
     DrillTeamSettings,
     ItemKind,
-    ItemStatus,
 )
 from . import drill_bank, drill_queue
 from .drill_curate import LEECH_NOTICE_KEY, Curation
 from .drill_scheduler import LEECH_LAPSES, copy_to_row, day_end_utc, local_day, rating_for, scheduler_for, to_fsrs
+from .drill_targets import Targeting
 from .notices import NoticeService
 
 LEECH_NOTICE = _("${name} keeps failing a drill item (${lapses} lapses): ${item}")
-DEFAULTS = {"new_per_day": 5, "reviews_per_day": 20, "target_retention": 0.9}
-LIMITS = {"new_per_day": (0, 50), "reviews_per_day": (0, 500), "target_retention": (0.7, 0.97)}
+DEFAULTS = {"new_per_day": 5, "reviews_per_day": 20, "target_retention": 0.9, "targeted_per_day": 3}
+LIMITS = {"new_per_day": (0, 50), "reviews_per_day": (0, 500), "target_retention": (0.7, 0.97),
+          "targeted_per_day": (0, 20)}
 
 
 class DrillError(ValueError):
@@ -49,6 +50,7 @@ class Settings:
     new_per_day: int
     reviews_per_day: int
     target_retention: float
+    targeted_per_day: int
 
 
 @dataclass
@@ -78,7 +80,7 @@ def check_response(item: DrillItem, response: dict) -> bool:
     return normalise(response.get("value")) == normalise(item.answer.get("value"))
 
 
-class DrillService(Curation):
+class DrillService(Curation, Targeting):
     def __init__(self, dbsession, clock: Clock, notices: NoticeService | None = None, leech_link: str = ""):
         self.dbsession = dbsession
         self.clock = clock
@@ -94,11 +96,15 @@ class DrillService(Curation):
         row = self.dbsession.get(DrillTeamSettings, team_id) if team_id else None
         if row is None:
             return Settings(**DEFAULTS)
-        return Settings(row.new_per_day, row.reviews_per_day, row.target_retention)
+        return Settings(row.new_per_day, row.reviews_per_day, row.target_retention, row.targeted_per_day)
 
-    def set_settings(self, team_id: int, *, new_per_day: int, reviews_per_day: int, target_retention: float) -> None:
+    def set_settings(self, team_id: int, *, new_per_day: int, reviews_per_day: int, target_retention: float,
+                     targeted_per_day: int | None = None) -> None:
+        """A team's caps; `targeted_per_day` None keeps the team's current one."""
+        if targeted_per_day is None:
+            targeted_per_day = self.settings(team_id).targeted_per_day
         values = {"new_per_day": new_per_day, "reviews_per_day": reviews_per_day,
-                  "target_retention": target_retention}
+                  "target_retention": target_retention, "targeted_per_day": targeted_per_day}
         for name, value in values.items():
             low, high = LIMITS[name]
             if not low <= value <= high:
@@ -147,7 +153,8 @@ class DrillService(Curation):
         material = drill_queue.material_of(self.dbsession, account_id,
                                            account.position.code if account.position else None)
         return drill_queue.build(self.dbsession, account_id, day, self.tz_of(account), self.clock.now(),
-                                 reviews_cap=s.reviews_per_day, new_cap=s.new_per_day, material=material)
+                                 reviews_cap=s.reviews_per_day, new_cap=s.new_per_day,
+                                 targeted_cap=s.targeted_per_day, material=material)
 
     def _lock_person(self, account_id: int) -> None:
         """Serialise the writers of one person's cards and queue (PostgreSQL; SQLite's BEGIN IMMEDIATE
@@ -210,6 +217,7 @@ class DrillService(Curation):
         copy_to_row(reviewed, card)
         card.reps += 1
         card.source_changed = False
+        card.targeted_reason = None  # drilled as asked; back to its ordinary schedule
         became_leech = False
         if not correct and was_review:
             card.lapses += 1
@@ -285,59 +293,6 @@ class DrillService(Curation):
         """The home panel's figures: {"built", "left", "total"} of today's queue, without building it."""
         return drill_queue.panel_figures(self.dbsession, account_id, team_id, self.clock.now())
 
-    # -- targeted items (other areas call this) ------------------------------
-
-    def add_targeted_items(self, account_id: int, topic_or_slugs, reason: str) -> int:
-        """Bring the items of some documents into this person's drill now; returns how many cards were queued.
-
-        `topic_or_slugs` is a slug, a slug prefix ending in "/" (e.g. "scripts/"), a "slug#anchor"
-        (e.g. "policies/response-and-standard-scripts#fact:first-response") or a list of those.
-        Existing cards are made due now (an early review is fine for FSRS); missing ones are created.
-        """
-        account = self.account(account_id)
-        self._lock_person(account_id)  # cards are created here as in the queue build
-        targets = [topic_or_slugs] if isinstance(topic_or_slugs, str) else list(topic_or_slugs)
-        cond = None
-        for t in targets:
-            if "#" in t:
-                slug, anchor = t.split("#", 1)
-                c = (DrillItem.source_slug == slug) & (DrillItem.source_anchor == anchor)
-            elif t.endswith("/"):
-                c = DrillItem.source_slug.startswith(t)
-            else:
-                c = DrillItem.source_slug == t
-            cond = c if cond is None else cond | c
-        if cond is None:
-            return 0
-        items = list(self.dbsession.scalars(select(DrillItem).where(cond, DrillItem.status == ItemStatus.ACTIVE)
-                                            .order_by(DrillItem.id)))
-        now = self.clock.now()
-        cards = {c.item_id: c for c in self.dbsession.scalars(select(DrillCard).where(
-            DrillCard.account_id == account_id, DrillCard.item_id.in_([i.id for i in items])))}
-        day = self.today(account)
-        entries = self._entries(account_id, day) if items else []
-        queued = {e.card_id for e in entries}
-        taken = {drill_queue.anchor_of(e.card.item.source_slug, e.card.item.source_anchor) for e in entries}
-        count = 0
-        for item in items:
-            card = cards.get(item.id)
-            if card is None:
-                card = DrillCard(account_id=account_id, item_id=item.id, state=1, step=0, due=now, created_at=now)
-                self.dbsession.add(card)
-                self.dbsession.flush()
-            elif card.leech:
-                continue
-            card.due = min(card.due, now)
-            card.targeted_reason = reason[:200]
-            anchor = drill_queue.anchor_of(item.source_slug, item.source_anchor)
-            # When today's queue already exists, targeted items join it (one per anchor).
-            if entries and card.id not in queued and anchor not in taken:
-                taken.add(anchor)
-                self.dbsession.add(DrillQueueEntry(account_id=account_id, day=day, card_id=card.id,
-                                                   position=len(entries) + count, is_new=card.reps == 0))
-            count += 1
-        self.dbsession.flush()
-        return count
 
 def case_correct():
     return case((DrillReviewLog.correct.is_(True), 1), else_=0)

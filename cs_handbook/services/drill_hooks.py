@@ -5,8 +5,8 @@
   documents' distractors, but only the published document is rewritten.
 - `DocumentArchived` → that document's items go to needs-review (cards kept);
   `DocumentRestored` or a new publication brings them back.
-- `CriterionFailed` → targeted items: manner criteria bring back the script
-  sets, timeliness the first-response rule.
+- `CriterionFailed` → targeted items: the paragraphs that teach the failed
+  criterion (`drill_targets.CRITERION_TARGETS`).
 """
 
 from pathlib import Path
@@ -14,16 +14,9 @@ from pathlib import Path
 from .. import events
 from ..events import CriterionFailed, DocumentPublished
 from .drill_generate import SourceDoc, generate, load_folder
+from .drill_targets import criterion_targets
 
 KINDS = ("handbook", "policy", "role", "scripts")
-# QA criterion → what to drill (slug, or prefix ending in "/").
-CRITERION_TARGETS = {
-    "greeting": ["scripts/"],
-    "closing": ["scripts/"],
-    "wording": ["scripts/"],
-    "attitude": ["scripts/"],
-    "timeliness": ["policies/response-and-standard-scripts#fact:first-response"],
-}
 
 
 def published_sources(request) -> list[SourceDoc] | None:
@@ -86,11 +79,13 @@ def on_document_restored(event) -> None:
 
 
 def on_criterion_failed(event: CriterionFailed) -> None:
+    """The paragraphs that teach the failed criterion come into the agent's drill (see drill_targets)."""
     from .drill import DrillService
-    targets = CRITERION_TARGETS.get(event.criterion)
+    service = event.request.find_service(DrillService)
+    account = service.account(event.account_id)
+    targets = criterion_targets(event.criterion, account.position.code if account.position else None)
     if targets:
-        event.request.find_service(DrillService).add_targeted_items(
-            event.account_id, targets, f"qa:{event.criterion}:{event.evaluation_id}")
+        service.add_targeted_items(event.account_id, targets, f"qa:{event.criterion}:{event.evaluation_id}")
 
 
 def includeme(config):

@@ -1,4 +1,4 @@
-"""Building a person's queue for one day: due reviews first, then new items, capped, one per source anchor.
+"""Building a person's queue for one day: targeted cards, due reviews, then new items, capped, one per paragraph.
 
 Kept apart from the service so the benchmark and the tests can time and
 drive it directly. Reviews in a backlog are taken lowest predicted recall
@@ -74,6 +74,43 @@ def whole_days_since(column, now: datetime, dialect: str):
     return func.floor(func.extract("epoch", literal(naive, DateTime) - column) / 86400.0)
 
 
+def _pick(dbsession, stmt, limit: int, taken: set[str]) -> list:
+    """The first `limit` rows of `stmt` whose paragraph is not in `taken` (which they join), read a few
+    at a time: skipping a paragraph must not mean reading every due card."""
+    picked: list = []
+    batch, offset = limit * 4, 0
+    while len(picked) < limit:
+        rows = dbsession.execute(stmt.limit(batch).offset(offset)).all()
+        for row in rows:
+            anchor = anchor_of(row.source_slug, row.source_anchor)
+            if anchor in taken:
+                continue
+            taken.add(anchor)
+            picked.append(row)
+            if len(picked) >= limit:
+                break
+        if len(rows) < batch:
+            break
+        offset += batch
+    return picked
+
+
+def _due_cards(account_id: int, day: date, tz: str):
+    return (select(DrillCard.id, DrillCard.reps, DrillItem.source_slug, DrillItem.source_anchor)
+            .join(DrillItem, DrillItem.id == DrillCard.item_id)
+            .where(DrillCard.account_id == account_id, DrillCard.leech.is_(False),
+                   DrillItem.status == ItemStatus.ACTIVE, DrillCard.due < day_end_utc(day, tz)))
+
+
+def targeted_cards(dbsession, account_id: int, day: date, tz: str, limit: int, taken: set[str]) -> list:
+    """(card id, reps) of the cards someone asked to be drilled soon, oldest request first, at most `limit`."""
+    if limit <= 0:
+        return []
+    stmt = (_due_cards(account_id, day, tz).where(DrillCard.targeted_reason.is_not(None))
+            .order_by(DrillCard.due, DrillCard.id))
+    return [(row.id, row.reps) for row in _pick(dbsession, stmt, limit, taken)]
+
+
 def due_reviews(dbsession, account_id: int, day: date, tz: str, now: datetime, limit: int,
                 taken: set[str]) -> list[tuple[int, str]]:
     """(card id, anchor) of the due cards to review today, at most `limit`, anchors not in `taken`.
@@ -90,27 +127,9 @@ def due_reviews(dbsession, account_id: int, day: date, tz: str, now: datetime, l
     elapsed = whole_days_since(DrillCard.last_review, now, dialect)
     forgetting = case((DrillCard.stability.is_(None) | DrillCard.last_review.is_(None), 0.0),
                       (elapsed <= 0, 0.0), else_=elapsed / DrillCard.stability)
-    stmt = (select(DrillCard.id, DrillItem.source_slug, DrillItem.source_anchor)
-            .join(DrillItem, DrillItem.id == DrillCard.item_id)
-            .where(DrillCard.account_id == account_id, DrillCard.leech.is_(False),
-                   DrillItem.status == ItemStatus.ACTIVE, DrillCard.due < day_end_utc(day, tz))
-            .order_by(forgetting.desc(), DrillCard.due, DrillCard.id))
-    picked: list[tuple[int, str]] = []
-    batch, offset = limit * 4, 0
-    while len(picked) < limit:
-        rows = dbsession.execute(stmt.limit(batch).offset(offset)).all()
-        for row in rows:
-            anchor = anchor_of(row.source_slug, row.source_anchor)
-            if anchor in taken:
-                continue
-            taken.add(anchor)
-            picked.append((row.id, anchor))
-            if len(picked) >= limit:
-                break
-        if len(rows) < batch:
-            break
-        offset += batch
-    return picked
+    stmt = _due_cards(account_id, day, tz).order_by(forgetting.desc(), DrillCard.due, DrillCard.id)
+    return [(row.id, anchor_of(row.source_slug, row.source_anchor))
+            for row in _pick(dbsession, stmt, limit, taken)]
 
 
 def new_items(dbsession, account_id: int, material: Material, limit: int, taken: set[str]) -> list[int]:
@@ -150,21 +169,23 @@ def new_items(dbsession, account_id: int, material: Material, limit: int, taken:
 
 
 def build(dbsession, account_id: int, day: date, tz: str, now: datetime, *, reviews_cap: int, new_cap: int,
-          material: Material) -> list[DrillQueueEntry]:
+          material: Material, targeted_cap: int = 0) -> list[DrillQueueEntry]:
+    """Targeted cards first (a failed QA criterion), then due reviews, then new items; one per paragraph."""
     taken: set[str] = set()
+    targeted = targeted_cards(dbsession, account_id, day, tz, targeted_cap, taken)
     reviews = due_reviews(dbsession, account_id, day, tz, now, reviews_cap, taken)
     fresh = new_items(dbsession, account_id, material, new_cap, taken)
-    card_ids = [card_id for card_id, _anchor in reviews]
+    rows = [{"card_id": card_id, "is_new": reps == 0, "targeted": True} for card_id, reps in targeted]
+    rows += [{"card_id": card_id, "is_new": False, "targeted": False} for card_id, _anchor in reviews]
     if fresh:
         # Core inserts: the ORM unit of work costs more than the queries for a day's handful of rows.
-        card_ids += list(dbsession.scalars(
+        rows += [{"card_id": card_id, "is_new": True, "targeted": False} for card_id in dbsession.scalars(
             insert(DrillCard).returning(DrillCard.id, sort_by_parameter_order=True),
             [{"account_id": account_id, "item_id": item_id, "state": 1, "step": 0, "due": now, "created_at": now,
-              "reps": 0, "lapses": 0, "leech": False, "source_changed": False} for item_id in fresh]))
-    if card_ids:
+              "reps": 0, "lapses": 0, "leech": False, "source_changed": False} for item_id in fresh])]
+    if rows:
         dbsession.execute(insert(DrillQueueEntry), [
-            {"account_id": account_id, "day": day, "card_id": card_id, "position": i, "is_new": i >= len(reviews)}
-            for i, card_id in enumerate(card_ids)])
+            {"account_id": account_id, "day": day, "position": i, **row} for i, row in enumerate(rows)])
     return list(dbsession.scalars(select(DrillQueueEntry).where(
         DrillQueueEntry.account_id == account_id, DrillQueueEntry.day == day).order_by(DrillQueueEntry.position)))
 

@@ -62,3 +62,22 @@ def test_malformed_entries_are_skipped():
         "facts": [{"key": "text", "label": "不是数字", "value": "很多"}, {"key": "flag", "value": True}],
     })
     assert generate([doc]) == []
+
+
+def test_every_qa_criterion_targets_paragraphs_that_exist():
+    from cs_handbook.models.qa import CRITERIA
+    from cs_handbook.services.drill_targets import criterion_targets
+
+    items = list(items_by_key().values())
+    for criterion in CRITERIA:
+        targets = criterion_targets(criterion, "cs-agent")
+        assert targets, criterion
+        for target in targets:
+            slug, _, anchor = target.partition("#")
+            matched = [i for i in items if i.source_slug == slug and (not anchor or i.source_anchor == anchor)]
+            assert matched, f"{criterion}: {target} names no item"
+    # Each criterion brings its own paragraphs, not the whole of scripts/.
+    greeting = set(criterion_targets("greeting", None))
+    assert greeting.isdisjoint(criterion_targets("closing", None))
+    assert "roles/order-agent" in criterion_targets("knowledge", "order-agent")
+    assert criterion_targets("no-such-criterion", "cs-agent") == []

@@ -76,7 +76,7 @@ def team_settings(request):
         data = _validated(request, TeamSettingsSchema())
         request.find_service(DrillService).set_settings(
             request.context.team.id, new_per_day=data["new_per_day"], reviews_per_day=data["reviews_per_day"],
-            target_retention=data["target_retention"])
+            target_retention=data["target_retention"], targeted_per_day=data["targeted_per_day"])
     except DrillError as err:
         request.tm.doom()
         return drill_error(request, err)

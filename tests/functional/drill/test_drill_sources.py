@@ -2,9 +2,6 @@
 
 from datetime import UTC, datetime
 
-import pytest
-from pyramid.scripting import prepare
-
 from cs_handbook import events
 from cs_handbook.clock import FixedClock
 from cs_handbook.models.drill import DrillCard, DrillItem
@@ -18,15 +15,6 @@ from ...factories_drill import right
 RULES = {"facts": [{"key": "first-response", "label": "首次响应时限", "value": 60, "unit": "秒"}],
          "procedures": [{"key": "complaint", "title": "投诉处理", "steps": ["倾听", "记录", "答复"]}]}
 OTHER = {"facts": [{"key": "reply", "label": "售后回复时限", "value": 24, "unit": "小时"}]}
-
-
-@pytest.fixture
-def request_(registry, dbsession, clock):
-    """A request of the app whose services (and event subscribers) work in the test's session."""
-    env = prepare(registry=registry)
-    env["request"].environ["app.dbsession"] = dbsession
-    yield env["request"]
-    env["closer"]()
 
 
 def _publish(docs, slug, data, title="测试制度"):

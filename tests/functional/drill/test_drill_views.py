@@ -70,9 +70,11 @@ def test_trainer_sets_caps_and_fixes_items(testapp, dbsession, clock):
     page = testapp.get("/drill/manage")
     token = page.forms[0]["csrf_token"].value
     testapp.post(f"/drill/manage/teams/{team.id}", {"csrf_token": token, "new_per_day": "3",
-                                                   "reviews_per_day": "15", "target_retention": "0.85"}, status=303)
+                                                   "reviews_per_day": "15", "target_retention": "0.85",
+                                                   "targeted_per_day": "2"}, status=303)
     testapp.post(f"/drill/manage/teams/{team.id}", {"csrf_token": token, "new_per_day": "3",
-                                                   "reviews_per_day": "15", "target_retention": "2"}, status=400)
+                                                   "reviews_per_day": "15", "target_retention": "2",
+                                                   "targeted_per_day": "2"}, status=400)
     testapp.post(f"/drill/items/{item.id}", {"csrf_token": token, "action": "suspend"}, status=303)
     testapp.post(f"/drill/items/{item.id}", {"csrf_token": token, "action": "save", "prompt": ""}, status=400)
     testapp.post(f"/drill/items/{item.id}", {"csrf_token": token, "action": "save", "prompt": "新题目",
@@ -80,7 +82,8 @@ def test_trainer_sets_caps_and_fixes_items(testapp, dbsession, clock):
     testapp.post("/drill/items/999999", {"csrf_token": token, "action": "suspend"}, status=404)
     dbsession.rollback()  # end the test session's snapshot: see what the requests committed
     settings = dbsession.get(DrillTeamSettings, team.id)
-    assert (settings.new_per_day, settings.reviews_per_day, settings.target_retention) == (3, 15, 0.85)
+    assert (settings.new_per_day, settings.reviews_per_day, settings.target_retention,
+            settings.targeted_per_day) == (3, 15, 0.85, 2)
     fixed = dbsession.get(DrillItem, item.id)
     assert (fixed.prompt, fixed.status) == ("新题目", "active")
 
