@@ -7,6 +7,7 @@ import factory
 from cs_handbook.models.training import Course, CourseItem, PathStep, PublishState, TrainingPath
 from cs_handbook.services.notices import NoticeService
 from cs_handbook.services.training import TrainingService
+from cs_handbook.services.training_authoring import AuthoringService
 
 from . import factories
 from .factories import BaseFactory
@@ -62,7 +63,29 @@ def service(dbsession, clock) -> TrainingService:
     return TrainingService(dbsession, clock, NoticeService(dbsession, clock))
 
 
+def authoring(dbsession, clock) -> AuthoringService:
+    return AuthoringService(dbsession, clock, service(dbsession, clock))
+
+
+def read(svc: TrainingService, person, *items) -> None:
+    """The person opens each reading and confirms it, as the item page has them do."""
+    for item in items:
+        svc.open_item(person, item.id)
+        svc.confirm_read(person, item.id)
+
+
 def new_hire(start: date, code="cs-agent", **kw):
     position = factories.PositionFactory(code=code, name=code)
     return factories.AccountFactory(position=position, team=kw.pop("team", None) or factories.TeamFactory(),
                                     start_date=start, **kw)
+
+
+STANDARD_READINGS = ("handbook/basics/what-is-service", "scripts/greeting-and-closing", "policies/daily-rules")
+
+
+def documents(*slugs) -> None:
+    """Published documents for reading targets (the builder refuses readings of missing documents)."""
+    from .factories_documents import make_document
+
+    for slug in slugs or STANDARD_READINGS:
+        make_document(slug, title=slug.rsplit("/", 1)[-1], tags=())

@@ -3,12 +3,19 @@ position, enrolments, per-item progress, sign-off requests and certificates.
 
 Progress is keyed by (account, course item), not by path, so a person moved
 to another position's path keeps everything they already completed.
+
+The rows of a course (its title and items) and of a path (its steps) are the
+*published* structure learners see. An edit on the web is a working copy kept
+as data (`draft`, in the same shape as the YAML files) until a reviewer
+approves it; only then are the rows changed. Items are never deleted once
+anyone has progress on them: an item dropped from a course is retired
+(`retired_at`) and keeps its progress and sign-off history.
 """
 
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .meta import Base
@@ -22,12 +29,13 @@ class ItemKind(enum.StrEnum):
 
 
 class PublishState(enum.StrEnum):
-    DRAFT = "draft"
-    PENDING = "pending"
+    DRAFT = "draft"  # never published (course/path), or a working copy being edited (review_state)
+    PENDING = "pending"  # a working copy waiting for a reviewer (review_state only)
     PUBLISHED = "published"
 
 
 class ProgressState(enum.StrEnum):
+    OPENED = "opened"  # a reading or link opened, not yet confirmed
     DONE = "done"
     REQUESTED = "requested"  # practical task waiting for the mentor
     SENT_BACK = "sent_back"
@@ -40,15 +48,29 @@ class Course(Base):
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    # "published" once a version went live (learners see the rows), "draft" before.
     state: Mapped[str] = mapped_column(String(16), default=PublishState.DRAFT)
     created_at: Mapped[datetime]
-    # Set on first publication: learners keep seeing a course that is back
-    # in draft for an edit; a course never published stays hidden.
     published_at: Mapped[datetime | None]
+    # The working copy: {"title", "description"?, "items": [...]} as in the files; None when there is none.
+    draft: Mapped[dict | None] = mapped_column(JSON)
+    review_state: Mapped[str | None] = mapped_column(String(16))  # "draft" | "pending" | None
+    draft_saved_at: Mapped[datetime | None]
+    draft_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    # sha256 of the structure as last loaded from or exported to its file: a
+    # load that finds the rows changed since (a web edit) reports a conflict.
+    file_digest: Mapped[str | None] = mapped_column(String(64))
+    # Out of use: kept for its progress history, offered to no path.
+    archived_at: Mapped[datetime | None]
 
+    # Every item, retired ones included (progress points at them).
     items: Mapped[list["CourseItem"]] = relationship(
         back_populates="course", cascade="all, delete-orphan", order_by="CourseItem.position"
     )
+
+    @property
+    def active_items(self) -> list["CourseItem"]:
+        return [item for item in self.items if item.retired_at is None]
 
 
 class CourseItem(Base):
@@ -66,6 +88,8 @@ class CourseItem(Base):
     minutes: Mapped[int] = mapped_column(default=0)
     required: Mapped[bool] = mapped_column(default=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    # Dropped from the course: hidden from whoever has not done it, kept with its history.
+    retired_at: Mapped[datetime | None]
 
     course: Mapped[Course] = relationship(back_populates="items")
 
@@ -78,8 +102,15 @@ class TrainingPath(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     position_code: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(200))
+    # "published" once its steps went live (people are enrolled on it), "draft" before.
     state: Mapped[str] = mapped_column(String(16), default=PublishState.DRAFT)
     created_at: Mapped[datetime]
+    # The working copy: {"title", "steps": [{"course", "due_day", "half_day"?}]}.
+    draft: Mapped[dict | None] = mapped_column(JSON)
+    review_state: Mapped[str | None] = mapped_column(String(16))
+    draft_saved_at: Mapped[datetime | None]
+    draft_by_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    file_digest: Mapped[str | None] = mapped_column(String(64))
 
     steps: Mapped[list["PathStep"]] = relationship(
         back_populates="path", cascade="all, delete-orphan", order_by="PathStep.position"
@@ -110,6 +141,8 @@ class Enrolment(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), unique=True)
     path_id: Mapped[int] = mapped_column(ForeignKey("training_paths.id"), index=True)
     start_date: Mapped[date]
+    # Set by a manager: everything not done is overdue after this day.
+    finish_by: Mapped[date | None]
     created_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
 
@@ -122,9 +155,12 @@ class ItemProgress(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("training_course_items.id", ondelete="CASCADE"), index=True)
+    # No cascade: an item with progress is retired, never deleted.
+    item_id: Mapped[int] = mapped_column(ForeignKey("training_course_items.id"), index=True)
     state: Mapped[str] = mapped_column(String(16))
     updated_at: Mapped[datetime]
+    # A reading or link is confirmed only after the person opened it.
+    opened_at: Mapped[datetime | None]
     done_at: Mapped[datetime | None]
 
 
@@ -144,11 +180,15 @@ class SignOff(Base):
     """A request to sign off a practical task, and its decision."""
 
     __tablename__ = "training_signoffs"
-    __table_args__ = (Index("ix_training_signoffs_open", "account_id", "decided_at"),)
+    __table_args__ = (
+        # At most one open request per person and task, even when two arrive at once.
+        Index("uq_training_signoffs_open", "account_id", "item_id", unique=True,
+              sqlite_where=text("decided_at IS NULL"), postgresql_where=text("decided_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
-    item_id: Mapped[int] = mapped_column(ForeignKey("training_course_items.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("training_course_items.id"), index=True)
     requested_at: Mapped[datetime]
     request_note: Mapped[str] = mapped_column(Text, default="")
     decided_at: Mapped[datetime | None]
@@ -165,7 +205,8 @@ class Certificate(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
-    path_id: Mapped[int] = mapped_column(ForeignKey("training_paths.id", ondelete="CASCADE"))
+    # No cascade: a path someone holds a certificate of is never deleted.
+    path_id: Mapped[int] = mapped_column(ForeignKey("training_paths.id"))
     issued_at: Mapped[datetime]
 
     path: Mapped[TrainingPath] = relationship(lazy="joined")

@@ -1,7 +1,13 @@
 """Courses and paths as files: `training/courses/*.yaml` and `training/paths/*.yaml`.
 
-Loading is idempotent (upsert by slug / position code, items by key);
-exporting writes the canonical YAML, so load → export is byte for byte.
+Loading is idempotent: an unchanged file does nothing, a changed one changes
+the published structure (items it drops are retired, never deleted). A
+course or path changed on the site since the last load or export (an
+approved edit, a working copy, an archive) is reported as a conflict and left
+alone — never silently overwritten; `file_digest` remembers what the files
+last held. Every value is checked; a bad one is reported with its file, line
+and field and nothing of that file is loaded. Exporting writes the canonical
+YAML of the published structure, so load → export is byte for byte.
 """
 
 from pathlib import Path
@@ -9,158 +15,142 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
-from ..clock import Clock
-from ..content import ContentReport
+from ..content import ContentReport, Problem
 from ..i18n import _
-from ..models.training import Course, CourseItem, ItemKind, PublishState, TrainingPath
-from .training import TrainingError, TrainingService, check_steps
+from ..models.training import Course, PublishState, TrainingPath
+from .training import TrainingService
+from .training_authoring import (
+    AuthoringService,
+    clean_course,
+    clean_path,
+    course_to_dict,
+    digest,
+    dump,
+    path_to_dict,
+)
+from .training_checks import COURSE_SLUG, POSITION_CODE, RESERVED, course_issues, path_issues
 
-KINDS = {k.value for k in ItemKind}
-
-
-def dump(data) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
-
-
-def course_to_dict(course: Course) -> dict:
-    data = {"title": course.title}
-    if course.description:
-        data["description"] = course.description
-    items = []
-    for item in course.items:
-        entry = {"key": item.key, "kind": item.kind, "title": item.title}
-        if item.target:
-            entry["target"] = item.target
-        entry["minutes"] = item.minutes
-        entry["required"] = item.required
-        if item.description:
-            entry["description"] = item.description
-        items.append(entry)
-    data["items"] = items
-    return data
+CONFLICT = _("${file}: changed on the site since the last load (an approved edit, a working copy or an archive); "
+             "the file was not loaded (export, merge by hand, then load again)")
+FIELD_PROBLEM = _("${file}:${line}: ${field}: ${problem}")
+FILE_PROBLEM = _("${file}:${line}: ${problem}")
+BAD_NAME = _("the file name must be lower-case letters, digits and hyphens (and not \"new\")")
+BAD_YAML = _("invalid YAML: ${detail}")
+NOT_TEXT = _("the file is not UTF-8 text")
 
 
-def path_to_dict(path: TrainingPath) -> dict:
-    steps = []
-    for step in path.steps:
-        entry = {"course": step.course.slug, "due_day": step.due_day}
-        if step.half_day:
-            entry["half_day"] = step.half_day
-        steps.append(entry)
-    return {"title": path.title, "steps": steps}
+def line_of(node, where: tuple) -> int:
+    """The line (from 1) of the value at `where` in a composed YAML tree, or of its nearest parent."""
+    line = node.start_mark.line + 1 if node is not None else 1
+    for part in where:
+        if isinstance(node, yaml.MappingNode):
+            pairs = [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(part)]
+            if not pairs:
+                break
+            key, node = pairs[0]
+            line = key.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
 
 
-def _check_course(slug: str, data) -> None:
-    if not isinstance(data, dict) or not isinstance(data.get("title"), str) or not isinstance(data.get("items"), list):
-        raise TrainingError("Course ${slug}: title and items are required.", {"slug": slug})
-    keys = set()
-    for item in data["items"]:
-        if not isinstance(item, dict) or item.get("kind") not in KINDS or not item.get("key") or not item.get("title"):
-            raise TrainingError("Course ${slug}: each item needs key, kind and title.", {"slug": slug})
-        if item["key"] in keys:
-            raise TrainingError("Course ${slug}: item key ${key} is repeated.", {"slug": slug, "key": item["key"]})
-        keys.add(item["key"])
-        if not isinstance(item.get("minutes", 0), int) or item.get("minutes", 0) < 0:
-            raise TrainingError("Course ${slug}: minutes must be a whole number.", {"slug": slug})
+def _read(file: Path, rel: str):
+    """(data, composed tree) or a Problem."""
+    try:
+        text = file.read_text(encoding="utf-8")
+        return yaml.safe_load(text), yaml.compose(text, Loader=yaml.SafeLoader)
+    except UnicodeDecodeError:
+        return Problem(_(FILE_PROBLEM, mapping={"file": rel, "line": 1, "problem": NOT_TEXT}))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        detail = str(getattr(error, "problem", None) or error)
+        return Problem(_(FILE_PROBLEM, mapping={"file": rel, "line": mark.line + 1 if mark else 1,
+                                                "problem": _(BAD_YAML, mapping={"detail": detail})}))
 
 
-def apply_course(dbsession, clock, slug: str, data: dict) -> str:
-    """Create or update one course from its file data; returns created/updated/unchanged."""
-    _check_course(slug, data)
-    course = dbsession.scalar(select(Course).where(Course.slug == slug))
-    result = "unchanged"
+def _load_course(authoring: AuthoringService, slug: str, data: dict) -> str:
+    data = clean_course(data)
+    course = authoring.dbsession.scalar(select(Course).where(Course.slug == slug))
     if course is None:
-        course = Course(slug=slug, title=data["title"], state=PublishState.PUBLISHED, created_at=clock.now(),
-                        published_at=clock.now())
-        dbsession.add(course)
-        result = "created"
-    elif course_to_dict(course) != data:
-        result = "updated"
-    if result == "unchanged":
-        return result
-    course.title = data["title"]
-    course.description = data.get("description", "")
-    by_key = {item.key: item for item in course.items}
-    wanted = []
-    for position, entry in enumerate(data["items"]):
-        item = by_key.pop(entry["key"], None) or CourseItem(key=entry["key"])
-        item.position = position
-        item.kind = entry["kind"]
-        item.title = entry["title"]
-        item.target = entry.get("target", "")
-        item.minutes = entry.get("minutes", 0)
-        item.required = bool(entry.get("required", True))
-        item.description = entry.get("description", "")
-        wanted.append(item)
-    course.items = wanted
-    dbsession.flush()
-    return result
+        course = Course(slug=slug, title=data["title"], state=PublishState.DRAFT, created_at=authoring.clock.now())
+        authoring.dbsession.add(course)
+        authoring.apply_course(course, data)
+        course.file_digest = digest(data)
+        return "created"
+    live = course_to_dict(course)
+    if course.state == PublishState.PUBLISHED and live == data:
+        course.file_digest = digest(data)
+        return "unchanged"
+    if (course.draft is not None or course.archived_at is not None or course.state != PublishState.PUBLISHED
+            or course.file_digest != digest(live)):
+        return "conflict"
+    authoring.apply_course(course, data)
+    course.file_digest = digest(data)
+    return "updated"
 
 
-def apply_path(dbsession, clock, code: str, data: dict) -> str:
-    if not isinstance(data, dict) or not isinstance(data.get("title"), str) or not isinstance(data.get("steps"), list):
-        raise TrainingError("Path ${code}: title and steps are required.", {"code": code})
-    for step in data["steps"]:
-        if not isinstance(step, dict) or not isinstance(step.get("due_day"), int):
-            raise TrainingError("Path ${code}: each step needs a course and a due day.", {"code": code})
-    check_steps(data["steps"])
-    courses = {}
-    for step in data["steps"]:
-        course = dbsession.scalar(select(Course).where(Course.slug == step.get("course")))
-        if course is None:
-            raise TrainingError("Path ${code}: unknown course ${course}.",
-                                {"code": code, "course": str(step.get("course"))})
-        courses[step["course"]] = course
-    path = dbsession.scalar(select(TrainingPath).where(TrainingPath.position_code == code))
-    result = "unchanged"
+def _load_path(authoring: AuthoringService, code: str, data: dict) -> str:
+    data = clean_path(data)
+    path = authoring.dbsession.scalar(select(TrainingPath).where(TrainingPath.position_code == code))
     if path is None:
-        path = TrainingPath(position_code=code, title=data["title"], state=PublishState.PUBLISHED,
-                            created_at=clock.now())
-        dbsession.add(path)
-        dbsession.flush()
-        result = "created"
-    elif path_to_dict(path) != data:
-        result = "updated"
-    if result == "unchanged":
-        return result
-    path.title = data["title"]
-    TrainingService(dbsession, clock, None).set_steps(
-        path, [{"course_id": courses[s["course"]].id, "due_day": s["due_day"], "half_day": s.get("half_day", "")}
-               for s in data["steps"]])
-    return result
-
-
-def _read(file: Path):
-    return yaml.safe_load(file.read_text(encoding="utf-8"))
+        path = TrainingPath(position_code=code, title=data["title"], state=PublishState.DRAFT,
+                            created_at=authoring.clock.now())
+        authoring.dbsession.add(path)
+        authoring.dbsession.flush()
+        authoring.apply_path(path, data)
+        path.file_digest = digest(data)
+        return "created"
+    live = path_to_dict(path)
+    if path.state == PublishState.PUBLISHED and live == data:
+        path.file_digest = digest(data)
+        return "unchanged"
+    if path.draft is not None or path.state != PublishState.PUBLISHED or path.file_digest != digest(live):
+        return "conflict"
+    authoring.apply_path(path, data)
+    path.file_digest = digest(data)
+    return "updated"
 
 
 def load(request, folder: Path, progress) -> ContentReport:
     report = ContentReport()
-    dbsession = request.dbsession
-    clock = request.find_service(Clock)
-    files = [("course", f) for f in sorted((folder / "courses").glob("*.yaml"))]
-    files += [("path", f) for f in sorted((folder / "paths").glob("*.yaml"))]
+    authoring = request.find_service(AuthoringService)
+    files = [("courses", f) for f in sorted((folder / "courses").glob("*.yaml"))]
+    files += [("paths", f) for f in sorted((folder / "paths").glob("*.yaml"))]
     progress.start("training", len(files))
-    for kind, file in files:
-        try:
-            with dbsession.begin_nested():
-                apply = apply_course if kind == "course" else apply_path
-                result = apply(dbsession, clock, file.stem, _read(file))
-        except yaml.YAMLError as error:
-            report.errors.append(f"{file.name}: {error}")
-            result = None
-        except TrainingError as error:
-            report.errors.append(f"{file.name}: " + request.localizer.translate(
-                _(error.msgid, mapping=error.mapping)))
-            result = None
-        if result:
+    for sub, file in files:
+        rel = f"{sub}/{file.name}"
+        progress.step(rel)
+        name_pattern = COURSE_SLUG if sub == "courses" else POSITION_CODE
+        if not name_pattern.match(file.stem) or file.stem in RESERVED:
+            report.errors.append(Problem(_(FILE_PROBLEM, mapping={"file": rel, "line": 1, "problem": BAD_NAME})))
+            continue
+        read = _read(file, rel)
+        if isinstance(read, Problem):
+            report.errors.append(read)
+            continue
+        data, tree = read
+        # Paths are checked against the courses loaded so far (courses come first).
+        issues = (course_issues(data) if sub == "courses" else path_issues(data, authoring.course_choices()))
+        if issues:
+            report.errors += [Problem(_(FIELD_PROBLEM, mapping={
+                "file": rel, "line": line_of(tree, issue.where), "field": issue.field or "-",
+                "problem": _(issue.problem, mapping=issue.mapping)})) for issue in issues]
+            continue
+        with request.dbsession.begin_nested():
+            result = (_load_course if sub == "courses" else _load_path)(authoring, file.stem, data)
+        if result == "conflict":
+            report.conflicts.append(Problem(_(CONFLICT, mapping={"file": rel})))
+        else:
             setattr(report, result, getattr(report, result) + 1)
-        progress.step(file.name)
     progress.done()
     return report
 
 
 def export(request, folder: Path, progress) -> int:
+    """Write the published structure of every course (not archived) and path; the files now hold it."""
     service = request.find_service(TrainingService)
     written = 0
     for sub, objects, to_dict, name in (
@@ -169,11 +159,16 @@ def export(request, folder: Path, progress) -> int:
     ):
         (folder / sub).mkdir(parents=True, exist_ok=True)
         for obj in objects:
+            if obj.state != PublishState.PUBLISHED:
+                continue  # never published: not content yet
+            data = to_dict(obj)
             target = folder / sub / f"{name(obj)}.yaml"
-            text = dump(to_dict(obj))
+            text = dump(data)
             if not target.exists() or target.read_text(encoding="utf-8") != text:
                 target.write_text(text, encoding="utf-8")
                 written += 1
+            obj.file_digest = digest(data)
+    request.dbsession.flush()
     return written
 
 

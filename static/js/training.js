@@ -1,6 +1,7 @@
 // Training pages. The CSP blocks inline scripts and handlers, so the work deform's
-// inline snippets would do (sequence add/remove buttons of the course and path
-// builder) is wired here, and the certificate's print button too.
+// inline snippets would do (the course and path builders' sequence buttons: add,
+// remove, and move an item one place up per click, also by keyboard) is wired
+// here, and the certificate's print button too.
 (function () {
   "use strict";
   var button = document.getElementById("training-print");
@@ -26,6 +27,13 @@
     $(document).on("click", ".deform-close-button", function (event) {
       event.preventDefault();
       window.deform.removeSequenceItem(this);
+    });
+    $(document).on("click", ".deform-order-button", function (event) {
+      event.preventDefault();
+      var $item = $(this).closest(".deform-seq-item");
+      var $previous = $item.prevAll(".deform-seq-item").first();
+      if ($previous.length) { $item.insertBefore($previous); }
+      this.focus();
     });
   });
 })();

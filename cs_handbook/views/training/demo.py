@@ -28,6 +28,7 @@ def build_demo(request, accounts, progress):
         if row.step.due_day != 0 or row.done:
             continue
         if row.item.kind == ItemKind.READING:
+            service.open_item(person, row.item.id)
             service.confirm_read(person, row.item.id)
         elif row.item.kind == ItemKind.PRACTICAL:
             signoff = service.request_signoff(person, row.item.id, "")

@@ -1,5 +1,6 @@
 """A course's owner (scoped grant) edits it and submits it for review without the
-trainer role; nobody else without the role can, and deleting stays with trainers."""
+trainer role — through the same working copy and review as trainers; nobody else
+without the role can, and deleting stays with trainers."""
 
 from sqlalchemy import func, select
 
@@ -16,10 +17,11 @@ def _own(account, course):
 
 def _state(dbsession, slug):
     dbsession.commit()  # a fresh snapshot: the app wrote since
-    return dbsession.scalar(select(Course.state).where(Course.slug == slug))
+    return dbsession.scalar(select(Course.review_state).where(Course.slug == slug))
 
 
 def test_owner_edits_and_submits_their_course_only(testapp, dbsession):
+    ft.documents("handbook/basics/what-is-service")
     mine = ft.course("mine", ("a", "reading", "handbook/basics/what-is-service"))
     ft.course("theirs", ("a", "reading", "handbook/basics/what-is-service"))
     owner = factories.AccountFactory(username="owner")
@@ -32,8 +34,10 @@ def test_owner_edits_and_submits_their_course_only(testapp, dbsession):
     form.set("title", "我的课程（修订）", index=0)
     form.submit("submit", status=303)
     dbsession.commit()
-    assert dbsession.scalar(select(Course.title).where(Course.slug == "mine")) == "我的课程（修订）"
-    assert _state(dbsession, "mine") == "draft"  # an edit goes back through review
+    # A working copy: the published course keeps its title until a reviewer approves.
+    assert dbsession.scalar(select(Course.title).where(Course.slug == "mine")) != "我的课程（修订）"
+    assert dbsession.scalar(select(Course.draft).where(Course.slug == "mine"))["title"] == "我的课程（修订）"
+    assert _state(dbsession, "mine") == "draft"
     token = csrf_token(testapp)
     response = testapp.post("/training/courses/mine/workflow", {"csrf_token": token, "action": "submit"},
                             status=303)
@@ -41,15 +45,16 @@ def test_owner_edits_and_submits_their_course_only(testapp, dbsession):
     assert response.location.endswith("/training/courses/mine")
     assert _state(dbsession, "mine") == "pending"
     page = testapp.get("/training/courses/mine")
-    assert 'value="approve"' not in page.text and "/training/courses\"" not in page.text
-    testapp.post("/training/courses/mine/workflow", {"csrf_token": token, "action": "approve"}, status=403)
+    assert "/review" not in page.text and "/training/courses\"" not in page.text
+    testapp.post("/training/courses/mine/workflow", {"csrf_token": token, "action": "approve"}, status=400)
+    testapp.get("/training/courses/mine/review", status=403)
     assert _state(dbsession, "mine") == "pending"
     # Deleting is the trainers' business; the other course is not theirs at all.
     testapp.post("/training/courses/mine/delete", {"csrf_token": token}, status=403)
     testapp.get("/training/courses/theirs", status=403)
     testapp.post("/training/courses/theirs/workflow", {"csrf_token": token, "action": "submit"}, status=403)
     testapp.get("/training/courses", status=403)
-    assert _state(dbsession, "theirs") == "published"
+    assert _state(dbsession, "theirs") is None
     assert dbsession.scalar(select(func.count()).select_from(Course)) == 2
 
 
@@ -60,7 +65,7 @@ def test_staff_without_grant_cannot_edit(testapp, dbsession):
     testapp.get("/training/courses/mine", status=403)
     testapp.post("/training/courses/mine/workflow", {"csrf_token": csrf_token(testapp), "action": "submit"},
                  status=403)
-    assert _state(dbsession, "mine") == "published"
+    assert _state(dbsession, "mine") is None
 
 
 def test_author_owns_the_course_they_create_and_keeps_it_without_the_role(testapp, dbsession):
@@ -91,6 +96,6 @@ def test_deleting_a_course_drops_its_owner_grants(testapp, dbsession):
     _own(owner, gone)
     factories.AccountFactory(username="teacher", roles=["trainer"])
     login(testapp, "teacher")
-    testapp.post("/training/courses/gone/delete", {"csrf_token": csrf_token(testapp)}, status=303)
+    testapp.get("/training/courses/gone/delete").forms["training-delete"].submit(status=303)
     dbsession.commit()
     assert dbsession.scalar(select(func.count()).select_from(Grant).where(Grant.scope_type == Scope.COURSE)) == 0

@@ -1,11 +1,12 @@
 """The training pages through the app: my onboarding, reading, sign-off, mentor and manager
-views, the certificate, the trainer's builder and its bad input."""
+views, finish-by dates, the certificate."""
 
 from datetime import date
+from urllib.parse import quote
 
 from sqlalchemy import func, select
 
-from cs_handbook.models.training import Certificate, Course, PathStep, SignOff
+from cs_handbook.models.training import Certificate, ItemProgress, SignOff
 from tests import factories
 from tests import factories_training as ft
 from tests.conftest import csrf_token, login
@@ -41,11 +42,21 @@ def test_new_hire_reads_requests_and_mentor_signs_off(testapp, dbsession, clock)
     assert "day2-workflow-roles" not in page.text and "尚不可用" in page.text
     home = testapp.get("/")
     assert "day1:culture" in home.text
+    # "I have read it" is refused until the reading was opened through the site.
     item = testapp.get(f"/training/items/{day1.items[0].id}")
-    item.forms["training-confirm"].submit(status=303)
-    item = testapp.get(f"/training/items/{day1.items[1].id}")
-    item.forms["training-confirm"].submit(status=303)
+    assert item.html.select_one(".training-open-first") is not None
+    response = item.forms["training-confirm"].submit(status=400)
+    assert "请先打开阅读" in response.text
+    for reading in day1.items[:2]:
+        item = testapp.get(f"/training/items/{reading.id}")
+        opened = item.click(href=f"/training/items/{reading.id}/open")
+        assert opened.status_int == 303 and opened.location.endswith("/handbook/read/" + reading.target)
+        item = testapp.get(f"/training/items/{reading.id}")
+        assert item.html.select_one(".training-open-first") is None
+        item.forms["training-confirm"].submit(status=303)
     assert 'value="50"' in testapp.get("/training/").text
+    dbsession.commit()
+    assert dbsession.scalar(select(ItemProgress.opened_at).where(ItemProgress.item_id == day1.items[0].id))
     # A reading is not signed off; a practical task is not "read".
     testapp.post(f"/training/items/{day1.items[0].id}/request-signoff", {"csrf_token": csrf_token(testapp)},
                  status=400)
@@ -71,6 +82,9 @@ def test_new_hire_reads_requests_and_mentor_signs_off(testapp, dbsession, clock)
     assert "记下了三个场景" in mentees.text
     form = mentees.forms[f"signoff-{signoff_id}"]
     form.submit("decision", index=1, status=400)  # send back without a note
+    form.submit("decision", index=0, status=400)  # sign off without one either
+    form["note"] = "好\x07"
+    assert "控制字符" in form.submit("decision", index=0, status=400).text
     form = testapp.get("/training/mentees").forms[f"signoff-{signoff_id}"]
     form["note"] = "很好"
     form.submit("decision", index=0, status=303)
@@ -82,21 +96,23 @@ def test_new_hire_reads_requests_and_mentor_signs_off(testapp, dbsession, clock)
     assert "75%" in team.text
 
 
-def test_certificate_page(testapp, dbsession, clock):
+def test_certificate_page_shows_the_teams_date(testapp, dbsession, clock):
     person, mentor, *_rest, (day1, shadow, day2) = _cast(dbsession)
     svc = ft.service(dbsession, clock)
     svc.enrol(person)
-    for item in day1.items[:2]:
-        svc.confirm_read(person, item.id)
-    svc.decide(mentor, svc.request_signoff(person, shadow.items[0].id), True)
+    ft.read(svc, person, *day1.items[:2])
+    svc.decide(mentor, svc.request_signoff(person, shadow.items[0].id), True, "好")
     dbsession.commit()
     login(testapp, "nh")
     testapp.get("/training/certificate", status=404)
+    # Passed at 17:00 UTC on 2 March: 01:00 on 3 March in Shanghai, the team's zone.
+    clock.set(clock.now().replace(hour=17))
     svc.quiz_graded(person.id, "day2-workflow-roles", True)
     dbsession.commit()
     assert dbsession.scalar(select(func.count()).select_from(Certificate)) == 1
     page = testapp.get("/training/certificate")
     assert person.display_name in page.text and "training.js" in page.text
+    assert "颁发日期：2026-03-03" in page.text
 
 
 def test_manager_assigns_mentor_and_enrols(testapp, dbsession, clock):
@@ -111,59 +127,23 @@ def test_manager_assigns_mentor_and_enrols(testapp, dbsession, clock):
     page = testapp.get(f"/training/people/{stranger.id}/enrol")
     form = page.forms["enrol"]
     form["start_date"] = "2026-03-02"
-    form["due_date"] = "2026-03-01"
+    form["finish_by"] = "2026-03-01"
     response = form.submit("submit", status=400)
-    assert "截止日期早于入职日期" in response.text
+    assert "完成期限早于入职日期" in response.text
     form = testapp.get(f"/training/people/{stranger.id}/enrol").forms["enrol"]
     form["start_date"] = "2026-03-02"
+    form["finish_by"] = "2026-03-20"
     form.submit("submit", status=303)
     dbsession.commit()
-    assert ft.service(dbsession, clock).enrolment_for(stranger.id) is not None
+    assert ft.service(dbsession, clock).enrolment_for(stranger.id).finish_by == date(2026, 3, 20)
+    # Shown on the person's page and in the team view.
+    assert "2026-03-20" in testapp.get(f"/training/people/{stranger.id}").html.select_one(
+        ".training-finish-by").text
+    assert testapp.get("/training/team").html.select_one(
+        f"tr[data-person={stranger.username}] .training-finish-by").text == "2026-03-20"
     # Another team's people are not this manager's.
     outsider = factories.AccountFactory(team=factories.TeamFactory())
     testapp.get(f"/training/people/{outsider.id}/mentor", status=403)
-
-
-def test_trainer_builds_course_and_path_with_bad_input(testapp, dbsession, clock):
-    path, (day1, shadow, day2) = ft.standard_programme()
-    factories.AccountFactory(username="teacher", roles=["trainer"])
-    factories.AccountFactory(username="rev", roles=["reviewer", "trainer"])
-    login(testapp, "teacher")
-    assert "day1" in testapp.get("/training/courses").text
-    form = testapp.get("/training/courses/day1").forms["course"]
-    form.set("title", "第一天（修订）", index=0)
-    form.submit("submit", status=303)
-    dbsession.commit()  # a fresh snapshot after the app wrote
-    course = dbsession.scalar(select(Course).where(Course.slug == "day1"))
-    assert course.title == "第一天（修订）" and course.state == "draft"
-    token = csrf_token(testapp)
-    testapp.post("/training/courses/day1/workflow", {"csrf_token": token, "action": "submit"}, status=303)
-    testapp.post("/training/courses/day1/workflow", {"csrf_token": token, "action": "approve"}, status=403)
-    testapp.post("/training/courses/day1/workflow", {"csrf_token": token, "action": "bogus"}, status=400)
-    # Deleting a course that people are enrolled in is refused.
-    dbsession.commit()  # a fresh snapshot before writing: the app wrote since
-    ft.service(dbsession, clock).enrol(ft.new_hire(START))
-    dbsession.commit()
-    response = testapp.post("/training/courses/day1/delete", {"csrf_token": token}, status=400)
-    assert "不能删除" in response.text
-    # A path with a loop or a negative due day.
-    page = testapp.get("/training/paths/cs-agent")
-    form = page.forms["path"]
-    form.set("course", "day1", index=1)
-    response = form.submit("submit", status=400)
-    assert "循环" in response.text
-    form = testapp.get("/training/paths/cs-agent").forms["path"]
-    form.set("due_day", "-2", index=0)
-    assert "不能为负数" in form.submit("submit", status=400).text
-    dbsession.commit()  # a fresh snapshot after the app wrote
-    assert [s.course_id for s in dbsession.scalars(select(PathStep).order_by(PathStep.position))] == [
-        day1.id, shadow.id, day2.id]
-
-    switch(testapp, "rev")
-    testapp.post("/training/courses/day1/workflow", {"csrf_token": csrf_token(testapp), "action": "approve"},
-                 status=303)
-    dbsession.commit()  # a fresh snapshot after the app wrote
-    assert dbsession.scalar(select(Course.state).where(Course.slug == "day1")) == "published"
 
 
 def test_quiz_item_becomes_available_when_the_quiz_exists(testapp, dbsession, clock):
@@ -179,3 +159,21 @@ def test_quiz_item_becomes_available_when_the_quiz_exists(testapp, dbsession, cl
     dbsession.commit()
     form = testapp.get(quiz_item).forms["training-quiz"]
     assert form.action.endswith("/quizzes/q/day2-workflow-roles/start")
+
+
+def test_odd_ids_in_addresses_are_not_found(testapp, dbsession, clock):
+    person, _mentor, _manager, _stranger, (day1, _shadow, _day2) = _cast(dbsession)
+    ft.service(dbsession, clock).enrol(person)
+    dbsession.commit()
+    login(testapp, "boss")
+    token = csrf_token(testapp)
+    for url in ("/training/people/99999999999999999999", "/training/people/%D9%A3", "/training/people/0",
+                "/training/items/99999999999999999999", "/training/items/%C2%B2"):
+        testapp.get(url, status=404)
+    testapp.post("/training/signoffs/99999999999999999999", {"csrf_token": token, "decision": "approve",
+                                                              "note": "x"}, status=404)
+    switch(testapp, "nh")
+    # Another script's digits are not this item's id.
+    arabic = quote("".join(chr(0x0660 + int(d)) for d in str(day1.items[0].id)))
+    testapp.get(f"/training/items/{arabic}", status=404)
+    testapp.get(f"/training/items/{day1.items[0].id}", status=200)

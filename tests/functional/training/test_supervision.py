@@ -98,8 +98,8 @@ def test_bad_enrolment_answers_in_the_readers_language(testapp, dbsession, clock
     login(testapp, "boss")
     form = testapp.get(f"/training/people/{person.id}/enrol").forms["enrol"]
     form["start_date"] = "2026-03-02"
-    form["due_date"] = "2026-03-01"
-    assert "The due date is before the start date." in form.submit("submit", status=400).text
+    form["finish_by"] = "2026-03-01"
+    assert "The finish-by date is before the start date." in form.submit("submit", status=400).text
     assert _enrolments(dbsession) == 0
 
 
@@ -110,7 +110,7 @@ def test_deleting_a_course_in_use_answers_in_english_and_keeps_it(testapp, dbses
     dbsession.commit()
     login(testapp, "teacher")
     response = testapp.post("/training/courses/day1/delete", {"csrf_token": csrf_token(testapp)}, status=400)
-    assert "it cannot be deleted" in response.text
+    assert "is used by a path; remove it from the path first" in response.text
     dbsession.commit()
     assert dbsession.scalar(select(Course.id).where(Course.slug == "day1")) == day1.id
 
@@ -127,9 +127,8 @@ def test_certificate_is_seen_by_the_person_their_mentor_managers_and_admins(test
     no_cert = ft.new_hire(START, team=team, code="cs-other")
     svc = ft.service(dbsession, clock)
     svc.enrol(person)
-    for item in day1.items[:2]:
-        svc.confirm_read(person, item.id)
-    svc.decide(mentor, svc.request_signoff(person, shadow.items[0].id), True)
+    ft.read(svc, person, *day1.items[:2])
+    svc.decide(mentor, svc.request_signoff(person, shadow.items[0].id), True, "好")
     svc.quiz_graded(person.id, "day2-workflow-roles", True)
     dbsession.commit()
     url = f"/training/people/{person.id}/certificate"
@@ -180,8 +179,8 @@ def test_a_decision_clears_the_mentors_notice_and_tells_the_new_hire(testapp, db
     # The team's manager decides this time: the mentor's notice goes all the same.
     switch(testapp, "boss")
     signoff_id = dbsession.scalar(select(func.max(SignOff.id)))
-    testapp.post(f"/training/signoffs/{signoff_id}", {"csrf_token": csrf_token(testapp), "decision": "approve"},
-                 status=303)
+    testapp.post(f"/training/signoffs/{signoff_id}", {"csrf_token": csrf_token(testapp), "decision": "approve",
+                                                      "note": "看过记录"}, status=303)
     assert _notices(dbsession, mentor) == []
     assert _notices(dbsession, person) == ["${task} was sent back.", "${task} was signed off."]
 
@@ -194,3 +193,97 @@ def test_managers_find_the_team_view_in_the_navigation(testapp, dbsession):
     assert any(a["href"].endswith("/training/team") and a.text.strip() == "团队入职培训" for a in nav.find_all("a"))
     switch(testapp, "plain")
     assert "/training/team" not in str(testapp.get("/").html.select_one("nav.site-nav"))
+
+
+def test_without_a_mentor_the_request_goes_to_the_team_managers(testapp, dbsession, clock):
+    team, _path, (_day1, shadow, _day2) = _team(dbsession)
+    other_boss = factories.AccountFactory(username="boss2")
+    factories.make_team_manager(other_boss, team)
+    person = ft.new_hire(START, team=team, username="nh", display_name="无导师")
+    ft.service(dbsession, clock).enrol(person)
+    dbsession.commit()
+    login(testapp, "nh")
+    response = testapp.get(f"/training/items/{shadow.items[0].id}").forms["training-request"].submit(status=303)
+    assert "团队经理" in response.follow().text
+    boss = dbsession.scalar(select(factories.Account).where(factories.Account.username == "boss"))
+    for manager in (boss, other_boss):
+        dbsession.commit()
+        notice = dbsession.scalar(select(Notice).where(Notice.account_id == manager.id))
+        assert notice.message == "${name} asks you to sign off ${task}." and notice.link == "/training/team"
+
+    # The team page lists what waits, and a manager signs off from there.
+    switch(testapp, "boss")
+    page = testapp.get("/training/team")
+    signoff_id = dbsession.scalar(select(func.max(SignOff.id)))
+    form = page.forms[f"signoff-{signoff_id}"]
+    assert "无导师" in page.html.select_one(".training-team-signoffs").text
+    form["note"] = "看过聊天记录"
+    assert form.submit("decision", index=0, status=303).location.endswith("/training/team")
+    assert _notices(dbsession, boss) == [] and _notices(dbsession, other_boss) == []
+    assert f"signoff-{signoff_id}" not in testapp.get("/training/team").forms
+
+
+def test_a_request_nobody_can_sign_off_is_refused(testapp, dbsession, clock):
+    _path, (_day1, shadow, _day2) = ft.standard_programme()
+    person = ft.new_hire(START, username="alone")  # a team without managers, no mentor
+    ft.service(dbsession, clock).enrol(person)
+    dbsession.commit()
+    login(testapp, "alone")
+    response = testapp.get(f"/training/items/{shadow.items[0].id}").forms["training-request"].submit(status=400)
+    assert "没有导师" in response.text
+    dbsession.commit()
+    assert dbsession.scalar(select(func.count()).select_from(SignOff)) == 0
+
+
+def test_nobody_signs_off_their_own_task_or_sees_forms_for_it(testapp, dbsession, clock):
+    team, _path, (_day1, shadow, _day2) = _team(dbsession)
+    boss = dbsession.scalar(select(factories.Account).where(factories.Account.username == "boss"))
+    boss.position = factories.PositionFactory(code="cs-agent-boss")
+    boss.team = team
+    boss.start_date = START
+    ft.path("cs-agent-boss", (shadow, 0))
+    svc = ft.service(dbsession, clock)
+    svc.enrol(boss)
+    factories.make_team_manager(factories.AccountFactory(username="peer", roles=["manager"]), team)
+    signoff = svc.request_signoff(boss, shadow.items[0].id, "我自己做完了")
+    dbsession.commit()
+    login(testapp, "boss")
+    for url in (f"/training/people/{boss.id}", "/training/team"):
+        page = testapp.get(url)
+        assert f"signoff-{signoff.id}" not in page.forms, url
+    testapp.post(f"/training/signoffs/{signoff.id}", {"csrf_token": csrf_token(testapp), "decision": "approve",
+                                                      "note": "好"}, status=403)
+    switch(testapp, "peer")
+    assert f"signoff-{signoff.id}" in testapp.get("/training/team").forms
+
+
+def test_bad_decisions_and_notes_get_a_message(testapp, dbsession, clock):
+    team, _path, (_day1, shadow, _day2) = _team(dbsession)
+    person = ft.new_hire(START, team=team, username="nh")
+    ft.service(dbsession, clock).enrol(person)
+    dbsession.commit()
+    login(testapp, "nh")
+    task = f"/training/items/{shadow.items[0].id}/request-signoff"
+    for note in ("好\x00", "x" * 2001):
+        testapp.post(task, {"csrf_token": csrf_token(testapp), "note": note}, status=400)
+    assert "控制字符" in testapp.post(task, {"csrf_token": csrf_token(testapp), "note": "\x07"}, status=400).text
+    dbsession.commit()
+    assert dbsession.scalar(select(func.count()).select_from(SignOff)) == 0
+    testapp.post(task, {"csrf_token": csrf_token(testapp), "note": "做完了"}, status=303)
+    dbsession.commit()  # a fresh snapshot: the app wrote since
+    signoff_id = dbsession.scalar(select(func.max(SignOff.id)))
+    switch(testapp, "boss")
+    url = f"/training/signoffs/{signoff_id}"
+    token = csrf_token(testapp)
+    assert "请选择签字确认或退回" in testapp.post(url, {"csrf_token": token, "decision": "maybe", "note": "x"},
+                                                status=400).text
+    assert "请在处理时填写备注" in testapp.post(url, {"csrf_token": token, "decision": "approve"}, status=400).text
+    assert "控制字符" in testapp.post(url, {"csrf_token": token, "decision": "approve", "note": "\x1b[31m"},
+                                     status=400).text
+    testapp.post(url, {"csrf_token": token, "decision": "approve", "note": "x" * 2001}, status=400)
+    dbsession.commit()
+    assert dbsession.get(SignOff, signoff_id).decided_at is None
+    # Back only to a training page, never elsewhere.
+    response = testapp.post(url, {"csrf_token": token, "decision": "approve", "note": "好",
+                                  "came_from": "//evil.example/x"}, status=303)
+    assert response.location == "http://localhost/training/mentees"
