@@ -21,6 +21,7 @@ from ..models.quizzes import (
     QuestionVersion,
     Quiz,
     QuizSlot,
+    QuizStats,
     ReviewWhen,
 )
 from .quizzes_grading import AnswerError
@@ -255,6 +256,11 @@ class BankService:
                 quiz.slots.append(QuizSlot(position=position, question_id=qid, category_id=cid, count=count))
             status = "updated" if status == "unchanged" else status
         self.dbsession.flush()
+        if status == "created":
+            # The statistics row exists from the start: a run locks it (and a second run skips it)
+            # instead of racing to insert it.
+            self.dbsession.add(QuizStats(quiz_id=quiz.id, data={}, teams={}))
+            self.dbsession.flush()
         return quiz, status
 
 

@@ -1,15 +1,23 @@
 """Item statistics per quiz: facility, discrimination, option frequencies.
 
-Computed off the request path by `cs-handbook <ini> quizzes stats` and stored
-in `quiz_stats`; pages only read the stored result. One run per quiz at a
-time: the run holds the quiz's stats row locked (`FOR UPDATE SKIP LOCKED` on
-PostgreSQL — a second run skips it; SQLite serialises writers anyway).
+Computed off the page's path and stored in `quiz_stats`: by
+`cs-handbook <ini> quizzes stats` (a timer can call it), or by a trainer's
+"refresh statistics" button (a POST that computes that one quiz); the
+statistics page only reads the stored result. One run per quiz at a time:
+the run holds the quiz's stats row (made with the quiz) locked, `FOR UPDATE
+SKIP LOCKED` on PostgreSQL, so a second run skips the quiz instead of
+queueing behind it; SQLite serialises writers anyway.
+
+Each question version is its own row (versions may differ in options), its
+label marked with the version number when the quiz showed several.
 
 - facility: the mean fraction scored on the question (0..1);
 - discrimination: Pearson correlation between the fraction on the question
   and the rest of the attempt's score (the score without this question),
   None when either does not vary;
-- option frequencies: how often each option (choice types) or answer was given.
+- option frequencies: how often each option (choice types) or answer was given;
+  orders and matchings as the texts chosen, true/false as the message ids
+  "True" and "False" (the page translates them).
 
 The same figures are stored per team, for managers, who see only their teams.
 """
@@ -24,6 +32,7 @@ from sqlalchemy.orm import selectinload
 from ..clock import Clock
 from ..models.accounts import Account
 from ..models.quizzes import Attempt, AttemptQuestion, AttemptState, Quiz, QuizStats
+from .quizzes_grading import rights
 
 
 def pearson(xs: list[float], ys: list[float]) -> float | None:
@@ -40,9 +49,9 @@ def pearson(xs: list[float], ys: list[float]) -> float | None:
 
 
 def item_statistics(attempts: list[list[tuple]]) -> list[dict]:
-    """`attempts`: per attempt, tuples (question key, label, type, data, answer, fraction, points).
+    """`attempts`: per attempt, tuples (item key, label, type, data, answer, fraction, points).
 
-    Returns one row per question key, in first-seen order.
+    Returns one row per item key (a question version), in first-seen order.
     """
     totals = [sum((f or 0.0) * p for _, _, _, _, _, f, p in items) for items in attempts]
     rows: dict = {}
@@ -52,7 +61,7 @@ def item_statistics(attempts: list[list[tuple]]) -> list[dict]:
                                         "options": Counter(), "choices": _choices(qtype, data)})
             row["fractions"].append(fraction or 0.0)
             row["rest"].append(total - (fraction or 0.0) * points)
-            for given in _given(qtype, answer):
+            for given in _given(qtype, data, answer):
                 row["options"][given] += 1
     out = []
     for row in rows.values():
@@ -75,11 +84,11 @@ def _choices(qtype, data) -> list[str]:
     if qtype in ("single", "multiple"):
         return [o["text"] for o in data.get("options", [])]
     if qtype == "truefalse":
-        return ["true", "false"]
+        return ["True", "False"]
     return []
 
 
-def _given(qtype, answer) -> list[str]:
+def _given(qtype, data, answer) -> list[str]:
     if answer is None:
         return []
     if qtype == "single":
@@ -88,9 +97,19 @@ def _given(qtype, answer) -> list[str]:
         return [str(a) for a in answer]
     if qtype == "truefalse":
         return ["0" if answer else "1"]
-    if qtype in ("ordering", "matching"):
-        return [" ".join("-" if a is None else str(a) for a in answer)]
+    if qtype == "ordering":
+        items = data.get("items", [])
+        return [" → ".join("—" if a is None else items[a] for a in answer)[:200]]
+    if qtype == "matching":
+        sides = rights(data)
+        return ["；".join(f"{pair['left']}→{'—' if a is None else sides[a]}"
+                         for pair, a in zip(data.get("pairs", []), answer, strict=False))[:200]]
     return [str(answer)[:50]]
+
+
+def _label(version, several: bool) -> str:
+    text = version.text[:80]
+    return f"{text} (v{version.number})" if several else text
 
 
 class StatsService:
@@ -125,9 +144,13 @@ class StatsService:
             .order_by(Attempt.id)
             .options(selectinload(Attempt.questions).selectinload(AttemptQuestion.version))).all()
         table, by_team = [], {}
+        versions: dict[int, set] = {}
+        for attempt, _team in found:
+            for q in attempt.questions:
+                versions.setdefault(q.version.question_id, set()).add(q.version.number)
         for attempt, team_id in found:
-            items = [(f"{q.version.question_id}", q.version.text[:80], q.version.type, q.version.data, q.answer,
-                      q.fraction, q.version.points) for q in attempt.questions]
+            items = [(f"{q.version.id}", _label(q.version, len(versions[q.version.question_id]) > 1), q.version.type,
+                      q.version.data, q.answer, q.fraction, q.version.points) for q in attempt.questions]
             table.append(items)
             if team_id is not None:
                 by_team.setdefault(str(team_id), []).append(items)

@@ -123,6 +123,8 @@ ROWS = [
     Row("quizzes.results_export", "GET", "/quizzes/q/{slug}/results.xlsx", only(200, "trainer", "admin", "manager"),
         setup=_finished),
     Row("quizzes.stats", "GET", "/quizzes/q/{slug}/stats", only(200, "trainer", "admin", "manager"), setup=_quiz),
+    Row("quizzes.stats_refresh", "POST", "/quizzes/q/{slug}/stats/refresh", only(303, *TRAINERS), setup=_finished,
+        data={}),
     Row("quizzes.import", "GET", "/quizzes/bank/import", only(200, *TRAINERS)),
     # No file: the form is re-shown with a message.
     Row("quizzes.import", "POST", "/quizzes/bank/import", only(400, *TRAINERS), data={"format": "gift"}),

@@ -23,6 +23,7 @@ def includeme(config):
     config.add_route("quizzes.results", "/q/{slug}/results", factory=QuizResource)
     config.add_route("quizzes.results_export", "/q/{slug}/results.{fmt}", factory=QuizResource)
     config.add_route("quizzes.stats", "/q/{slug}/stats", factory=QuizResource)
+    config.add_route("quizzes.stats_refresh", "/q/{slug}/stats/refresh", factory=QuizResource)
     config.add_route("quizzes.import", "/bank/import")
     config.add_route("quizzes.export", "/bank/export.{fmt}")
     config.scan(".")

@@ -10,8 +10,10 @@ from ...i18n import _
 from ...models.accounts import Account, GlobalRole, Scope, ScopedRole, Team
 from ...models.quizzes import Attempt
 from ...permissions import Permission
+from ...schemas.quizzes import TYPE_CHOICES
 from ...services.quizzes import AttemptService, QuizError
 from ...services.quizzes_stats import StatsService
+from .zone import formatter
 
 
 @view_config(route_name="quizzes.grading", renderer="quizzes/grading.jinja2", permission=Permission.QUIZZES_GRADE,
@@ -81,10 +83,20 @@ def results_export(context, request):
                           sheet_title=context.quiz.slug)
 
 
+@view_config(route_name="quizzes.stats_refresh", permission=Permission.QUIZZES_AUTHOR, request_method="POST")
+def stats_refresh(context, request):
+    """Compute this quiz's statistics now (a site without a timer for `quizzes stats` needs it)."""
+    if request.find_service(StatsService).compute(context.quiz):
+        flash(request, _("Statistics computed."))
+    else:
+        flash(request, _("Another run is computing these statistics; look again in a moment."), "error")
+    return HTTPSeeOther(request.route_url("quizzes.stats", slug=context.quiz.slug))
+
+
 @view_config(route_name="quizzes.stats", renderer="quizzes/stats.jinja2", permission=Permission.QUIZZES_RESULTS,
              request_method="GET")
 def stats(context, request):
-    # Served from the stored result only; `cs-handbook <ini> quizzes stats` computes it.
+    # Served from the stored result only: the refresh button or `cs-handbook <ini> quizzes stats` computes it.
     stored = request.find_service(StatsService).stored(context.quiz)
     computed = stored is not None and stored.computed_at is not None
     teams = _managed_teams(request)
@@ -95,4 +107,6 @@ def stats(context, request):
         per_team = stored.teams if computed else {}
         sections = [{"title": names[t], **per_team.get(str(t), {"attempts": 0, "items": []})}
                     for t in teams if t in names] if computed else []
-    return {"quiz": context.quiz, "stats": stored if computed else None, "sections": sections}
+    return {"quiz": context.quiz, "stats": stored if computed else None, "sections": sections,
+            "can_refresh": bool(request.has_permission(Permission.QUIZZES_AUTHOR)),
+            "local_time": formatter(request), "type_labels": dict(TYPE_CHOICES)}

@@ -1,5 +1,6 @@
 """Trainer pages: bank, editor (new version), key fix + regrade, essay queue, import/export, stats, results."""
 
+import pytest
 from sqlalchemy import select
 from webtest import Upload
 
@@ -267,3 +268,63 @@ def test_import_notes_what_it_left_out(testapp, dbsession, clock):
     assert note == ["第 1 题", "带部分得分的答案未导入：简答题只有全对或不得分。"]
     dbsession.rollback()
     assert [q.current.data for q in dbsession.scalars(select(Question))] == [{"answers": ["60秒"]}]
+
+
+def test_trainers_refresh_statistics_from_the_page(testapp, dbsession, clock):
+    quiz = make_quiz(dbsession, keys=["q-tf", "q-order"])
+    service = AttemptService(dbsession, clock)
+    for answers in ({"1": True, "2": [0, 1, 2, 3, 4]}, {"1": False, "2": [1, 0, 2, 3, None]}):
+        attempt = service.start(quiz, AccountFactory().id)
+        service.save(attempt, answers, 1)
+        service.finish(attempt)
+    dbsession.commit()
+    _trainer(testapp)
+    page = testapp.get(f"/quizzes/q/{quiz.slug}/stats")
+    assert "尚未计算统计。" in page.text
+    refresh = next(f for f in page.forms.values() if (f.action or "").endswith("/stats/refresh"))
+    page = refresh.submit(status=303).follow()
+    assert "统计已计算完成。" in page.text
+    assert "计算于 2026-03-02 17:00 (Asia/Shanghai)。" in page.text  # 09:00 UTC in the reader's zone
+    cells = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in page.html.select(".stats-table tbody tr")]
+    assert cells[0][:2] == ["首问负责制要求第一位接待者负责到底。", "判断题"]
+    assert cells[0][-1] == "正确: 1；错误: 1"
+    assert cells[1][1] == "排序题" and "记录 → 受理 → 分析 → 处理 → 反馈: 1" in cells[1][-1]
+    assert "受理 → 记录 → 分析 → 处理 → —: 1" in cells[1][-1]
+    dbsession.rollback()
+    assert dbsession.scalar(select(QuizStats)).data["attempts"] == 2
+
+
+def test_managers_read_statistics_but_have_no_refresh_button(testapp, dbsession, clock):
+    from tests.factories import TeamFactory, make_team_manager
+
+    quiz = make_quiz(dbsession, keys=["q-tf"])
+    manager = AccountFactory(username="boss", roles=["manager"])
+    make_team_manager(manager, TeamFactory(name="客服一组"))
+    login(testapp, "boss")
+    page = testapp.get(f"/quizzes/q/{quiz.slug}/stats")
+    assert "尚未计算统计。" in page.text and not page.html.select("form.stats-refresh")
+
+
+def test_two_statistics_runs_at_once_compute_once(dbsession, registry, clock):
+    """Two runs for one quiz on PostgreSQL: the second finds the quiz held and skips it."""
+    from cs_handbook.models.quizzes import Quiz
+
+    if dbsession.bind.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises writers: a second run waits for the first instead")
+    quiz = make_quiz(dbsession, keys=["q-tf"])
+    attempt = AttemptService(dbsession, clock).start(quiz, AccountFactory().id)
+    AttemptService(dbsession, clock).finish(attempt)
+    quiz_id = quiz.id
+    dbsession.commit()
+    first, second = registry["dbsession_factory"](), registry["dbsession_factory"]()
+    try:
+        assert StatsService(first, clock).compute(first.get(Quiz, quiz_id)) is True  # holds the row until commit
+        assert StatsService(second, clock).compute(second.get(Quiz, quiz_id)) is False
+        second.rollback()
+        first.commit()
+    finally:
+        first.close()
+        second.close()
+    dbsession.expire_all()
+    rows = dbsession.scalars(select(QuizStats)).all()
+    assert len(rows) == 1 and rows[0].data["attempts"] == 1 and rows[0].computed_at is not None
