@@ -3,7 +3,7 @@
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -21,6 +21,7 @@ from .site_settings import SiteSettingsService, declare
 
 SAMPLE_SIZE_KEY = "qa.sample_size"
 RESPONSE_LIMIT_KEY = "qa.first_response_seconds"
+MAX_SAMPLE = 500  # per agent per day
 declare(SAMPLE_SIZE_KEY, 20)
 declare(RESPONSE_LIMIT_KEY, 60)
 
@@ -37,9 +38,17 @@ class QAError(ValueError):
 
 @dataclass
 class ImportReport:
-    imported: int = 0
-    duplicates: int = 0
+    imported: int = 0  # new conversations
+    completed: int = 0  # conversations already there that got the turns they lacked
+    duplicates: int = 0  # conversations already there with nothing new
     errors: list[tuple[int, str, dict]] = field(default_factory=list)
+    notices: list[tuple[str, dict]] = field(default_factory=list)
+    unit: str = "line"  # what the numbers of `errors` count: "line" (CSV) or "row" (JSON)
+
+
+def zone_of(agent: Account) -> ZoneInfo:
+    """The zone an agent's transcripts are dated in: their team's."""
+    return ZoneInfo(agent.team.timezone if agent.team else DEFAULT_ZONE)
 
 
 class QAService:
@@ -57,60 +66,108 @@ class QAService:
     # -- import ----------------------------------------------------------
 
     def import_file(self, raw: bytes, filename: str) -> ImportReport:
+        """Import what is good, report the rest by line.
+
+        A conversation with a bad line is not imported at all (a scorecard of
+        part of a chat would be wrong): fixing the line and importing the file
+        again brings it in whole. A conversation already imported gets the
+        turns it lacks, until it is sampled for scoring.
+        """
         parse = qa_import.parse_json if filename.lower().endswith(".json") else qa_import.parse_csv
-        zone = ZoneInfo(DEFAULT_ZONE)
-        parsed = parse(raw, zone)
-        report = ImportReport(errors=list(parsed.errors))
+        parsed = parse(raw)
+        report = ImportReport(errors=list(parsed.errors), notices=list(parsed.notices), unit=parsed.unit)
+        if parsed.cleaned:
+            report.notices.append((_("Control characters were removed from ${count} texts."),
+                                   {"count": parsed.cleaned}))
         if parsed.fatal:
             return report
         agents = self._agents_by_username({row.agent for row in parsed.rows})
+        broken = {name: list(lines) for name, lines in parsed.broken.items()}
         conversations: dict[str, list] = defaultdict(list)
         for row in parsed.rows:
             if row.agent not in agents:
                 report.errors.append((row.line, _("Unknown agent ${value}."), {"value": row.agent[:64]}))
+                broken.setdefault(row.conversation, []).append(row.line)
                 continue
             conversations[row.conversation].append(row)
-        existing = (
-            set(
-                self.dbsession.scalars(
-                    select(Transcript.external_id).where(Transcript.external_id.in_(list(conversations)))
-                )
+        existing = {
+            t.external_id: t
+            for t in self.dbsession.scalars(
+                select(Transcript)
+                .where(Transcript.external_id.in_(list(conversations)))
+                .options(selectinload(Transcript.turns))
             )
-            if conversations
-            else set()
-        )
+        } if conversations else {}
         for external_id, rows in conversations.items():
-            if external_id in existing:
-                report.duplicates += 1
-                continue
-            if len({r.agent for r in rows}) > 1:
-                for r in rows:
-                    report.errors.append(
-                        (r.line, _("Conversation ${value} names more than one agent."), {"value": external_id[:64]})
-                    )
-                continue
-            self._create_transcript(external_id, agents[rows[0].agent], rows)
-            report.imported += 1
+            self._import_conversation(external_id, rows, agents, broken.get(external_id), existing.get(external_id),
+                                      report)
+        report.errors.sort(key=lambda error: error[0])
         return report
+
+    def _import_conversation(self, external_id, rows, agents, broken_lines, transcript, report) -> None:
+        name = external_id[:64]
+        if broken_lines:
+            lines = ", ".join(str(n) for n in sorted(set(broken_lines))[:10])
+            report.errors.append((min(broken_lines), _("Conversation ${value} was not imported: fix line(s) ${lines} "
+                                                       "and import the file again."), {"value": name, "lines": lines}))
+            return
+        if len({r.agent for r in rows}) > 1:
+            report.errors.append((min(r.line for r in rows),
+                                  _("Conversation ${value} names more than one agent; it was not imported."),
+                                  {"value": name}))
+            return
+        agent = agents[rows[0].agent]
+        zone = zone_of(agent)
+        turns, seen = [], set()
+        for row in sorted(rows, key=lambda r: r.line):
+            at = (row.at if row.at.tzinfo else row.at.replace(tzinfo=zone)).astimezone(UTC)
+            if (row.speaker, at, row.text) not in seen:
+                seen.add((row.speaker, at, row.text))
+                turns.append((at, row.line, row.speaker, row.text))
+        if transcript is None:
+            self._create_transcript(external_id, agent, turns, zone)
+            report.imported += 1
+            return
+        if transcript.agent_id != agent.id:
+            report.errors.append((turns[0][1], _("Conversation ${value} was imported before for another agent."),
+                                  {"value": name}))
+            return
+        known = {(t.speaker, t.at, t.text) for t in transcript.turns}
+        new = [t for t in turns if (t[2], t[0], t[3]) not in known]
+        if not new:
+            report.duplicates += 1
+            return
+        if transcript.sampled:
+            report.errors.append((new[0][1], _("Conversation ${value} is already being scored; its ${count} new "
+                                               "turns were not added."), {"value": name, "count": len(new)}))
+            return
+        merged = [(t.at, -1, t.speaker, t.text) for t in transcript.turns] + new
+        # Rewritten whole: the turns are numbered by time, and the numbers are unique.
+        transcript.turns.clear()
+        self.dbsession.flush()
+        self._fill(transcript, merged, zone)
+        report.completed += 1
 
     def _agents_by_username(self, usernames) -> dict[str, Account]:
         if not usernames:
             return {}
-        return {a.username: a for a in self.dbsession.scalars(select(Account).where(Account.username.in_(usernames)))}
+        found = self.dbsession.scalars(select(Account).where(func.lower(Account.username).in_(usernames)))
+        return {a.username.lower(): a for a in found}
 
-    def _create_transcript(self, external_id, agent: Account, rows) -> Transcript:
-        rows = sorted(rows, key=lambda r: (r.at, r.line))
-        zone = ZoneInfo(agent.team.timezone if agent.team else DEFAULT_ZONE)
-        transcript = Transcript(
-            external_id=external_id,
-            agent_id=agent.id,
-            started_at=rows[0].at,
-            day=rows[0].at.astimezone(zone).date(),
-            imported_at=self.clock.now(),
-        )
-        transcript.turns = [TranscriptTurn(seq=i, speaker=r.speaker, at=r.at, text=r.text) for i, r in enumerate(rows)]
+    def _create_transcript(self, external_id, agent: Account, turns, zone) -> Transcript:
+        transcript = Transcript(external_id=external_id, agent_id=agent.id, imported_at=self.clock.now())
+        self._fill(transcript, turns, zone)
         self.dbsession.add(transcript)
         return transcript
+
+    @staticmethod
+    def _fill(transcript: Transcript, turns, zone) -> None:
+        """turns: (aware time, line, speaker, text); the day counted is the first turn's, in the agent's zone."""
+        ordered = sorted(turns, key=lambda t: (t[0], t[1]))
+        transcript.started_at = ordered[0][0]
+        transcript.day = ordered[0][0].astimezone(zone).date()
+        transcript.turns = [TranscriptTurn(seq=i, speaker=speaker, at=at, text=text)
+                            for i, (at, _line, speaker, text) in enumerate(ordered)]
 
     # -- sampling and the automatic check --------------------------------
 

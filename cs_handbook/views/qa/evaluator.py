@@ -55,11 +55,12 @@ class TranscriptImportView(FormView):
         if len(raw) > MAX_UPLOAD:
             return self.invalid("transcripts", _("The file is larger than 4 MB; split it and import the parts."))
         report = self.request.find_service(QAService).import_file(raw, upload.get("filename") or "upload.csv")
-        if report.errors:
-            self.request.response.status_int = 400 if not report.imported and not report.duplicates else 200
+        if report.errors and not (report.imported or report.completed or report.duplicates):
+            self.request.response.status_int = 400
         return {
             "form": self.form.render(),
             "report": report,
+            "notices": [_(msg, mapping=mapping) for msg, mapping in report.notices],
             "errors": [(line, _(msg, mapping=mapping)) for line, msg, mapping in report.errors],
         }
 
