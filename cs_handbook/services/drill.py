@@ -22,6 +22,7 @@ from ..models.drill import (
     DrillStreak,
     DrillTeamSettings,
     ItemKind,
+    ItemStatus,
 )
 from . import drill_bank, drill_queue
 from .drill_curate import LEECH_NOTICE_KEY, Curation
@@ -165,8 +166,16 @@ class DrillService(Curation, Targeting):
         return list(self.dbsession.scalars(select(DrillQueueEntry).where(
             DrillQueueEntry.account_id == account_id, DrillQueueEntry.day == day).order_by(DrillQueueEntry.position)))
 
+    def day(self, account_id: int) -> list[DrillQueueEntry]:
+        """Today's queue as the person sees it: answered entries and those still available to answer.
+
+        An item suspended, sent to review or whose bank question was deleted after the day was built is
+        left out, so it neither blocks the items after it nor counts as work left.
+        """
+        return [e for e in self.queue(account_id) if e.answered_at is not None or available(e.card.item)]
+
     def next_entry(self, account_id: int) -> DrillQueueEntry | None:
-        return next((e for e in self.queue(account_id) if e.answered_at is None), None)
+        return next((e for e in self.day(account_id) if e.answered_at is None), None)
 
     def entry(self, account_id: int, entry_id: int, lock: bool = False) -> DrillQueueEntry:
         """One of this person's queue entries; `lock` holds its row (and reloads it) until the transaction ends."""
@@ -204,6 +213,8 @@ class DrillService(Curation, Targeting):
             raise DrillError("You have already answered this item today.", 409)
         if confidence not in (None, "", "hard", "easy"):
             raise DrillError("Unknown confidence.", 400)
+        if not available(entry.card.item):
+            raise DrillError("This item is no longer available.", 409)
         card, item = entry.card, entry.card.item
         now = self.clock.now()
         correct = self._mark(item, response)
@@ -292,6 +303,12 @@ class DrillService(Curation, Targeting):
     def panel(self, account_id: int, team_id: int | None) -> dict:
         """The home panel's figures: {"built", "left", "total"} of today's queue, without building it."""
         return drill_queue.panel_figures(self.dbsession, account_id, team_id, self.clock.now())
+
+
+def available(item: DrillItem) -> bool:
+    """Can this item be answered now? Active, and for a bank item its question version still exists."""
+    return item.status == ItemStatus.ACTIVE and (item.kind != ItemKind.BANK_QUESTION
+                                                 or item.question_version_id is not None)
 
 
 def case_correct():

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import DateTime, Integer, case, cast, exists, func, insert, literal, or_, select, union
 
 from ..models.accounts import Team
-from ..models.drill import DrillCard, DrillItem, DrillQueueEntry, ItemStatus
+from ..models.drill import DrillCard, DrillItem, DrillQueueEntry, ItemKind, ItemStatus
 from ..models.quizzes import Question, Quiz, QuizSlot
 from ..models.training import CourseItem, Enrolment, PathStep, PublishState, TrainingPath
 from .drill_scheduler import day_end_utc, local_day
@@ -197,12 +197,17 @@ def panel_figures(dbsession, account_id: int, team_id: int | None, now: datetime
     together with the team's zone (a scalar subquery); today's row is picked once the zone is known.
     """
     zone = select(Team.timezone).where(Team.id == team_id).scalar_subquery() if team_id else None
-    unanswered = func.sum(case((DrillQueueEntry.answered_at.is_(None), 1), else_=0))
-    columns = [DrillQueueEntry.day, func.count(), unanswered] + ([zone] if zone is not None else [])
+    # Entries whose item went away after the day was built are no work left (as on the drill page).
+    usable = (DrillItem.status == ItemStatus.ACTIVE) & (
+        (DrillItem.kind != ItemKind.BANK_QUESTION) | DrillItem.question_version_id.is_not(None))
+    unanswered = func.sum(case((DrillQueueEntry.answered_at.is_(None) & usable, 1), else_=0))
+    shown = func.sum(case((DrillQueueEntry.answered_at.is_not(None) | usable, 1), else_=0))
+    columns = [DrillQueueEntry.day, shown, unanswered] + ([zone] if zone is not None else [])
     rows = dbsession.execute(
-        select(*columns).where(DrillQueueEntry.account_id == account_id,
-                               DrillQueueEntry.day.between(now.date() - timedelta(days=1),
-                                                           now.date() + timedelta(days=1)))
+        select(*columns).join(DrillCard, DrillCard.id == DrillQueueEntry.card_id)
+        .join(DrillItem, DrillItem.id == DrillCard.item_id)
+        .where(DrillQueueEntry.account_id == account_id,
+               DrillQueueEntry.day.between(now.date() - timedelta(days=1), now.date() + timedelta(days=1)))
         .group_by(DrillQueueEntry.day)).all()
     today = local_day(now, rows[0][3] if rows and zone is not None else None)
     row = next((r for r in rows if r[0] == today), None)

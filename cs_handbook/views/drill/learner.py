@@ -33,7 +33,7 @@ def drill_error(request, err: DrillError):
 def today(request):
     svc = request.find_service(DrillService)
     me = request.identity.id
-    queue = svc.queue(me)
+    queue = svc.day(me)
     feedback = None
     done_id = parse_id(request.GET.get("done", ""))
     if done_id is not None:

@@ -262,3 +262,35 @@ def test_ids_that_are_no_ids_are_refused_without_harm(testapp, dbsession, clock)
                  status=303)
     dbsession.rollback()
     assert dbsession.query(DrillCard.reps).all() == [(1,)]
+
+
+def test_items_gone_since_the_morning_do_not_block_the_day(testapp, dbsession, clock):
+    from cs_handbook.services.quizzes_bank import BankService
+
+    from ...factories_quizzes import make_bank
+
+    make_bank(dbsession, keys=["q-single"])
+    _staff()
+    suspended = DrillItemFactory(prompt="暂停的题")
+    DrillItemFactory(prompt="之后的题")
+    dbsession.commit()
+    login(testapp, "driller")
+    page = testapp.get("/drill/")
+    assert "已完成 0 / 3" in page.text
+    bank_entry = next(f for f in page.forms.values() if "entry_id" in f.fields)["entry_id"].value
+    # The question is deleted from the bank and a trainer suspends an item, after the day was built.
+    bank = BankService(dbsession, clock)
+    bank.delete(bank.question("basics/q-single"))
+    dbsession.get(DrillItem, suspended.id).status = "suspended"
+    dbsession.commit()
+    page = testapp.get("/drill/")
+    assert re.search(r'id="drill-prompt">之后的题<', page.text) and "已完成 0 / 1" in page.text
+    assert "今天有 1 道题待练" in testapp.get("/").text
+    token = page.forms[0]["csrf_token"].value
+    refused = testapp.post("/drill/answer", {"csrf_token": token, "entry_id": bank_entry, "value": "0"}, status=409)
+    assert "这道题已不再使用。" in refused.text
+    form = next(f for f in page.forms.values() if "entry_id" in f.fields)
+    form["value"] = "60"
+    page = form.submit().follow()
+    assert "今天的练习已完成。" in page.text and "已完成 1 / 1" in page.text
+    assert "今天的练习已完成" in testapp.get("/").text
