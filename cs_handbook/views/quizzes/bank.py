@@ -8,7 +8,15 @@ from pyramid.view import view_config, view_defaults
 from ...forms import FormView, flash, make_form
 from ...i18n import _
 from ...permissions import Permission
-from ...schemas.quizzes import TYPE_FIELD, AnswerKeySchema, ConfirmSchema, ImportSchema, QuestionSchema, type_nodes
+from ...schemas.quizzes import (
+    TYPE_CHOICES,
+    TYPE_FIELD,
+    AnswerKeySchema,
+    ConfirmSchema,
+    ImportSchema,
+    QuestionSchema,
+    type_nodes,
+)
 from ...services.quizzes import AttemptService, QuizError
 from ...services.quizzes_bank import BankService
 from ...services.quizzes_grading import AnswerError
@@ -23,7 +31,7 @@ def bank(request):
     categories = request.find_service(BankService).categories()
     tags = sorted({t for c in categories for q in c.questions for t in q.tags})
     listing = [(c, [q for q in c.questions if not tag or tag in q.tags]) for c in categories]
-    return {"listing": listing, "tags": tags, "tag": tag,
+    return {"listing": listing, "tags": tags, "tag": tag, "type_labels": dict(TYPE_CHOICES),
             "quizzes": request.find_service(BankService).quizzes()}
 
 

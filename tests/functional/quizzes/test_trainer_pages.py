@@ -328,3 +328,11 @@ def test_two_statistics_runs_at_once_compute_once(dbsession, registry, clock):
     dbsession.expire_all()
     rows = dbsession.scalars(select(QuizStats)).all()
     assert len(rows) == 1 and rows[0].data["attempts"] == 1 and rows[0].computed_at is not None
+
+
+def test_the_bank_names_question_types_in_the_readers_language(testapp, dbsession, clock):
+    make_bank(dbsession)
+    _trainer(testapp)
+    page = testapp.get("/quizzes/bank")
+    types = {tr.find_all("td")[1].get_text(strip=True) for tr in page.html.select(".bank-category tbody tr")}
+    assert types == {"单选题", "多选题", "判断题", "简答题", "排序题", "匹配题", "论述题"}
