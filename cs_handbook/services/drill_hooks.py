@@ -11,8 +11,7 @@
 
 from pathlib import Path
 
-from .. import events
-from ..events import CriterionFailed, DocumentPublished
+from ..events import CriterionFailed, DocumentArchived, DocumentPublished, DocumentRestored
 from .drill_generate import SourceDoc, generate, load_folder
 from .drill_targets import criterion_targets
 
@@ -67,14 +66,14 @@ def on_document_published(event: DocumentPublished) -> None:
     regenerate_document(event.request, event.slug)
 
 
-def on_document_archived(event) -> None:
+def on_document_archived(event: DocumentArchived) -> None:
     """Staff cannot open an archived document: its items leave the drill (needs-review, cards kept)."""
     from .drill import DrillService
     event.request.find_service(DrillService).retire_sources({event.slug})
 
 
-def on_document_restored(event) -> None:
-    """A restored document keeps its published version: its items come back as they are now."""
+def on_document_restored(event: DocumentRestored) -> None:
+    """A restored document that staff can read again brings its items back as they are now."""
     regenerate_document(event.request, event.slug)
 
 
@@ -91,8 +90,5 @@ def on_criterion_failed(event: CriterionFailed) -> None:
 def includeme(config):
     config.add_subscriber(on_document_published, DocumentPublished)
     config.add_subscriber(on_criterion_failed, CriterionFailed)
-    # The documents area is adding these events (archive and restore); subscribe once they exist.
-    for name, handler in (("DocumentArchived", on_document_archived), ("DocumentRestored", on_document_restored)):
-        event_class = getattr(events, name, None)
-        if event_class is not None:
-            config.add_subscriber(handler, event_class)
+    config.add_subscriber(on_document_archived, DocumentArchived)
+    config.add_subscriber(on_document_restored, DocumentRestored)

@@ -2,7 +2,6 @@
 
 from datetime import UTC, datetime
 
-from cs_handbook import events
 from cs_handbook.clock import FixedClock
 from cs_handbook.models.drill import DrillCard, DrillItem
 from cs_handbook.services.documents import DocumentService
@@ -10,7 +9,7 @@ from cs_handbook.services.drill import DrillService
 from cs_handbook.services.drill_hooks import regenerate_all
 
 from ...factories import AccountFactory, PositionFactory, TeamFactory
-from ...factories_drill import right
+from ...factories_drill import DrillItemFactory, right
 
 RULES = {"facts": [{"key": "first-response", "label": "首次响应时限", "value": 60, "unit": "秒"}],
          "procedures": [{"key": "complaint", "title": "投诉处理", "steps": ["倾听", "记录", "答复"]}]}
@@ -65,8 +64,6 @@ def test_archived_documents_leave_the_drill_and_come_back_when_restored(request_
     cards = dbsession.query(DrillCard).count()
 
     docs.transition(archived, "archive", None, "")
-    if not hasattr(events, "DocumentArchived"):
-        regenerate_all(request_)  # `drill generate` sweeps what is no longer published
     assert {i.status for i in _items(dbsession, "policies/zz-rules").values()} == {"needs-review"}
     assert {i.status for i in _items(dbsession, "policies/zz-other").values()} == {"active"}
     clock.advance(days=1)
@@ -74,8 +71,19 @@ def test_archived_documents_leave_the_drill_and_come_back_when_restored(request_
     assert dbsession.query(DrillCard).count() == cards  # nobody's cards lost
 
     docs.transition(archived, "restore", None, "")
-    if not hasattr(events, "DocumentRestored"):
-        regenerate_all(request_)
     assert {i.status for i in _items(dbsession, "policies/zz-rules").values()} == {"active"}
     clock.advance(days=1)
     assert "policies/zz-rules" in {e.card.item.source_slug for e in drill.queue(person.id)}
+
+
+def test_drill_generate_retires_items_of_documents_no_longer_published(request_, dbsession):
+    docs = request_.find_service(DocumentService)
+    _publish(docs, "policies/zz-rules", RULES)
+    orphan = DrillItemFactory(source_slug="policies/withdrawn", source_anchor="fact:x", key="policies/withdrawn#x")
+    bank = DrillItemFactory(kind="bank-question", source_slug="policies/withdrawn", source_anchor="document",
+                            key="bank:basics/q-x")
+    _docs, report = regenerate_all(request_)
+    assert report.stale >= 1
+    assert orphan.status == "needs-review"
+    assert bank.status == "active"  # bank questions follow the bank, not the documents
+    assert {i.status for i in _items(dbsession, "policies/zz-rules").values()} == {"active"}
