@@ -293,9 +293,18 @@ class AttemptService:
             self.notify(attempt)
 
     def _update_grade(self, quiz: Quiz, account_id: int) -> None:
-        percents = list(self.dbsession.scalars(
-            select(Attempt.score_percent).where(Attempt.quiz_id == quiz.id, Attempt.account_id == account_id,
-                                                Attempt.state == AttemptState.GRADED).order_by(Attempt.number)))
+        """The person's quiz grade from their graded attempts under the quiz's grading method.
+
+        "first" means the first attempt submitted: while it waits for an essay mark the
+        grade waits too, rather than come from a later attempt and change once it is marked.
+        """
+        finished = self.dbsession.execute(
+            select(Attempt.state, Attempt.score_percent).where(
+                Attempt.quiz_id == quiz.id, Attempt.account_id == account_id,
+                Attempt.state != AttemptState.IN_PROGRESS).order_by(Attempt.number)).all()
+        if quiz.grading == "first" and (not finished or finished[0].state != AttemptState.GRADED):
+            return
+        percents = [row.score_percent for row in finished if row.state == AttemptState.GRADED]
         value = round(grading.combine(quiz.grading, percents), 2)
         grade = self.grade_of(quiz.id, account_id)
         if grade is None:

@@ -348,3 +348,36 @@ def test_an_attempt_with_no_marks_to_earn_never_passes(dbsession, clock):
     svc.finish(attempt)
     # Even a pass mark of 0 % is not reached by an attempt that had nothing to score.
     assert attempt.score_percent == 0.0 and attempt.passed is False
+
+
+def _attempt_with(svc, quiz, account_id, answers):
+    attempt = svc.start(quiz, account_id)
+    svc.save(attempt, answers, 1)
+    svc.finish(attempt)
+    return attempt
+
+
+@pytest.mark.parametrize("method,expected,passed", [("highest", 100.0, True), ("last", 50.0, False),
+                                                     ("first", 0.0, False), ("average", 50.0, False)])
+def test_grading_methods_combine_the_attempts(dbsession, clock, method, expected, passed):
+    quiz = make_quiz(dbsession, keys=["q-tf", "q-single"], grading=method, pass_mark=80.0)
+    account = AccountFactory()
+    svc = service(dbsession, clock)
+    for answers in ({"1": False, "2": 1}, {"1": True, "2": 0}, {"1": True, "2": 1}):  # 0 %, 100 %, 50 %
+        _attempt_with(svc, quiz, account.id, answers)
+    grade = svc.grade_of(quiz.id, account.id)
+    assert (grade.grade_percent, grade.passed) == (expected, passed)
+
+
+def test_first_waits_for_the_first_attempts_essay_mark(dbsession, clock):
+    quiz = make_quiz(dbsession, keys=["q-essay", "q-tf"], grading="first")
+    account = AccountFactory()
+    svc = service(dbsession, clock)
+    first = _attempt_with(svc, quiz, account.id, {"1": "首问负责到底", "2": False})
+    second = _attempt_with(svc, quiz, account.id, {"1": "", "2": True})  # a blank essay needs no mark
+    assert (first.state, second.state, second.score_percent) == ("submitted", "graded", 50.0)
+    # The second attempt does not stand in for the first, whose mark is not known yet.
+    assert svc.grade_of(quiz.id, account.id) is None
+    [pending] = svc.essay_queue()
+    svc.grade_essay(pending, 1.0, "", grader_id=account.id)
+    assert first.score_percent == 50.0 and svc.grade_of(quiz.id, account.id).grade_percent == 50.0

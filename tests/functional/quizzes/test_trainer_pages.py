@@ -336,3 +336,23 @@ def test_the_bank_names_question_types_in_the_readers_language(testapp, dbsessio
     page = testapp.get("/quizzes/bank")
     types = {tr.find_all("td")[1].get_text(strip=True) for tr in page.html.select(".bank-category tbody tr")}
     assert types == {"单选题", "多选题", "判断题", "简答题", "排序题", "匹配题", "论述题"}
+
+
+@pytest.mark.parametrize("fmt", ["gift", "xml"])
+def test_import_then_export_through_the_database_keeps_every_question(testapp, dbsession, clock, fmt):
+    from cs_handbook.services.quizzes_transfer import FORMATS
+    from tests.unit.test_quizzes_transfer import sample_records
+
+    parse, export = FORMATS[fmt]
+    records = sample_records()
+    _trainer(testapp)
+    page = _import(testapp, export(records), fmt=fmt)
+    assert f"已导入：新增 {len(records)}，更新 0，未变 0。" in page.text
+    assert not page.html.select(".import-errors, .import-notes")
+    for out in ("gift", "xml"):
+        exported = testapp.get(f"/quizzes/bank/export.{out}").text
+        parsed, errors = FORMATS[out][0](exported)
+        assert errors == []
+        key = lambda r: (r["category"], r["key"])  # noqa: E731
+        assert sorted(({k: v for k, v in r.items() if k != "position"} for r in parsed), key=key) == sorted(
+            records, key=key)
