@@ -61,7 +61,9 @@ def _section_widget(node, kw):
 
 @colander.deferred
 def _section_validator(node, kw):
-    return colander.OneOf([""] + [s.path for s in kw.get("sections", ())])
+    # colander's own message lists every choice; the list is right above the field.
+    return colander.OneOf([""] + [s.path for s in kw.get("sections", ())],
+                          msg_err=_("Choose a section from the list."))
 
 
 class NewDocumentSchema(DocumentSchema):

@@ -45,6 +45,8 @@ TRANSITIONS = {
     "submit": ({S.DRAFT}, S.PENDING),
     "approve": ({S.PENDING}, S.PUBLISHED),
     "send_back": ({S.PENDING}, S.DRAFT),
+    # The author takes a submitted document back to go on editing it (Plone's "retract").
+    "withdraw": ({S.PENDING}, S.DRAFT),
     "archive": ({S.DRAFT, S.PENDING, S.PUBLISHED}, S.ARCHIVED),
     # Plone's rule: back to published when it has a published version (staff read it, search finds it
     # again), else back to draft. With a working copy pending when archived, a draft whose published
@@ -339,6 +341,9 @@ class DocumentService:
                                 {"state": STATE_LABELS[document.state]}, field="comment")
         if action == "send_back" and not comment.strip():
             raise DocumentError(_("Say what needs changing when sending a document back."), field="comment")
+        if action == "approve" and self.is_own_change(document, actor):
+            raise DocumentError(_("You submitted or wrote this change, so another reviewer must approve it."),
+                                field="comment")
         if action == "restore":
             target = self._restored_state(document)
         self._log(document, document.state, target, actor, comment)
@@ -354,6 +359,20 @@ class DocumentService:
                 index_document(self.dbsession, document, document.published_version)
             self._notify(DocumentRestored(self.request, document.id, document.slug, document.kind,
                                           document.published_version_id))
+
+    def is_own_change(self, document: Document, actor) -> bool:
+        """Whether `actor` (not an admin) submitted the pending change or wrote its latest version."""
+        from ..models.accounts import GlobalRole
+
+        if actor is None or GlobalRole.ADMIN in actor.global_roles:
+            return False
+        if document.latest_version is not None and document.latest_version.author_id == actor.id:
+            return True
+        submitter = self.dbsession.scalar(
+            select(DocumentTransition.actor_id).where(DocumentTransition.document_id == document.id,
+                                                      DocumentTransition.to_state == S.PENDING)
+            .order_by(DocumentTransition.id.desc()).limit(1))
+        return submitter == actor.id
 
     @staticmethod
     def _restored_state(document: Document) -> str:

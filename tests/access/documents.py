@@ -91,6 +91,8 @@ ROWS = [
     Row("documents.transition", "POST", "/handbook/doc/{document_id}/transition",
         only(303, *REVIEWERS), setup=_pending, data={"action": "send_back", "comment": "补充"}),
     Row("documents.transition", "POST", "/handbook/doc/{document_id}/transition",
+        only(303, *EDITORS), setup=_pending, data={"action": "withdraw", "comment": ""}),
+    Row("documents.transition", "POST", "/handbook/doc/{document_id}/transition",
         only(303, *REVIEWERS), setup=_doc, data={"action": "archive", "comment": "过时"}),
     Row("documents.transition", "POST", "/handbook/doc/{document_id}/transition",
         only(303, *REVIEWERS), setup=_archived, data={"action": "restore", "comment": "恢复"}),

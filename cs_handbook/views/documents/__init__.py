@@ -16,6 +16,7 @@ from ...services.documents import LOAD_COMMENT, STATE_LABELS, WORKING_COPY_COMME
 KIND_LABELS = {"handbook": _("Handbook page"), "policy": _("Policy"), "role": _("Role profile"),
                "scripts": _("Script set")}
 ACTION_LABELS = {"submit": _("Submit for review"), "approve": _("Approve"), "send_back": _("Send back"),
+                 "withdraw": _("Withdraw from review"),
                  "archive": _("Archive"), "restore": _("Restore")}
 # Times are stored in UTC and shown in the reader's team zone, else the site's (the department's) zone.
 SITE_ZONE = "Asia/Shanghai"

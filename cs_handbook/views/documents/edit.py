@@ -19,7 +19,8 @@ from ...services.documents_structured import as_text, from_appstruct, situation_
 from . import ACTION_LABELS, translated_message
 
 # Which permission each workflow action needs (checked on the document's ACL).
-ACTION_PERMISSION = {"submit": Permission.DOCUMENTS_EDIT, "approve": Permission.DOCUMENTS_REVIEW,
+ACTION_PERMISSION = {"submit": Permission.DOCUMENTS_EDIT, "withdraw": Permission.DOCUMENTS_EDIT,
+                     "approve": Permission.DOCUMENTS_REVIEW,
                      "send_back": Permission.DOCUMENTS_REVIEW, "archive": Permission.DOCUMENTS_REVIEW,
                      "restore": Permission.DOCUMENTS_REVIEW}
 
@@ -67,7 +68,9 @@ class NewDocumentView(FormView):
         service = _service(self.request)
         slug = appstruct["slug"]
         fields = _fields(appstruct, {})
-        section = service.section_by_path(appstruct["section"]) if appstruct["section"] else None
+        section, problem = _section_of_new(service, slug, appstruct["section"])
+        if problem is not None:
+            return self.invalid("slug", self.request.localizer.translate(problem))
         try:
             document = service.create(slug=slug, kind=KIND_BY_FOLDER[slug.split("/")[0]], section=section,
                                       author=self.request.identity.account, **fields)
@@ -76,6 +79,22 @@ class NewDocumentView(FormView):
                                 translated_message(self.request, error.msgid, error.mapping))
         flash(self.request, _("Draft saved."))
         return HTTPSeeOther(self.request.route_url("documents.edit", document_id=document.id))
+
+
+def _section_of_new(service, slug: str, chosen: str):
+    """(section, None) for a new document at `slug`, or (None, message): a document lives in the
+    section whose folder holds it, as the content files say (policies/handbook/basics/x.md)."""
+    folder = slug.rsplit("/", 1)[0]
+    if chosen:
+        if folder != chosen:
+            return None, _("The address must be in the folder of the chosen section: start it with ${folder}/.",
+                           mapping={"folder": chosen})
+        return service.section_by_path(chosen), None
+    found = service.section_by_path(folder)
+    if found is None and "/" in folder:
+        return None, _("No section has the folder ${folder}: choose a section and start the address with its "
+                       "folder.", mapping={"folder": folder})
+    return found, None
 
 
 @view_defaults(route_name="documents.edit", renderer="documents/form.jinja2", permission=Permission.DOCUMENTS_EDIT)
@@ -289,4 +308,7 @@ def archived(request):
 @view_config(route_name="documents.review_queue", renderer="documents/queue.jinja2",
              permission=Permission.DOCUMENTS_REVIEW, request_method="GET")
 def review_queue(request):
-    return {"reviews": _service(request).pending_reviews()}
+    service = _service(request)
+    reviews = service.pending_reviews()
+    account = request.identity.account
+    return {"reviews": reviews, "own": {r.document.id for r in reviews if service.is_own_change(r.document, account)}}

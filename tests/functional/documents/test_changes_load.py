@@ -131,3 +131,16 @@ def test_diff_with_bad_version_ids_is_a_400_not_a_500(testapp, dbsession, clock)
         client.get(f"/handbook/doc/{document.id}/diff?a={versions[1]}", status=400)
         # A well-formed id of no version of this document is simply not found.
         client.get(f"/handbook/doc/{document.id}/diff?a=999999999&b={versions[2]}", status=404)
+
+
+def test_content_export_reports_in_the_sites_language(app, dbsession, tmp_path):
+    make_document("policies/exported", title="导出")
+    out = io.StringIO()
+    env = prepare(registry=app.registry)
+    try:
+        args = build_parser().parse_args(["x.ini", "content", "export", "--root", str(tmp_path)])
+        assert args.func(env, args, Progress(stream=out)) == 0
+    finally:
+        env["closer"]()
+    assert "内容导出：写入 1 个文件" in out.getvalue()
+    assert (tmp_path / "policies" / "policies" / "exported.md").exists()

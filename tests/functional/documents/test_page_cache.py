@@ -102,14 +102,17 @@ def test_a_change_made_by_another_process_is_seen(testapp, app_settings, dbsessi
     _cached(testapp)
     other_process = main({}, **app_settings)
     editor = webtest.TestApp(other_process, extra_environ=testapp.extra_environ)
-    login(editor, AccountFactory(roles=["trainer", "reviewer"]).username)
+    reviewer = webtest.TestApp(other_process, extra_environ=testapp.extra_environ)
+    trainer_account, reviewer_account = AccountFactory(roles=["trainer"]), AccountFactory(roles=["reviewer"])
+    login(editor, trainer_account.username)
+    login(reviewer, reviewer_account.username)
     edit = editor.get(f"/handbook/doc/{document.id}/edit").forms["document"]
     edit["body_md"] = "另一进程发布的说法。"
     edit["comment"] = "改"
     edit.submit("submit", status=303)
-    for action in ("submit", "approve"):
-        token = _csrf(editor.get(f"/handbook/doc/{document.id}/history"))
-        editor.post(f"/handbook/doc/{document.id}/transition", {"action": action, "comment": "", "csrf_token": token},
+    for client, action in ((editor, "submit"), (reviewer, "approve")):
+        token = _csrf(client.get(f"/handbook/doc/{document.id}/history"))
+        client.post(f"/handbook/doc/{document.id}/transition", {"action": action, "comment": "", "csrf_token": token},
                     status=303)
     assert "另一进程发布的说法" in testapp.get(PAGE).text
     other_process.registry["dbengine"].dispose()

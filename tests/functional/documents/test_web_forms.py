@@ -73,7 +73,7 @@ def test_a_trainer_creates_a_draft_on_the_web(testapp, dbsession, clock):
     ({"effective": "2026-02-30"}, "日期"),
     ({"slug": "Handbook/X"}, "handbook/"),
     ({"slug": "handbook/" + "a" * 300}, "最大长度 200"),
-    ({"slug": "policies/taken"}, "已存在"),
+    ({"slug": "policies/taken", "section": "policies"}, "已存在"),
     ({"tags": "长" * 51}, "最多 20 个标签"),
     ({"summary": "长" * 1001}, "最大长度 1000"),
 ])
@@ -146,3 +146,27 @@ def test_an_owner_grant_lets_a_staff_member_edit_and_submit_but_not_approve(test
     client.get(f"/handbook/doc/{other.id}/edit", status=403)
     dbsession.rollback()
     assert dbsession.get(Document, document.id).state == "pending"
+
+
+@pytest.mark.parametrize("slug, section, message", [
+    ("roles/x", "handbook/basics", "请以 handbook/basics/ 开头"),
+    ("handbook/nope/x", "", "没有哪个栏目使用文件夹 handbook/nope"),
+    ("handbook/basics/x", "handbook/nope", "请从列表中选择一个栏目"),
+])
+def test_a_new_document_lives_in_its_sections_folder(testapp, dbsession, clock, slug, section, message):
+    _sections(dbsession)
+    trainer = _client(testapp, AccountFactory(roles=["trainer"]).username)
+    page = trainer.get("/handbook/new")
+    refused = trainer.post("/handbook/new", form_pairs(page.forms["document"], **{**NEW, "slug": slug,
+                                                                                 "section": section}), status=400)
+    assert message in refused.text and "不是这些值" not in refused.text
+    assert _count(dbsession, Document) == 0
+
+
+def test_a_new_document_without_a_chosen_section_goes_to_its_folders_section(testapp, dbsession, clock):
+    _sections(dbsession)
+    trainer = _client(testapp, AccountFactory(roles=["trainer"]).username)
+    page = trainer.get("/handbook/new")
+    trainer.post("/handbook/new", form_pairs(page.forms["document"], **{**NEW, "section": ""}), status=303)
+    dbsession.rollback()
+    assert dbsession.query(Document).one().section.path == "handbook/basics"

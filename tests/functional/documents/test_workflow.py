@@ -319,3 +319,56 @@ def test_recently_updated_follows_what_staff_read_not_drafts_or_workflow_steps(t
     svc.transition(older, "approve")
     dbsession.commit()
     assert recent() == ["较早发布", "较晚发布"]
+
+
+def test_a_reviewer_may_not_approve_their_own_change_unless_admin(testapp, dbsession, clock):
+    both = AccountFactory(roles=["trainer", "reviewer"])
+    other_reviewer, admin = AccountFactory(roles=["reviewer"]), AccountFactory(roles=["admin"])
+    document = make_document("policies/own", body="原文")
+    mine = make_document("policies/admins-own", body="原文")
+    writer = testapp.__class__(testapp.app, extra_environ=testapp.extra_environ)
+    login(writer, both.username)
+    _edit(writer, document.id, "自己改的")
+    _act(writer, document.id, "submit", "请审")
+    queue = writer.get("/handbook/review")
+    assert "这是您自己的修改" in queue.text and 'value="approve"' not in queue.text
+    refused = _act(writer, document.id, "approve", "自己批").follow()
+    assert "需要由另一位审核人批准" in refused.text
+    dbsession.rollback()
+    assert dbsession.get(Document, document.id).state == "pending"
+    reviewer = testapp.__class__(testapp.app, extra_environ=testapp.extra_environ)
+    login(reviewer, other_reviewer.username)
+    _act(reviewer, document.id, "approve", "好")
+    dbsession.rollback()
+    assert dbsession.get(Document, document.id).state == "published"
+    # An admin may approve what they wrote (the site's last resort).
+    boss = testapp.__class__(testapp.app, extra_environ=testapp.extra_environ)
+    login(boss, admin.username)
+    _edit(boss, mine.id, "管理员改的")
+    _act(boss, mine.id, "submit")
+    _act(boss, mine.id, "approve", "急用")
+    dbsession.rollback()
+    assert dbsession.get(Document, mine.id).state == "published"
+
+
+def test_the_author_withdraws_a_submitted_document_to_go_on_editing(testapp, dbsession, clock):
+    people = _people()
+    document = make_document("policies/withdrawn", publish=False, author=people["trainer"])
+    login(testapp, people["trainer"].username)
+    _act(testapp, document.id, "submit", "请审")
+    mine = testapp.get("/handbook/mine")
+    form = next(f for f in mine.forms.values() if f.action.endswith(f"/doc/{document.id}/transition"))
+    assert 'value="withdraw"' in form.text
+    form.submit("action", value="withdraw", status=303)
+    dbsession.rollback()
+    assert dbsession.get(Document, document.id).state == "draft"
+    _edit(testapp, document.id, "撤回后接着改")  # editable again
+    _act(testapp, document.id, "submit")
+    reviewer = testapp.__class__(testapp.app, extra_environ=testapp.extra_environ)
+    login(reviewer, people["reviewer"].username)
+    _act(reviewer, document.id, "withdraw", status=403)  # a reviewer without the trainer role
+    staff = testapp.__class__(testapp.app, extra_environ=testapp.extra_environ)
+    login(staff, people["staff"].username)
+    page = staff.get("/handbook/")
+    staff.post(f"/handbook/doc/{document.id}/transition", {"action": "withdraw", "csrf_token": _csrf(page)},
+               status=403)
