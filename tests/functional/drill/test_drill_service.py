@@ -3,12 +3,12 @@
 from datetime import UTC, date, datetime
 
 import pytest
-from fsrs import Card, Rating, State
+from fsrs import Card, Rating, Scheduler, State
 
 from cs_handbook.clock import FixedClock
-from cs_handbook.models.drill import DrillCard, DrillQueueEntry, DrillReviewLog
+from cs_handbook.models.drill import DrillCard, DrillItem, DrillQueueEntry, DrillReviewLog
 from cs_handbook.services.drill import DrillError
-from cs_handbook.services.drill_scheduler import LEECH_LAPSES, scheduler_for
+from cs_handbook.services.drill_scheduler import LEECH_LAPSES
 
 from ...factories import AccountFactory, PositionFactory, TeamFactory
 from ...factories_drill import WRONG, DrillItemFactory, right, service
@@ -29,33 +29,68 @@ def answer_all(svc, account, pattern):
     return results
 
 
-def test_weeks_of_answers_match_the_fsrs_scheduler(dbsession):
+def reference_scheduler(retention: float) -> Scheduler:
+    """FSRS as the drill means to use it, built here from the package (not from the app's helper):
+    whole-day scheduling (no learning steps), no fuzz, the team's target retention."""
+    return Scheduler(desired_retention=retention, learning_steps=(), relearning_steps=(), enable_fuzzing=False)
+
+
+RATINGS = {None: Rating.Good, "hard": Rating.Hard, "easy": Rating.Easy}
+# Six weeks of mornings: (right?, how sure) per review — wrong now and then, unsure or sure at times.
+OUTCOMES = [(True, None), (False, None), (True, "hard"), (True, None), (False, None), (True, "easy"),
+            (True, "hard"), (True, None), (True, "easy"), (True, None), (True, None), (True, None)]
+
+
+def simulate(dbsession, retention: float, outcomes=OUTCOMES, days=42):
+    """One person drilling one item every morning; every due date checked against the reference scheduler."""
     clock = FixedClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
     account = person()
+    dbsession.query(DrillItem).update({"status": "suspended"})  # earlier simulations' items: not this person's
     DrillItemFactory()
     svc = service(dbsession, clock)
+    if retention != 0.9:
+        svc.set_settings(account.team_id, new_per_day=5, reviews_per_day=20, target_retention=retention)
     reference = Card(card_id=1, state=State.Learning, step=0, due=clock.now())
-    scheduler = scheduler_for(0.9)
-    # A person who drills every morning for six weeks, wrong now and then.
-    outcomes = iter([True, False, True, True, False, True, True, True, True, True, True, True])
-    reviews = 0
-    for day in range(42):
-        queue = svc.queue(account.id)
-        for entry in queue:
+    scheduler = reference_scheduler(retention)
+    outcomes = iter(outcomes)
+    dues = []
+    for _day in range(days):
+        for entry in svc.queue(account.id):
             if entry.answered_at is not None:
                 continue
-            ok = next(outcomes, True)
-            result = svc.answer(account.id, entry.id, right(entry.card.item) if ok else WRONG)
-            reference, _ = scheduler.review_card(reference, Rating.Good if ok else Rating.Again, clock.now())
+            ok, confidence = next(outcomes, (True, None))
+            result = svc.answer(account.id, entry.id, right(entry.card.item) if ok else WRONG, confidence)
+            reference, _ = scheduler.review_card(reference, RATINGS[confidence] if ok else Rating.Again, clock.now())
             assert result.card.due == reference.due
             assert result.card.stability == pytest.approx(reference.stability)
             assert result.card.difficulty == pytest.approx(reference.difficulty)
-            reviews += 1
+            dues.append(result.card.due)
         dbsession.flush()
         clock.advance(days=1)
-    assert reviews >= 6  # the intervals grew: far fewer reviews than days
-    assert reviews < 20
-    assert dbsession.query(DrillReviewLog).count() == reviews
+    assert dbsession.query(DrillReviewLog).filter_by(account_id=account.id).count() == len(dues)
+    return dues
+
+
+@pytest.mark.parametrize("retention", [0.9, 0.8])
+def test_weeks_of_answers_match_the_fsrs_scheduler(dbsession, retention):
+    dues = simulate(dbsession, retention)
+    assert 4 <= len(dues) < 20  # the intervals grew: far fewer reviews than days
+
+
+def test_unsure_and_easy_answers_schedule_as_hard_and_easy(dbsession):
+    good = simulate(dbsession, 0.9, [(True, None)] * 4, days=30)
+    hard = simulate(dbsession, 0.9, [(True, "hard")] * 4, days=30)
+    easy = simulate(dbsession, 0.9, [(True, "easy")] * 4, days=30)
+    intervals = [[(b - a).days for a, b in zip(d, d[1:], strict=False)] for d in (hard, good, easy)]
+    assert intervals[0][0] < intervals[1][0] < intervals[2][0]
+
+
+def test_the_teams_target_retention_moves_the_due_dates(dbsession):
+    # The same right answers: a team aiming at 95 % recall reviews sooner than one content with 75 %.
+    strict = simulate(dbsession, 0.95, [(True, None)] * 6, days=60)
+    relaxed = simulate(dbsession, 0.75, [(True, None)] * 6, days=60)
+    assert len(relaxed) >= 2 and len(strict) > len(relaxed)
+    assert all(s < r for s, r in zip(strict, relaxed, strict=False))  # every review comes sooner
 
 
 def test_caps_and_one_item_per_anchor(dbsession):
@@ -250,3 +285,19 @@ def test_fixing_or_regenerating_an_item_releases_its_leeches(dbsession):
     assert report.updated == 1
     dbsession.refresh(card)
     assert (card.leech, card.lapses, card.source_changed) == (False, 0, True)
+
+
+def test_a_due_review_keeps_new_items_of_its_paragraph_for_another_day(dbsession):
+    clock = FixedClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+    account = person()
+    first = DrillItemFactory(source_slug="handbook/x", source_anchor="procedure:a", key="handbook/x#procedure:a:1")
+    svc = service(dbsession, clock)
+    answer_all(svc, account, lambda i: False)  # due again tomorrow
+    second = DrillItemFactory(source_slug="handbook/x", source_anchor="procedure:a", key="handbook/x#procedure:a:2")
+    other = DrillItemFactory()
+    clock.advance(days=1)
+    queue = svc.queue(account.id)
+    assert [(e.card.item_id, e.is_new) for e in queue] == [(first.id, False), (other.id, True)]
+    answer_all(svc, account, lambda i: True)
+    clock.advance(days=1)  # the review is not due today: the paragraph's new item comes now
+    assert [e.card.item_id for e in svc.queue(account.id)] == [second.id]

@@ -294,3 +294,44 @@ def test_items_gone_since_the_morning_do_not_block_the_day(testapp, dbsession, c
     page = form.submit().follow()
     assert "今天的练习已完成。" in page.text and "已完成 1 / 1" in page.text
     assert "今天的练习已完成" in testapp.get("/").text
+
+
+def test_feedback_links_to_the_source_document(testapp, dbsession, clock):
+    from ...factories_documents import make_document
+
+    _staff()
+    make_document("policies/response-and-standard-scripts", title="60秒响应与统一话术",
+                  body="顾客发来消息后60秒内必须响应。")
+    DrillItemFactory(prompt="首次响应时限", source_slug="policies/response-and-standard-scripts",
+                     source_title="60秒响应与统一话术", source_anchor="fact:first-response")
+    login(testapp, "driller")
+    form = next(f for f in testapp.get("/drill/").forms.values() if "entry_id" in f.fields)
+    form["value"] = "60"
+    feedback = form.submit().follow().text.split('class="drill-feedback')[1].split("</section>")[0]
+    link = re.search(r'<a href="([^"]+)">60秒响应与统一话术</a>', feedback)
+    assert "60秒内必须响应" in testapp.get(link.group(1)).text  # the staff member can open it
+
+
+def test_manage_page_lists_items_everyone_fails_and_items_needing_review(testapp, dbsession, clock):
+    from cs_handbook.services.drill import DrillService
+
+    AccountFactory(username="coach", roles=["trainer"])
+    people = [AccountFactory(team=TeamFactory(), position=PositionFactory()) for _ in range(3)]
+    hard = DrillItemFactory(prompt="退货时限是几天？", source_title="售后制度")
+    easy = DrillItemFactory(prompt="投诉升级时限")
+    DrillItemFactory(prompt="暂停的题", status="suspended")
+    DrillItemFactory(prompt="来源已删的题", status="needs-review")
+    svc = DrillService(dbsession, clock)
+    for who in people:
+        for entry in svc.queue(who.id):
+            svc.answer(who.id, entry.id, {"value": "1" if entry.card.item_id == hard.id else "60"})
+    dbsession.commit()
+    login(testapp, "coach")
+    page = testapp.get("/drill/manage")
+    hardest = page.text.split('id="drill-hard"')[1].split("</section>")[0]
+    assert "退货时限是几天？" in hardest and "售后制度" in hardest and "100%" in hardest
+    assert "<td>3</td>" in hardest  # three people
+    assert easy.prompt not in hardest  # everyone got it right
+    attention = page.text.split('id="drill-attention"')[1].split("</section>")[0]
+    rows = dict(re.findall(r"<tr><td>([^<]+?) <span[^>]*>[^<]*</span></td>\s*<td>([^<]+)</td>", attention))
+    assert rows == {"暂停的题": "已暂停", "来源已删的题": "待复核"}
