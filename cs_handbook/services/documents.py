@@ -25,19 +25,11 @@ from ..models.documents import (
     DocumentTransition,
     DocumentVersion,
 )
-from ..schemas.documents import DocumentDataSchema, invalid_fields
+from ..schemas.documents_files import DocumentDataSchema, invalid_fields
 from .documents_front import field_name
-from .documents_render import plain_text, render_markdown
-from .documents_search import (
-    MAX_MATCHES,
-    SearchHit,
-    SearchPage,
-    data_text,
-    index_document,
-    matching_ids,
-    snippet,
-    unindex_document,
-)
+from .documents_lists import DocumentListsMixin
+from .documents_render import render_markdown
+from .documents_search import DocumentSearchMixin, index_document, unindex_document
 
 S = DocumentState
 # (from states, to state) per action; who may act is the views' permission.
@@ -88,24 +80,6 @@ class PublishedDocument:
     version_id: int
 
 
-@dataclass
-class PendingReview:
-    """A document waiting for review, with its submission."""
-
-    document: Document
-    submitter: object  # Account | None
-    submitted_at: object  # datetime | None
-    comment: str
-
-    @property
-    def compare_ids(self) -> tuple[int, int] | None:
-        """The versions a reviewer compares: what staff read now → what would be published."""
-        document = self.document
-        if document.published_version_id is None:
-            return None
-        return document.published_version_id, document.latest_version_id
-
-
 def _parse_date(value):
     if not value:
         return None
@@ -133,7 +107,9 @@ def _check_content(title: str, tags, data: dict) -> None:
                             field="body_md") from None
 
 
-class DocumentService:
+class DocumentService(DocumentListsMixin, DocumentSearchMixin):
+    """Documents, versions and the workflow; lists (`documents_lists`) and search (`documents_search`)."""
+
     def __init__(self, dbsession, clock: Clock, request=None):
         self.dbsession = dbsession
         self.clock = clock
@@ -176,85 +152,6 @@ class DocumentService:
         if document.published_version_id is None or document.state == S.ARCHIVED:
             return see_all
         return see_all or document.is_current(self.today())
-
-    def _visible_stmt(self, see_all: bool):
-        stmt = select(Document).where(Document.published_version_id.is_not(None), Document.state != S.ARCHIVED)
-        if not see_all:
-            today = self.today()
-            stmt = stmt.where((Document.effective_date.is_(None)) | (Document.effective_date <= today),
-                              (Document.expiry_date.is_(None)) | (Document.expiry_date > today))
-        return stmt
-
-    def listed(self, see_all=False, kind=None, section_id=None, with_versions=False) -> list[Document]:
-        stmt = self._visible_stmt(see_all).order_by(Document.order, Document.slug)
-        if with_versions:
-            # Pages that show each version's summary: one query, not one lazy load per document.
-            stmt = stmt.options(joinedload(Document.published_version))
-        if kind:
-            stmt = stmt.where(Document.kind == kind)
-        if section_id is not None:
-            stmt = stmt.where(Document.section_id == section_id)
-        return list(self.dbsession.scalars(stmt))
-
-    def recently_updated(self, see_all=False, limit=8) -> list[Document]:
-        """The documents whose published text changed last (not drafts or workflow steps)."""
-        stmt = self._visible_stmt(see_all).order_by(Document.published_at.desc(), Document.id.desc()).limit(limit)
-        return list(self.dbsession.scalars(stmt))
-
-    def pending(self) -> list[Document]:
-        return list(self.dbsession.scalars(select(Document).where(Document.state == S.PENDING)
-                                           .order_by(Document.updated_at)))
-
-    def pending_reviews(self) -> list[PendingReview]:
-        """The review queue: each pending document with who submitted it, when, and what they said."""
-        documents = self.pending()
-        submissions = {}
-        if documents:
-            rows = self.dbsession.scalars(
-                select(DocumentTransition).where(DocumentTransition.document_id.in_([d.id for d in documents]),
-                                                 DocumentTransition.to_state == S.PENDING)
-                .order_by(DocumentTransition.id.desc()).options(joinedload(DocumentTransition.actor)))
-            for row in rows:
-                submissions.setdefault(row.document_id, row)
-        reviews = []
-        for document in documents:
-            submitted = submissions.get(document.id)
-            reviews.append(PendingReview(document, submitted.actor if submitted else None,
-                                         submitted.at if submitted else None, submitted.comment if submitted else ""))
-        return reviews
-
-    def pending_count(self) -> int:
-        return self.dbsession.scalar(select(func.count()).select_from(Document).where(Document.state == S.PENDING))
-
-    def owned_ids(self, account_id: int) -> set[int]:
-        """Documents `account_id` looks after: those they created and those an owner grant gives them."""
-        from ..models.accounts import Grant, Scope, ScopedRole
-
-        granted = self.dbsession.scalars(select(Grant.scope_id).where(
-            Grant.account_id == account_id, Grant.role == ScopedRole.OWNER, Grant.scope_type == Scope.DOCUMENT))
-        created = self.dbsession.scalars(select(Document.id).where(Document.owner_id == account_id))
-        return set(granted) | set(created)
-
-    def drafts_of(self, account_id: int) -> list[Document]:
-        """Drafts and pending documents `account_id` owns or last edited."""
-        owned = self.owned_ids(account_id)
-        stmt = (select(Document).join(DocumentVersion, DocumentVersion.id == Document.latest_version_id)
-                .where(Document.state.in_([S.DRAFT, S.PENDING]),
-                       Document.id.in_(owned) | (DocumentVersion.author_id == account_id))
-                .order_by(Document.updated_at.desc(), Document.id.desc()))
-        return list(self.dbsession.scalars(stmt))
-
-    def needs_review(self, account_id: int | None = None) -> list[Document]:
-        """Documents whose re-verification date has come (those `account_id` owns, if given)."""
-        stmt = select(Document).where(Document.review_due.is_not(None), Document.review_due <= self.today(),
-                                      Document.state != S.ARCHIVED).order_by(Document.review_due, Document.id)
-        if account_id is not None:
-            stmt = stmt.where(Document.id.in_(self.owned_ids(account_id)))
-        return list(self.dbsession.scalars(stmt))
-
-    def archived(self) -> list[Document]:
-        return list(self.dbsession.scalars(select(Document).where(Document.state == S.ARCHIVED)
-                                           .order_by(Document.updated_at.desc(), Document.id.desc())))
 
     # -- what other areas read ---------------------------------------------
 
@@ -445,35 +342,6 @@ class DocumentService:
                                               from_state=from_state, to_state=to_state,
                                               actor_id=actor.id if actor else None, at=self.clock.now(),
                                               comment=comment or ""))
-
-    # -- search ------------------------------------------------------------
-
-    def search(self, query: str, kind: str | None = None, see_all: bool = False, page: int = 1,
-               per_page: int = 20) -> SearchPage:
-        """A page of the matches the reader may see, each with a highlighted snippet."""
-        ids = matching_ids(self.dbsession, query[:200], kind=kind or None)
-        if not ids:
-            return SearchPage([], 0, 1, per_page, False)
-        # Which matches the reader may see (ids only), then one page of them with
-        # their published versions in one query: a common word matches hundreds of
-        # documents, and loading every body to show 20 snippets cost more than the match.
-        may_see = set(self.dbsession.scalars(
-            self._visible_stmt(see_all).where(Document.id.in_(ids)).with_only_columns(Document.id)))
-        visible = [document_id for document_id in ids if document_id in may_see]
-        pages = max(1, -(-len(visible) // per_page))
-        page = min(max(page, 1), pages)
-        shown = visible[(page - 1) * per_page:page * per_page]
-        stmt = select(Document).where(Document.id.in_(shown)).options(joinedload(Document.published_version))
-        documents = {d.id: d for d in self.dbsession.scalars(stmt).unique()}
-        hits = []
-        for document_id in shown:
-            document = documents[document_id]
-            v = document.published_version
-            # Phrases, duties and steps are searched: a match there must show (and be marked) too.
-            source = " ".join((v.summary, plain_text(v.body_html), data_text(v.data)))
-            hits.append(SearchHit(document.id, document.slug, v.title, document.kind, snippet(source, query)))
-        return SearchPage(hits, len(visible), page, per_page, capped=len(ids) >= MAX_MATCHES)
-
 
 def includeme(config):
     def factory(context, request):

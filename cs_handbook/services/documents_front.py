@@ -18,7 +18,7 @@ import yaml
 
 from ..content import Problem
 from ..i18n import _
-from ..schemas.documents import DocumentFileSchema, SectionFileSchema, invalid_fields
+from ..schemas.documents_files import DocumentFileSchema, SectionFileSchema, invalid_fields
 
 BODY_MAX = 200_000
 KEY_ORDER = ("title", "order", "summary", "tags", "sources", "links", "position", "position_name", "department",

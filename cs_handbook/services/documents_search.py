@@ -10,8 +10,10 @@ import re
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
-from sqlalchemy import text
+from sqlalchemy import select, text
+from sqlalchemy.orm import joinedload
 
+from ..models.documents import Document
 from .documents_render import index_tokens, plain_text, query_tokens, segment
 
 SNIPPET_CHARS = 120
@@ -162,3 +164,33 @@ def snippet(source: str, query: str) -> Markup:
     out.append(escape(window[last:]))
     prefix = Markup("…") if start else Markup("")
     return prefix + Markup("").join(out)
+
+
+class DocumentSearchMixin:
+    """DocumentService.search (needs `_visible_stmt` from the lists mixin)."""
+
+    def search(self, query: str, kind: str | None = None, see_all: bool = False, page: int = 1,
+               per_page: int = 20) -> SearchPage:
+        """A page of the matches the reader may see, each with a highlighted snippet."""
+        ids = matching_ids(self.dbsession, query[:200], kind=kind or None)
+        if not ids:
+            return SearchPage([], 0, 1, per_page, False)
+        # Which matches the reader may see (ids only), then one page of them with
+        # their published versions in one query: a common word matches hundreds of
+        # documents, and loading every body to show 20 snippets cost more than the match.
+        may_see = set(self.dbsession.scalars(
+            self._visible_stmt(see_all).where(Document.id.in_(ids)).with_only_columns(Document.id)))
+        visible = [document_id for document_id in ids if document_id in may_see]
+        pages = max(1, -(-len(visible) // per_page))
+        page = min(max(page, 1), pages)
+        shown = visible[(page - 1) * per_page:page * per_page]
+        stmt = select(Document).where(Document.id.in_(shown)).options(joinedload(Document.published_version))
+        documents = {d.id: d for d in self.dbsession.scalars(stmt).unique()}
+        hits = []
+        for document_id in shown:
+            document = documents[document_id]
+            v = document.published_version
+            # Phrases, duties and steps are searched: a match there must show (and be marked) too.
+            source = " ".join((v.summary, plain_text(v.body_html), data_text(v.data)))
+            hits.append(SearchHit(document.id, document.slug, v.title, document.kind, snippet(source, query)))
+        return SearchPage(hits, len(visible), page, per_page, capped=len(ids) >= MAX_MATCHES)
