@@ -24,6 +24,8 @@ def includeme(config):
     config.add_route("admin.accounts.password", "/admin/accounts/{account_id:\\d{1,9}}/password",
                      factory=AccountResource)
     config.add_route("admin.teams", "/admin/teams")
+    config.add_route("admin.teams.edit", "/admin/teams/{team_id:\\d{1,9}}")
+    config.add_route("admin.positions", "/admin/positions")
     config.add_route("admin.audit", "/admin/audit")
 
     config.include(".views.documents", route_prefix="/handbook")

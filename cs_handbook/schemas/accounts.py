@@ -1,5 +1,7 @@
 """Schemas of the sign-in, own-account and account administration forms."""
 
+import functools
+
 import colander
 import deform
 
@@ -144,14 +146,33 @@ class GrantSchema(CSRFSchema):
     )
 
 
-def valid_timezone(node, value):
+@functools.cache
+def timezone_names() -> tuple[str, ...]:
+    """The IANA zones this machine knows, sorted (read from disk once)."""
     from zoneinfo import available_timezones
 
-    if value not in available_timezones():
-        raise colander.Invalid(node, _("Unknown time zone."))
+    return tuple(sorted(available_timezones()))
 
 
 class TeamSchema(CSRFSchema):
     name = text_node(_("Team name"), max_length=100)
-    timezone = colander.SchemaNode(colander.String(), title=_("Time zone"), default="Asia/Shanghai",
-                                   preparer=trimmed, validator=valid_timezone)
+    timezone = colander.SchemaNode(
+        colander.String(), title=_("Time zone"), default="Asia/Shanghai",
+        description=_("The team's day (daily drill, QA sampling) begins at midnight in this zone."),
+        widget=colander.deferred(lambda node, kw: deform.widget.SelectWidget(
+            values=[(name, name) for name in timezone_names()])),
+        validator=colander.deferred(lambda node, kw: colander.OneOf(
+            timezone_names(), msg_err=_("Unknown time zone."))),
+    )
+
+
+POSITION_CODE_PATTERN = r"^[a-z0-9][a-z0-9-]{1,63}$"
+
+
+class PositionSchema(CSRFSchema):
+    code = colander.SchemaNode(
+        colander.String(), title=_("Code"), preparer=lambda v: v.strip().lower() if isinstance(v, str) else v,
+        description=_("As named in the role profile's front matter, e.g. cs-agent."),
+        validator=colander.Regex(POSITION_CODE_PATTERN, msg=_("2–64 characters: lowercase letters, digits and -")),
+    )
+    name = text_node(_("Position name"), max_length=100)

@@ -69,6 +69,38 @@ class AccountService:
     def position_by_code(self, code: str) -> Position | None:
         return self.dbsession.scalar(select(Position).where(Position.code == code))
 
+    def team_by_id(self, team_id: int) -> Team | None:
+        return self.dbsession.get(Team, team_id)
+
+    def add_team(self, name: str, timezone: str, actor=None, ip="") -> Team:
+        if self.team_by_name(name) is not None:
+            raise AccountError(_("A team with this name already exists."))
+        team = self.ensure_team(name, timezone)
+        self.audit.record(AuditAction.TEAM_CREATED, actor=actor, target_type="team", target_id=team.id,
+                          detail={"name": name, "timezone": timezone}, ip=ip)
+        return team
+
+    def update_team(self, team: Team, name: str, timezone: str, actor=None, ip="") -> None:
+        other = self.team_by_name(name)
+        if other is not None and other.id != team.id:
+            raise AccountError(_("A team with this name already exists."))
+        changes = {field: [getattr(team, field), value] for field, value in (("name", name), ("timezone", timezone))
+                   if getattr(team, field) != value}
+        if not changes:
+            return
+        team.name, team.timezone = name, timezone
+        self.dbsession.flush()
+        self.audit.record(AuditAction.TEAM_UPDATED, actor=actor, target_type="team", target_id=team.id,
+                          detail={"changes": changes}, ip=ip)
+
+    def add_position(self, code: str, name: str, actor=None, ip="") -> Position:
+        if self.position_by_code(code) is not None:
+            raise AccountError(_("A position with this code already exists."))
+        position = self.ensure_position(code, name)
+        self.audit.record(AuditAction.POSITION_CREATED, actor=actor, target_type="position", target_id=position.id,
+                          detail={"code": code, "name": name}, ip=ip)
+        return position
+
     def ensure_team(self, name: str, timezone: str = "Asia/Shanghai") -> Team:
         team = self.team_by_name(name)
         if team is None:
@@ -197,13 +229,12 @@ class AccountService:
                           target_id=account.id, ip=ip)
 
     def reset_password(self, account: Account, new_password: str, actor: Account, ip="") -> None:
-        """An admin sets someone's password: whoever had it signs in again with the new one."""
+        """An admin sets someone's password; the caller ends their sessions (`AuthService.end_sessions`)."""
         if account.id == actor.id:
-            # Ending one's own session here would sign the admin out mid-request;
+            # Ending one's own sessions would sign the admin out mid-request;
             # the own-account page asks for the current password instead.
             raise AccountError(_("To change your own password, use the Change password page."))
         account.password_hash = hash_password(new_password)
-        self.revoke_sessions(account)
         self.audit.record(AuditAction.PASSWORD_RESET, actor=actor, target_type="account", target_id=account.id,
                           ip=ip)
 
@@ -213,6 +244,8 @@ class AccountService:
     def set_active(self, account: Account, active: bool, actor=None, ip="") -> None:
         if account.is_active == active:
             return
+        if not active and GlobalRole.ADMIN in account.global_roles:
+            self._keep_an_admin(account)
         account.is_active = active
         if not active:
             self.revoke_sessions(account)
@@ -246,6 +279,8 @@ class AccountService:
         return grant
 
     def revoke(self, grant: Grant, actor=None, ip="") -> None:
+        if grant.scope_type == Scope.SITE and grant.role == GlobalRole.ADMIN:
+            self._keep_an_admin(grant.account)
         self._record_grant(AuditAction.ROLE_REVOKED, grant.account_id, grant.role, grant.scope_type, grant.scope_id,
                            actor, ip)
         grant.account.grants.remove(grant)
@@ -257,6 +292,21 @@ class AccountService:
             self.grant(account, role, actor=actor, ip=ip)
         for role in current.keys() - roles:
             self.revoke(current[role], actor=actor, ip=ip)
+
+    def _keep_an_admin(self, account: Account) -> None:
+        """Refuse to leave the site without an active administrator (nobody could manage it any more).
+
+        The admins' grant and account rows are locked (PostgreSQL; SQLite writers
+        queue anyway), so two admins removing each other at once cannot both pass:
+        the second waits, then sees the first one's change.
+        """
+        admins = set(self.dbsession.scalars(
+            select(Grant.account_id).join(Account, Account.id == Grant.account_id)
+            .where(Grant.role == GlobalRole.ADMIN, Grant.scope_type == Scope.SITE, Account.is_active.is_(True))
+            .order_by(Grant.id).with_for_update()))
+        if admins <= {account.id}:
+            raise AccountError(_("${name} is the last active administrator: make someone else an administrator "
+                                 "first."), {"name": account.display_name})
 
     def _check_grant(self, role: str, scope_type: str, scope_id: int) -> None:
         if scope_type == Scope.SITE:

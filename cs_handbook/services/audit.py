@@ -42,6 +42,7 @@ class AuditAction:
     SETTING_CHANGED = "setting.changed"
     TEAM_CREATED = "team.created"
     TEAM_UPDATED = "team.updated"
+    POSITION_CREATED = "position.created"
 
     @classmethod
     def all(cls) -> list[str]:

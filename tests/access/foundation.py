@@ -18,6 +18,10 @@ def _grant(dbsession, people):
     return {"account_id": people["outsider"].id, "grant_id": grant.id}
 
 
+def _team(dbsession, people):
+    return {"team_id": people["other_team"].id}
+
+
 def _new_account(ctx):
     return [("username", "created.by.matrix"), ("display_name", "新账号"), ("language", "zh_CN"),
             *password_pairs("password", "long-enough-pw")]
@@ -79,6 +83,19 @@ ROWS = [
     Row("admin.teams", "GET", "/admin/teams", ADMIN_ONLY_GET),
     Row("admin.teams", "POST", "/admin/teams", only(303, "admin"),
         data={"name": "客服三组", "timezone": "Asia/Shanghai"}),
+    Row("admin.teams.edit", "GET", "/admin/teams/{team_id}", ADMIN_ONLY_GET, setup=_team),
+    Row("admin.teams.edit", "POST", "/admin/teams/{team_id}", only(303, "admin"), setup=_team,
+        data={"name": "客服二组（改名）", "timezone": "Asia/Urumqi"}),
+    Row("admin.teams.edit", "POST", "/admin/teams/{team_id}", only(400, "admin"), setup=_team,
+        data={"name": "客服二组", "timezone": "Mars/Olympus"}),
+    # An unknown team: a 404 for the admin only (the others learn nothing).
+    Row("admin.teams.edit", "GET", "/admin/teams/999999", only(404, "admin")),
+    Row("admin.teams.edit", "POST", "/admin/teams/999999", only(404, "admin"),
+        data={"name": "无", "timezone": "Asia/Shanghai"}),
+    Row("admin.positions", "GET", "/admin/positions", ADMIN_ONLY_GET),
+    Row("admin.positions", "POST", "/admin/positions", only(303, "admin"),
+        data={"code": "night-desk", "name": "夜间值班客服"}),
+    Row("admin.positions", "POST", "/admin/positions", only(400, "admin"), data={"code": "坏", "name": ""}),
     Row("admin.audit", "GET", "/admin/audit", ADMIN_ONLY_GET),
     Row("admin.audit", "GET", "/admin/audit?action=signin.ok&since=2020-01-01&until=2026-03-01", ADMIN_ONLY_GET),
     # A filter that is not understood: said so, with a 400.

@@ -116,11 +116,15 @@ class EditAccountView(_AccountFormBase):
         service = self.request.find_service(AccountService)
         actor = self.request.identity.account
         account = self.context.account
+        # Roles first: a refusal there (the last admin) names the person as they are now.
+        try:
+            service.set_global_roles(account, set(appstruct["roles"]), actor=actor, ip=_ip(self.request))
+        except AccountError as error:
+            return self.invalid("roles", error.msgid, error.mapping)
         try:
             service.update(account, actor=actor, ip=_ip(self.request), **{k: appstruct[k] for k in ACCOUNT_FIELDS})
         except AccountError as error:
             return self.invalid("mentor_id", error.msgid, error.mapping)
-        service.set_global_roles(account, set(appstruct["roles"]), actor=actor, ip=_ip(self.request))
         flash(self.request, _("Account ${username} saved.", mapping={"username": account.username}))
         return HTTPSeeOther(self.request.url)
 
@@ -133,8 +137,11 @@ def set_status(request):
         raise HTTPBadRequest(request.localizer.translate(_("Unknown status.")))
     if account.id == request.identity.id and active == "0":
         raise HTTPBadRequest(request.localizer.translate(_("You cannot disable your own account.")))
-    request.find_service(AccountService).set_active(account, active == "1", actor=request.identity.account,
-                                                    ip=_ip(request))
+    try:
+        request.find_service(AccountService).set_active(account, active == "1", actor=request.identity.account,
+                                                        ip=_ip(request))
+    except AccountError as error:
+        raise HTTPBadRequest(request.localizer.translate(_(error.msgid, mapping=error.mapping))) from None
     flash(request, _("Account enabled.") if active == "1" else _("Account disabled; its sessions were ended."))
     return HTTPSeeOther(request.route_url("admin.accounts.edit", account_id=account.id))
 

@@ -33,6 +33,7 @@ ACTION_TITLES = {
     AuditAction.SETTING_CHANGED: _("Setting changed"),
     AuditAction.TEAM_CREATED: _("Team added"),
     AuditAction.TEAM_UPDATED: _("Team changed"),
+    AuditAction.POSITION_CREATED: _("Position added"),
 }
 
 FIELD_TITLES = {
@@ -45,8 +46,9 @@ FIELD_TITLES = {
     "mentor_id": _("Mentor"),
     "language": _("Language"),
     "is_active": _("Status"),
-    "name": _("Team name"),
+    "name": _("Name shown"),
     "timezone": _("Time zone"),
+    "code": _("Code"),
 }
 
 _FIELD_ORDER = {name: index for index, name in enumerate(FIELD_TITLES)}
@@ -110,6 +112,8 @@ class AuditText:
             return self.account_name(int(event.target_id))
         if event.target_type == "team" and event.target_id.isdigit():
             return self.team_names.get(int(event.target_id), f"#{event.target_id}")
+        if event.target_type == "position" and event.target_id.isdigit():
+            return self.positions.get(int(event.target_id), f"#{event.target_id}")
         if event.target_type == "route":
             path = (event.detail or {}).get("path") or event.target_id
             return self.text(_("Page ${path}", mapping={"path": path}))
@@ -139,7 +143,8 @@ class AuditText:
             elif key == "username":
                 shown.append((self.field(key), str(value)))
                 continue
-            shown.append((self.text(DETAIL_TITLES.get(key, key)), self.text(value)))
+            title = DETAIL_TITLES.get(key) or FIELD_TITLES.get(key) or key
+            shown.append((self.text(title), self.text(value)))
         return shown
 
     def field(self, name: str) -> str:

@@ -8,6 +8,7 @@ from ...i18n import _
 from ...permissions import Permission
 from ...schemas.accounts import ResetPasswordSchema
 from ...services.accounts import AccountError, AccountService
+from ...services.auth import AuthService
 
 
 @view_defaults(route_name="admin.accounts.password", renderer="admin/account_password.jinja2",
@@ -37,6 +38,8 @@ class ResetPasswordView(FormView):
         except AccountError as error:
             result = self.invalid("new_password", error.msgid, error.mapping)
             return {**result, "error": _(error.msgid, mapping=error.mapping)}
+        # Whoever was signed in as them (perhaps not them) must sign in again.
+        self.request.find_service(AuthService).end_sessions(account.id)
         flash(self.request, _("New password set for ${name}; they were signed out everywhere.",
                               mapping={"name": account.display_name}))
         return HTTPSeeOther(self.request.route_url("admin.accounts.edit", account_id=account.id))
