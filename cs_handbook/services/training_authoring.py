@@ -36,7 +36,6 @@ from ..models.training import (
     SignOff,
     TrainingPath,
 )
-from .documents_diff import diff_lines
 from .training import TrainingService, check_steps
 from .training_checks import (
     COURSE_SLUG,
@@ -132,11 +131,10 @@ class AuthoringService:
             return obj.draft
         return course_to_dict(obj) if isinstance(obj, Course) else path_to_dict(obj)
 
-    def changes(self, obj) -> list:
-        """Side-by-side rows: the published structure against the working copy."""
+    def versions(self, obj) -> tuple[dict | None, dict | None]:
+        """(the published structure or None if never published, the working copy or None)."""
         to_dict = course_to_dict if isinstance(obj, Course) else path_to_dict
-        old = dump(to_dict(obj)) if obj.state == PUBLISHED else ""
-        return diff_lines(old, dump(obj.draft) if obj.draft is not None else old)
+        return (to_dict(obj) if obj.state == PUBLISHED else None), obj.draft
 
     def pending(self) -> tuple[list[Course], list[TrainingPath]]:
         courses = self.dbsession.scalars(select(Course).where(Course.review_state == PENDING).order_by(Course.slug))

@@ -20,6 +20,7 @@ from ...schemas.training import CourseSchema, NewCourseSchema
 from ...services.accounts import AccountService
 from ...services.training import TrainingError, TrainingForbidden, TrainingService
 from ...services.training_authoring import AuthoringService, StructureError
+from .changes import change_rows
 from .learner import bad_request
 
 
@@ -75,9 +76,9 @@ class _CourseForm(StructureForm):
 
     def template_vars(self):
         course = getattr(self.context, "course", None)
-        authoring = self.request.find_service(AuthoringService)
+        changes = change_rows(self.request, course) if course is not None and course.draft is not None else None
         return {"course": course, "can_review": can_review(self.request), "is_trainer": is_trainer(self.request),
-                "changes": authoring.changes(course) if course is not None and course.draft is not None else None}
+                "changes": changes}
 
 
 @view_defaults(route_name="training.course.new", renderer="training/course_form.jinja2",

@@ -14,6 +14,7 @@ from ...schemas.training import NewPathSchema, PathSchema
 from ...services.training import TrainingError, TrainingService
 from ...services.training_authoring import AuthoringService, StructureError
 from .author import StructureForm, author_transition, can_review
+from .changes import change_rows
 from .learner import bad_request
 
 
@@ -40,9 +41,8 @@ class _PathForm(StructureForm):
 
     def template_vars(self):
         path = getattr(self.context, "path", None)
-        authoring = self.request.find_service(AuthoringService)
         return {"path": path, "can_review": can_review(self.request),
-                "changes": authoring.changes(path) if path is not None and path.draft is not None else None}
+                "changes": change_rows(self.request, path) if path is not None and path.draft is not None else None}
 
 
 @view_defaults(route_name="training.path.new", renderer="training/path_form.jinja2",

@@ -13,6 +13,7 @@ from ...schemas.training import ReviewSchema
 from ...services.training import TrainingError, TrainingForbidden
 from ...services.training_authoring import AuthoringService, StructureError
 from .author import can_review
+from .changes import change_rows
 
 
 def review_panel(request):
@@ -49,7 +50,7 @@ class _ReviewView(FormView):
     def template_vars(self):
         obj = self.obj
         return {"obj": obj, "is_course": isinstance(obj, Course),
-                "changes": self.request.find_service(AuthoringService).changes(obj)}
+                "changes": change_rows(self.request, obj)}
 
     def on_success(self, appstruct):
         action = "approve" if "approve" in self.request.POST else "send_back"

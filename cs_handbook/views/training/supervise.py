@@ -30,7 +30,8 @@ def mentees(request):
     service = request.find_service(TrainingService)
     actor = request.identity.account
     people = service.mentees(actor)
-    return {"rows": _people_rows(service, people), "pending": service.pending_signoffs(people, actor),
+    # Mentees are the actor's to decide (a person is never their own mentor).
+    return {"rows": _people_rows(service, people), "pending": service.pending_signoffs(people),
             "people": {p.id: p for p in people}}
 
 
@@ -94,7 +95,9 @@ def team(request):
             rows.append((person, enrolment, service.summary(person, enrolment)))
     behind = [r for r in rows if r[2].overdue]
     return {"rows": rows, "behind": behind, "not_enrolled": not_enrolled,
-            "pending": service.pending_signoffs(people, actor), "people": {p.id: p for p in people}}
+            # Everyone listed is in the actor's teams: all but the actor's own requests are theirs to decide.
+            "pending": service.pending_signoffs([p for p in people if p.id != actor.id]),
+            "people": {p.id: p for p in people}}
 
 
 def _mentor_form(request, person):

@@ -63,6 +63,8 @@ def test_a_course_edit_waits_for_review_then_goes_live(testapp, dbsession, clock
     review = queue.click(href="/training/courses/day1/review")
     cells = [td.text for td in review.html.select("table.training-changes td")]
     assert any("day1:culture" in c for c in cells) and any("企业文化（修订）" in c for c in cells)
+    # In words, not the files' codes.
+    assert any("· 阅读 · 10 分钟 · 必修" in c for c in cells) and not any("reading" in c for c in cells)
     assert review.html.select("table.training-changes del") and review.html.select("table.training-changes ins")
     # Sending back needs a comment; the author hears of it.
     response = review.forms["review"].submit("send_back", status=400)
@@ -102,7 +104,7 @@ def test_a_path_edit_waits_for_review(testapp, dbsession, clock):
                  status=303)
     switch(testapp, "rev")
     review = testapp.get("/training/paths/cs-agent/review")
-    assert any("due_day: 9" in td.text for td in review.html.select("table.training-changes td"))
+    assert any("第 9 天截止 上午" in td.text for td in review.html.select("table.training-changes td"))
     review.forms["review"].submit("approve", status=303)
     switch(testapp, "nh")
     assert "截止 2026-03-11" in testapp.get("/training/").text
