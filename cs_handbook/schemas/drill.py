@@ -1,9 +1,12 @@
 """Input of the drill's forms: colander schemas for the settings and item forms, and the answer parser."""
 
+import math
+
 import colander
 
+from ..i18n import _
 from ..ids import parse_id
-from ..services.drill import DrillError
+from ..services.drill import LIMITS, DrillError
 from .base import CSRFSchema
 
 
@@ -42,11 +45,31 @@ def _numbered(post, prefix: str) -> list[str]:
     return [v for _n, v in found]
 
 
+def _finite(node, value):
+    if not math.isfinite(value):
+        raise colander.Invalid(node, _("Enter a number."))
+
+
+def _limit(name: str, kind=colander.Int):
+    """A team setting within the service's limits (`LIMITS`), so the form and the service agree."""
+    low, high = LIMITS[name]
+    return colander.All(colander.Range(low, high), _finite) if kind is colander.Float else colander.Range(low, high)
+
+
 class TeamSettingsSchema(CSRFSchema):
-    new_per_day = colander.SchemaNode(colander.Int(), validator=colander.Range(0, 50))
-    reviews_per_day = colander.SchemaNode(colander.Int(), validator=colander.Range(0, 500))
-    target_retention = colander.SchemaNode(colander.Float(), validator=colander.Range(0.7, 0.97))
-    targeted_per_day = colander.SchemaNode(colander.Int(), validator=colander.Range(0, 20))
+    new_per_day = colander.SchemaNode(
+        colander.Int(), title=_("New items per day"), validator=_limit("new_per_day"),
+        description=_("Items a person has not seen before, at most this many a day."))
+    reviews_per_day = colander.SchemaNode(
+        colander.Int(), title=_("Reviews per day"), validator=_limit("reviews_per_day"),
+        description=_("Due reviews a day; in a backlog the ones being forgotten fastest come first."))
+    target_retention = colander.SchemaNode(
+        colander.Float(), title=_("Target retention"), validator=_limit("target_retention", colander.Float),
+        description=_("The recall FSRS aims for when it spaces reviews, from 0.7 to 0.97: higher means more "
+                      "frequent reviews."))
+    targeted_per_day = colander.SchemaNode(
+        colander.Int(), title=_("Targeted items per day"), validator=_limit("targeted_per_day"),
+        description=_("Items brought in by a failed QA criterion that a day may add, ahead of the reviews."))
 
 
 class ItemUpdateSchema(CSRFSchema):

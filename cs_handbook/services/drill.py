@@ -109,7 +109,7 @@ class DrillService(Curation, Targeting):
         for name, value in values.items():
             low, high = LIMITS[name]
             if not low <= value <= high:
-                raise DrillError("${name} must be between ${low} and ${high}.", 400,
+                raise DrillError("Must be between ${low} and ${high}.", 400,
                                  {"name": name, "low": low, "high": high})
         row = self.dbsession.get(DrillTeamSettings, team_id)
         if row is None:

@@ -26,6 +26,7 @@ ROWS = [
     # An entry that is nobody's today: refused for everyone, nothing changes.
     Row("drill.answer", "POST", "/drill/answer", signed_in(404), data={"entry_id": "999999", "value": "60"}),
     Row("drill.manage", "GET", "/drill/manage", only(200, *TRAINERS)),
+    Row("drill.team_settings", "GET", "/drill/manage/teams/{team_id}", only(200, *TRAINERS), setup=_team),
     Row("drill.team_settings", "POST", "/drill/manage/teams/{team_id}", only(303, *TRAINERS), setup=_team,
         data={"new_per_day": "6", "reviews_per_day": "30", "target_retention": "0.9", "targeted_per_day": "2"}),
     Row("drill.item_update", "POST", "/drill/items/{item_id}", only(303, *TRAINERS), setup=_item,

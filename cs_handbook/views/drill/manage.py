@@ -1,11 +1,13 @@
 """The trainer's drill page (caps, retention, leeches, hard items, suspend/fix) and the manager's heat-map."""
 
+from dataclasses import asdict
+
 import colander
 from pyramid.httpexceptions import HTTPSeeOther
-from pyramid.view import view_config
+from pyramid.view import view_config, view_defaults
 
 from ...clock import Clock
-from ...forms import flash
+from ...forms import FormView, flash
 from ...i18n import _
 from ...ids import parse_id
 from ...models.accounts import Account
@@ -70,19 +72,36 @@ def _validated(request, schema):
         raise DrillError("Please correct the form: ${messages}", 400, {"messages": messages}) from err
 
 
-@view_config(route_name="drill.team_settings", request_method="POST", permission=P.DRILL_MANAGE)
-def team_settings(request):
-    try:
-        data = _validated(request, TeamSettingsSchema())
-        request.find_service(DrillService).set_settings(
-            request.context.team.id, new_per_day=data["new_per_day"], reviews_per_day=data["reviews_per_day"],
-            target_retention=data["target_retention"], targeted_per_day=data["targeted_per_day"])
-    except DrillError as err:
-        request.tm.doom()
-        return drill_error(request, err)
-    request.session.flash(_("Drill settings saved for ${team}.", mapping={"team": request.context.team.name}),
-                          "success")
-    return HTTPSeeOther(request.route_url("drill.manage"))
+@view_defaults(route_name="drill.team_settings", renderer="drill/team_settings.jinja2", permission=P.DRILL_MANAGE)
+class TeamSettingsView(FormView):
+    """One team's caps and target retention; invalid input comes back on the fields with a 400."""
+
+    schema = TeamSettingsSchema
+    form_options = {"formid": "drill-settings"}
+
+    def appstruct(self):
+        return asdict(self.request.find_service(DrillService).settings(self.context.team.id))
+
+    def template_vars(self):
+        return {"team": self.context.team}
+
+    @view_config(request_method="GET")
+    def get(self):
+        return super().get()
+
+    @view_config(request_method="POST")
+    def post(self):
+        return super().post()
+
+    def on_success(self, appstruct):
+        team = self.context.team
+        values = {k: appstruct[k] for k in ("new_per_day", "reviews_per_day", "target_retention", "targeted_per_day")}
+        try:
+            self.request.find_service(DrillService).set_settings(team.id, **values)
+        except DrillError as err:
+            return self.invalid(err.mapping.get("name", "new_per_day"), err.msgid, err.mapping)
+        flash(self.request, _("Drill settings saved for ${team}.", mapping={"team": team.name}))
+        return HTTPSeeOther(self.request.route_url("drill.manage"))
 
 
 @view_config(route_name="drill.item_update", request_method="POST", permission=P.DRILL_MANAGE)

@@ -62,28 +62,58 @@ def test_another_persons_entry_is_refused(testapp, dbsession, clock):
     assert dbsession.get(DrillCard, entry.card_id).reps == 0
 
 
-def test_trainer_sets_caps_and_fixes_items(testapp, dbsession, clock):
+def test_trainer_sets_a_teams_caps_through_its_form(testapp, dbsession, clock):
+    team = TeamFactory(name="售后组")
+    AccountFactory(username="coach", roles=["trainer"])
+    login(testapp, "coach")
+    page = testapp.get("/drill/manage").click(href=rf"/drill/manage/teams/{team.id}$")
+    form = page.forms["drill-settings"]
+    assert (form["new_per_day"].value, form["target_retention"].value, form["targeted_per_day"].value) == (
+        "5", "0.9", "3")  # the defaults until a trainer sets them
+    form["new_per_day"], form["reviews_per_day"] = "3", "15"
+    form["target_retention"], form["targeted_per_day"] = "0.85", "2"
+    page = form.submit("submit", status=303).follow()
+    assert "已保存「售后组」的练习设置。" in page.text
+    row = page.text.split(">售后组</th>")[1].split("</tr>")[0]
+    assert re.findall(r"<td>([^<]+)</td>", row) == ["3", "15", "0.85", "2"]
+    dbsession.rollback()  # end the test session's snapshot: see what the requests committed
+    settings = dbsession.get(DrillTeamSettings, team.id)
+    assert (settings.new_per_day, settings.reviews_per_day, settings.target_retention,
+            settings.targeted_per_day) == (3, 15, 0.85, 2)
+
+
+def test_bad_settings_come_back_on_their_fields_in_the_readers_language(testapp, dbsession, clock):
     team = TeamFactory()
+    for language, not_a_number, too_big in (("zh_CN", "不是数字", "大于"), ("en", "is not a number", "greater than")):
+        AccountFactory(username=f"coach{language[:2]}", roles=["trainer"], language=language)
+        testapp.reset()
+        login(testapp, f"coach{language[:2]}")
+        form = testapp.get(f"/drill/manage/teams/{team.id}").forms["drill-settings"]
+        form["new_per_day"], form["reviews_per_day"] = "abc", "²"
+        form["target_retention"], form["targeted_per_day"] = "2", "nan"
+        page = form.submit("submit", status=400)
+        kept = page.forms["drill-settings"]
+        assert (kept["new_per_day"].value, kept["target_retention"].value) == ("abc", "2")  # what was typed
+        errors = {field: page.html.find(id=f"error-{kept[field].id}") for field in
+                  ("new_per_day", "reviews_per_day", "target_retention", "targeted_per_day")}
+        assert all(errors.values()), errors
+        assert not_a_number in errors["new_per_day"].text and too_big in errors["target_retention"].text
+        assert "new_per_day" not in page.html.find("form").text  # no raw field names
+    dbsession.rollback()
+    assert dbsession.get(DrillTeamSettings, team.id) is None  # nothing saved
+
+
+def test_trainer_suspends_and_fixes_items(testapp, dbsession, clock):
     AccountFactory(username="coach", roles=["trainer"])
     item = DrillItemFactory()
     login(testapp, "coach")
-    page = testapp.get("/drill/manage")
-    token = page.forms[0]["csrf_token"].value
-    testapp.post(f"/drill/manage/teams/{team.id}", {"csrf_token": token, "new_per_day": "3",
-                                                   "reviews_per_day": "15", "target_retention": "0.85",
-                                                   "targeted_per_day": "2"}, status=303)
-    testapp.post(f"/drill/manage/teams/{team.id}", {"csrf_token": token, "new_per_day": "3",
-                                                   "reviews_per_day": "15", "target_retention": "2",
-                                                   "targeted_per_day": "2"}, status=400)
+    token = testapp.get("/drill/manage").forms[0]["csrf_token"].value
     testapp.post(f"/drill/items/{item.id}", {"csrf_token": token, "action": "suspend"}, status=303)
     testapp.post(f"/drill/items/{item.id}", {"csrf_token": token, "action": "save", "prompt": ""}, status=400)
     testapp.post(f"/drill/items/{item.id}", {"csrf_token": token, "action": "save", "prompt": "新题目",
                                              "explanation": "新解释"}, status=303)
     testapp.post("/drill/items/999999", {"csrf_token": token, "action": "suspend"}, status=404)
     dbsession.rollback()  # end the test session's snapshot: see what the requests committed
-    settings = dbsession.get(DrillTeamSettings, team.id)
-    assert (settings.new_per_day, settings.reviews_per_day, settings.target_retention,
-            settings.targeted_per_day) == (3, 15, 0.85, 2)
     fixed = dbsession.get(DrillItem, item.id)
     assert (fixed.prompt, fixed.status) == ("新题目", "active")
 
