@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -33,6 +33,7 @@ from ..models.quizzes import Quiz, QuizGrade
 from ..models.training import Course, CourseItem, Enrolment, ItemKind, ItemProgress, PathStep, ProgressState
 from .qa import QAService
 from .qa_ledger import compute_line
+from .training import deadline
 
 RETENTION_DAYS = 30
 WEAK_BELOW = 0.7  # a topic answered right less often than this is shown as a weak point
@@ -114,11 +115,6 @@ def month_bounds(month: date) -> tuple[date, date]:
     return start, end
 
 
-def _deadline(due: date, half_day: str) -> datetime:
-    # The training area's rule: a morning item is due at noon, others by the end of the day.
-    return datetime.combine(due, time(12)) if half_day == "am" else datetime.combine(due + timedelta(days=1), time(0))
-
-
 def in_teams(column, team_ids: set[int] | None):
     """`column` (a team id) within `team_ids`; NO_TEAM among them stands for NULL. None: no condition."""
     if team_ids is None:
@@ -194,28 +190,33 @@ def _measures(dialect: str):
             .where(among(ItemProgress.account_id), ItemProgress.state == ProgressState.DONE)
             .group_by(ItemProgress.account_id).subquery())
     days = _qa_days(among)
-    # The enrolment's path: its required items of published courses, "item:due_day:half_day:available,...";
-    # the same string for everyone on a path, so it is parsed once (a round trip less than a query of its
-    # own). A quiz item is available once its quiz exists (TrainingService: nobody is behind on a quiz not
-    # written yet).
+    # The enrolment's path: its required items of published courses,
+    # "item:due_day:half_day:available:retired,..."; the same string for everyone on a path, so it is
+    # parsed once (a round trip less than a query of its own). As in TrainingService.summary: a quiz item
+    # is available once its quiz exists (nobody is behind on a quiz not written yet); a retired item
+    # counts only for those who have it done.
     quiz_exists = select(Quiz.id).where(Quiz.slug == CourseItem.target).exists()
     available = case((CourseItem.kind != ItemKind.QUIZ, "1"), (quiz_exists, "1"), else_="0")
+    retired = case((CourseItem.retired_at.is_(None), "0"), else_="1")
     item = (cast(CourseItem.id, String) + literal(":") + cast(PathStep.due_day, String) + literal(":")
-            + PathStep.half_day + literal(":") + available)
-    path_items = (select(func.aggregate_strings(item, ","))
+            + PathStep.half_day + literal(":") + available + literal(":") + retired)
+    # Built once per path these people are on (a handful), not once per person.
+    on_paths = select(Enrolment.path_id).where(among(Enrolment.account_id))
+    path_items = (select(PathStep.path_id, func.aggregate_strings(item, ",").label("on_path"))
                   .select_from(PathStep).join(Course, Course.id == PathStep.course_id)
                   .join(CourseItem, CourseItem.course_id == Course.id)
-                  .where(PathStep.path_id == Enrolment.path_id, Course.published_at.is_not(None),
+                  .where(PathStep.path_id.in_(on_paths), Course.published_at.is_not(None),
                          CourseItem.required.is_(True))
-                  .scalar_subquery())
+                  .group_by(PathStep.path_id).subquery())
     # The streak and enrolment tables are probed with the id list too: joined
     # on the account alone, PostgreSQL preferred scanning them whole.
     return (
-        select(Account.id, Enrolment.path_id, Enrolment.start_date, path_items, DrillStreak.current,
-               DrillStreak.last_day, grades.c.average, grades.c.passes, grades.c.quizzes, reviews.c.reviews,
-               reviews.c.right, done.c.done_items, days.c.days)
+        select(Account.id, Enrolment.path_id, Enrolment.start_date, Enrolment.finish_by, path_items.c.on_path,
+               DrillStreak.current, DrillStreak.last_day, grades.c.average, grades.c.passes, grades.c.quizzes,
+               reviews.c.reviews, reviews.c.right, done.c.done_items, days.c.days)
         .select_from(Account)
         .outerjoin(Enrolment, and_(Enrolment.account_id == Account.id, among(Enrolment.account_id)))
+        .outerjoin(path_items, path_items.c.path_id == Enrolment.path_id)
         .outerjoin(DrillStreak, and_(DrillStreak.account_id == Account.id, among(DrillStreak.account_id)))
         .outerjoin(grades, grades.c.account_id == Account.id)
         .outerjoin(reviews, reviews.c.account_id == Account.id)
@@ -224,12 +225,20 @@ def _measures(dialect: str):
         .where(among(Account.id)))
 
 
-def _path_items(text: str | None) -> list[tuple[int, int, str, bool]]:
-    """(item id, due day, half day, available) from "item:due_day:half_day:available,..." (half day may be "")."""
+class PathItem(NamedTuple):
+    item_id: int
+    due_day: int
+    half_day: str  # "am", "pm" or ""
+    available: bool
+    retired: bool
+
+
+def _path_items(text: str | None) -> list[PathItem]:
+    """The items of "item:due_day:half_day:available:retired,..." (half day may be "")."""
     if not text:
         return []
-    return [(int(item), int(due_day), half_day, available == "1")
-            for item, due_day, half_day, available in (part.split(":") for part in text.split(","))]
+    return [PathItem(int(item), int(due_day), half_day, available == "1", retired == "1")
+            for item, due_day, half_day, available, retired in (part.split(":") for part in text.split(","))]
 
 
 def _id_set(text: str | None) -> set[int]:
@@ -322,13 +331,13 @@ class ReportsService:
         params = {"ids": _ids_param(dialect, list(rows)), "month_start": month_start, "month_end": month_end,
                   "since": self.clock.now().date() - timedelta(days=RETENTION_DAYS - 1)}
         enrolments, qa_days, paths = [], {}, {}
-        for (account_id, path_id, start, path_items, current, last_day, average, passes, quizzes, count, right,
-             items, evaluated) in conn.execute(_measures(dialect), params):
+        for (account_id, path_id, start, finish_by, path_items, current, last_day, average, passes, quizzes, count,
+             right, items, evaluated) in conn.execute(_measures(dialect), params):
             row = rows[account_id]
             if path_id is not None:
                 if path_id not in paths:
                     paths[path_id] = _path_items(path_items)
-                enrolments.append((row, path_id, start, _id_set(items)))
+                enrolments.append((row, path_id, start, finish_by, _id_set(items)))
             if current is not None:
                 # A streak whose last day is before yesterday is already broken.
                 local_today = self._local_now(row.person.timezone).date()
@@ -352,21 +361,28 @@ class ReportsService:
             cached = self._now_by_zone[zone] = self.clock.now().astimezone(ZoneInfo(zone)).replace(tzinfo=None)
         return cached
 
-    def _onboarding(self, enrolments: list[tuple[PersonRow, int, date, set[int]]],
-                    items_by_path: dict[int, list[tuple[int, int, str, bool]]]) -> None:
-        # People starting the same day on the same path share their deadlines.
-        deadlines: dict[tuple[int, date], list[tuple[int, datetime, bool]]] = {}
-        for row, path_id, start, finished in enrolments:
-            items = deadlines.get((path_id, start))
+    def _onboarding(self, enrolments: list[tuple[PersonRow, int, date, date | None, set[int]]],
+                    items_by_path: dict[int, list[PathItem]]) -> None:
+        """Progress and overdue items by TrainingService.summary's rules (its docstring), from the rows fetched."""
+        # People on the same path with the same start and finish-by dates share their deadlines.
+        deadlines: dict[tuple[int, date, date | None], list[tuple[PathItem, datetime]]] = {}
+        for row, path_id, start, finish_by, finished in enrolments:
+            items = deadlines.get((path_id, start, finish_by))
             if items is None:
-                items = deadlines[(path_id, start)] = [
-                    (item_id, _deadline(start + timedelta(days=due_day), half_day), available)
-                    for item_id, due_day, half_day, available in items_by_path[path_id]]
+                items = deadlines[(path_id, start, finish_by)] = [
+                    (item, deadline(start + timedelta(days=item.due_day), item.half_day, finish_by))
+                    for item in items_by_path[path_id]]
             now = self._local_now(row.person.timezone)
-            count = sum(1 for item_id, _due, _available in items if item_id in finished)
-            row.progress = int(100 * count / len(items)) if items else 0
-            row.overdue = sum(1 for item_id, due, available in items
-                              if available and item_id not in finished and now >= due)
+            total = done = overdue = 0
+            for item, due in items:
+                is_done = item.item_id in finished
+                if item.retired and not is_done:
+                    continue  # gone from the course for whoever never did it
+                total += 1
+                done += is_done
+                overdue += not is_done and item.available and now >= due
+            row.progress = int(100 * done / total) if total else 0
+            row.overdue = overdue
 
     def _qa(self, qa_days: dict[int, str], rows: dict[int, PersonRow]) -> None:
         # The ledger's own arithmetic (qa_ledger.compute_line), limited to these

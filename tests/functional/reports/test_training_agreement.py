@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from cs_handbook.models.accounts import GlobalRole
-from cs_handbook.models.quizzes import Quiz
+from cs_handbook.models.quizzes import Attempt, AttemptState, Quiz
 from cs_handbook.models.training import Enrolment, ItemProgress, ProgressState
 from cs_handbook.services.reports import ReportsService
 from tests import factories as f
@@ -49,10 +49,11 @@ def people(dbsession, clock):
     shanghai = f.TeamFactory(name="上海组", timezone="Asia/Shanghai")
     london = f.TeamFactory(name="伦敦组", timezone="Europe/London")
     position = f.PositionFactory(code="cs-agent", name="客服")
-    dbsession.add(Quiz(slug="exists", title="已有测验", pass_mark=80.0))
+    quiz = Quiz(slug="exists", title="已有测验", pass_mark=80.0)
+    dbsession.add(quiz)
     dbsession.commit()
     day0 = ft.course("day0", ("r1", "reading", "handbook/a"), ("r2", "reading", "handbook/b"),
-                     ("extra", "reading", "handbook/c", False))
+                     ("extra", "reading", "handbook/c", False), ("old", "reading", "handbook/old"))
     day0pm = ft.course("day0pm", ("shadow", "practical", ""))
     quizzes = ft.course("quizzes", ("q-ok", "quiz", "exists"), ("q-later", "quiz", "not-written-yet"))
     week2 = ft.course("week2", ("r3", "reading", "handbook/d"), ("task", "practical", ""))
@@ -79,7 +80,28 @@ def people(dbsession, clock):
         _done(dbsession, waiting, items["r1"], items["r2"])
         _done(dbsession, waiting, items["shadow"], state=ProgressState.REQUESTED)
         everything = made[f"complete-{suffix}"] = person(f"complete-{suffix}", team)
-        _done(dbsession, everything, *(item for item in items.values()))
+        _done(dbsession, everything, *(item for item in items.values() if item.key != "q-later"))
+        # Told to finish everything by 1 March: all that is left is overdue from then on.
+        hurried = made[f"finish-by-{suffix}"] = person(f"finish-by-{suffix}", team)
+        hurried_enrolment = dbsession.query(Enrolment).filter_by(account_id=hurried.id).one()
+        hurried_enrolment.finish_by = date(2026, 3, 1)
+        _done(dbsession, hurried, items["r1"])
+        # Passed the quiz before being enrolled: enrolment through the training service counts it.
+        early = made[f"passed-before-{suffix}"] = f.AccountFactory(username=f"passed-before-{suffix}", team=team,
+                                                                    position=position)
+        dbsession.add(Attempt(quiz_id=quiz.id, account_id=early.id, number=1, state=AttemptState.GRADED,
+                              started_at=MOMENTS[0] - timedelta(days=30), score_percent=95.0, passed=True,
+                              submitted_at=MOMENTS[0] - timedelta(days=30), max_score=1.0))
+        dbsession.flush()
+        ft.service(dbsession, clock).enrol(early, path, START)
+    # "old" was dropped from day0 by an approved change: it stays (done) for those who did it, gone for others.
+    _done(dbsession, made["signed-sh"], items["old"])
+    items["old"].retired_at = MOMENTS[0] - timedelta(days=1)
+    # A working copy waiting for review (a new item, one dropped) changes nothing until approved.
+    week2.draft = {"title": "第二周（修订）", "items": [
+        {"key": "brand-new", "kind": "reading", "title": "新条目", "target": "handbook/e", "minutes": 5,
+         "required": True}]}
+    week2.review_state = "pending"
     made["no-team"] = person("no-team", None)  # Asia/Shanghai by default
     made["not-enrolled"] = f.AccountFactory(username="not-enrolled", team=shanghai, position=position)
     boss = f.AccountFactory(username="boss", roles=[GlobalRole.ADMIN])
@@ -120,12 +142,19 @@ def test_the_states_really_differ(dbsession, clock, people):
     figures = {name: _training_figures(dbsession, clock, dbsession.merge(account))
                for name, account in people["people"].items()}
     assert figures["future-sh"] == (0, 0) and figures["not-enrolled"] == (None, 0)
-    # 7 required items: r1, r2, shadow, q-ok, q-later, r3, task. The quiz not written yet is never overdue.
+    # 7 required items: r1, r2, shadow, q-ok, q-later, r3, task (and "old", retired, for those who did it).
+    # The quiz not written yet is never overdue.
     assert figures["untouched-sh"] == (0, 6)
     assert figures["reader-sh"] == (14, 5)
-    assert figures["signed-sh"] == (85, 0)  # all but the quiz that does not exist
+    assert figures["signed-sh"] == (87, 0)  # 7 of 8 with "old": all but the quiz that does not exist
+    assert figures["signed-ld"] == (85, 0)  # 6 of 7: never did "old"
     assert figures["waiting-sh"] == (28, 4)
-    assert figures["complete-sh"] == (100, 0)
+    assert figures["complete-sh"] == (87, 0)
+    assert figures["passed-before-sh"] == (14, 5)  # the quiz passed a month before enrolment
+    clock.set(MOMENTS[0])  # 11:59 in Shanghai on 2 March: only the finish-by date makes anything overdue today
+    figures = {name: _training_figures(dbsession, clock, dbsession.merge(account))
+               for name, account in people["people"].items()}
+    assert figures["finish-by-sh"] == (14, 5) and figures["untouched-sh"] == (0, 1)
 
 
 def test_pages_and_rollup_show_the_training_figures(registry, testapp, dbsession, clock, people):
