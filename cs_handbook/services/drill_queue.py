@@ -127,9 +127,27 @@ def due_reviews(dbsession, account_id: int, day: date, tz: str, now: datetime, l
     elapsed = whole_days_since(DrillCard.last_review, now, dialect)
     forgetting = case((DrillCard.stability.is_(None) | DrillCard.last_review.is_(None), 0.0),
                       (elapsed <= 0, 0.0), else_=elapsed / DrillCard.stability)
-    stmt = _due_cards(account_id, day, tz).order_by(forgetting.desc(), DrillCard.due, DrillCard.id)
+    # Reviews are of cards answered before; a card made for a new item but never answered is still new.
+    stmt = (_due_cards(account_id, day, tz).where(DrillCard.last_review.is_not(None))
+            .order_by(forgetting.desc(), DrillCard.due, DrillCard.id))
     return [(row.id, anchor_of(row.source_slug, row.source_anchor))
             for row in _pick(dbsession, stmt, limit, taken)]
+
+
+def unseen_cards(dbsession, account_id: int, limit: int, taken: set[str]) -> list[int]:
+    """Ids of this person's cards never answered (a day's new items left unanswered), oldest first.
+
+    They are new items still: they come back under the new-item cap before any further card is made, so
+    opening the drill without answering does not pile up cards, nor turn them into "reviews" the next day.
+    """
+    if limit <= 0:
+        return []
+    stmt = (select(DrillCard.id, DrillItem.source_slug, DrillItem.source_anchor)
+            .join(DrillItem, DrillItem.id == DrillCard.item_id)
+            .where(DrillCard.account_id == account_id, DrillCard.last_review.is_(None), DrillCard.leech.is_(False),
+                   DrillCard.targeted_reason.is_(None), DrillItem.status == ItemStatus.ACTIVE)
+            .order_by(DrillCard.created_at, DrillCard.id))
+    return [row.id for row in _pick(dbsession, stmt, limit, taken)]
 
 
 def new_items(dbsession, account_id: int, material: Material, limit: int, taken: set[str]) -> list[int]:
@@ -174,9 +192,11 @@ def build(dbsession, account_id: int, day: date, tz: str, now: datetime, *, revi
     taken: set[str] = set()
     targeted = targeted_cards(dbsession, account_id, day, tz, targeted_cap, taken)
     reviews = due_reviews(dbsession, account_id, day, tz, now, reviews_cap, taken)
-    fresh = new_items(dbsession, account_id, material, new_cap, taken)
+    unseen = unseen_cards(dbsession, account_id, new_cap, taken)
+    fresh = new_items(dbsession, account_id, material, new_cap - len(unseen), taken)
     rows = [{"card_id": card_id, "is_new": reps == 0, "targeted": True} for card_id, reps in targeted]
     rows += [{"card_id": card_id, "is_new": False, "targeted": False} for card_id, _anchor in reviews]
+    rows += [{"card_id": card_id, "is_new": True, "targeted": False} for card_id in unseen]
     if fresh:
         # Core inserts: the ORM unit of work costs more than the queries for a day's handful of rows.
         rows += [{"card_id": card_id, "is_new": True, "targeted": False} for card_id in dbsession.scalars(

@@ -301,3 +301,23 @@ def test_a_due_review_keeps_new_items_of_its_paragraph_for_another_day(dbsession
     answer_all(svc, account, lambda i: True)
     clock.advance(days=1)  # the review is not due today: the paragraph's new item comes now
     assert [e.card.item_id for e in svc.queue(account.id)] == [second.id]
+
+
+def test_a_day_left_unanswered_brings_the_same_new_items_not_more_cards(dbsession):
+    clock = FixedClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+    account = person()
+    for _ in range(8):
+        DrillItemFactory()
+    svc = service(dbsession, clock)
+    svc.set_settings(account.team_id, new_per_day=3, reviews_per_day=10, target_retention=0.9)
+    first = [e.card_id for e in svc.queue(account.id)]  # opened, never answered
+    clock.advance(days=1)
+    queue = svc.queue(account.id)
+    assert [e.card_id for e in queue] == first and all(e.is_new for e in queue)  # new, not reviews
+    assert dbsession.query(DrillCard).count() == 3  # no more cards made
+    svc.answer(account.id, queue[0].id, right(queue[0].card.item))
+    clock.advance(days=1)
+    queue = svc.queue(account.id)
+    # Two left from before and one more new item fill the cap; the answered one is not due yet.
+    assert [e.card_id for e in queue][:2] == first[1:] and len(queue) == 3 and all(e.is_new for e in queue)
+    assert dbsession.query(DrillCard).count() == 4
