@@ -195,9 +195,11 @@ class DrillService(Curation, Targeting):
         """The local day (team time zone) on which the next card after today's falls due; None when none is."""
         account = self.account(account_id)
         tz = self.tz_of(account)
-        due = self.dbsession.scalar(select(func.min(DrillCard.due)).where(
-            DrillCard.account_id == account_id, DrillCard.leech.is_(False),
-            DrillCard.due >= day_end_utc(self.today(account), tz)))
+        due = self.dbsession.scalar(
+            select(func.min(DrillCard.due)).join(DrillItem, DrillItem.id == DrillCard.item_id).where(
+                DrillCard.account_id == account_id, DrillCard.leech.is_(False),
+                DrillItem.status == ItemStatus.ACTIVE,  # suspended or under review: not coming
+                DrillCard.due >= day_end_utc(self.today(account), tz)))
         return local_day(due, tz) if due is not None else None
 
     # -- answering ---------------------------------------------------------

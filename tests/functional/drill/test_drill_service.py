@@ -321,3 +321,16 @@ def test_a_day_left_unanswered_brings_the_same_new_items_not_more_cards(dbsessio
     # Two left from before and one more new item fill the cap; the answered one is not due yet.
     assert [e.card_id for e in queue][:2] == first[1:] and len(queue) == 3 and all(e.is_new for e in queue)
     assert dbsession.query(DrillCard).count() == 4
+
+
+def test_next_due_day_leaves_out_items_that_will_not_come(dbsession):
+    clock = FixedClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+    account = person()
+    held, later = DrillItemFactory(), DrillItemFactory()
+    svc = service(dbsession, clock)
+    answer_all(svc, account, lambda i: svc.queue(account.id)[i].card.item_id == later.id)
+    assert svc.next_due(account.id) == date(2026, 3, 3)  # the wrong one, tomorrow
+    svc.set_item_status(held, "suspended")
+    assert svc.next_due(account.id) > date(2026, 3, 3)  # the right one, days later
+    svc.set_item_status(later, "needs-review")
+    assert svc.next_due(account.id) is None
