@@ -43,7 +43,7 @@ def org(request):
 def org_export(request):
     page, stamp = _report(request, 1, EXPORT_LIMIT)
     t = request.localizer.translate
-    qa_points = (t(_("QA points ${month}", mapping={"month": f"{stamp.month:%Y-%m}"})) if stamp
+    qa_points = (t(_("QA points ${month}", mapping={"month": stamp.month.strftime("%Y-%m")})) if stamp
                  else t(_("QA points")))
     headers = [t(_("Team")), t(_("People")), t(_("Onboarding progress (%)")), t(_("Overdue items")),
                t(_("Quiz average (%)")), t(_("Quiz pass rate (%)")), t(_("Drill retention (%)")), qa_points]
