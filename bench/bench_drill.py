@@ -1,4 +1,4 @@
-"""Drill benchmark: today's queue over 5,000 cards, the home panel's read, the drill page and an answer POST.
+"""Drill benchmark: the queue over 5,000 cards, the home panel, the drill page, the heat-map and an answer POST.
 
     python bench/bench_drill.py [--pg] [--runs 3] [--duration 10] [--skip-pages]
 
@@ -14,7 +14,9 @@ Pages (pinned run, bench/common.py): the bare hello app first, then
 cs_handbook made with `cs-handbook init --demo` on production.ini's
 settings, one waitress process on core 0, the load generator on core 1.
 GET /drill/ signed in as the demo admin (today's queue already built, as for
-every visit after the first of the day). POST /drill/answer signed in as
+every visit after the first of the day). GET /drill/heatmap as the demo admin
+(every team), with 50 more staff of 100 reviewed cards each: predicted recall
+per person and handbook section, summed by the database. POST /drill/answer signed in as
 newhire2 with the CSRF token of their session: each request answers a
 different queue entry (30,000 are seeded for today, right answers), so every
 request does the whole answer (FSRS review, log, card, streak) and gets its
@@ -49,6 +51,8 @@ CARDS = 5000
 BANK_QUESTIONS = 260
 POST_ENTRIES = 30_000
 POST_USER = "newhire2"
+HEATMAP_PEOPLE = 50  # in the first team, which the demo admin sees with the rest
+HEATMAP_CARDS = 100  # reviewed cards each: 5,000 cards for the heat-map to sum up
 
 
 # -- the queue and the home panel, in process ---------------------------------------------------
@@ -221,6 +225,36 @@ def seed_answers(url: str, username: str, count: int) -> list[int]:
     return entries
 
 
+def seed_heatmap(url: str, people: int, cards: int) -> None:
+    """`people` more staff in the first team, each with `cards` reviewed cards on the site's items (spread over
+    the handbook's sections), for the manager's heat-map to work out."""
+    from sqlalchemy import create_engine, insert, select
+    from sqlalchemy.orm import Session
+
+    from cs_handbook.models.accounts import Account, Team
+    from cs_handbook.models.drill import DrillCard, DrillItem
+
+    now = datetime.now(UTC)
+    rng = random.Random(2)
+    engine = create_engine(url)
+    with Session(engine) as s:
+        team_id = s.scalar(select(Team.id).order_by(Team.id))
+        items = list(s.scalars(select(DrillItem.id).where(DrillItem.source_kind != "bench").order_by(DrillItem.id)
+                               .limit(cards)))
+        s.execute(insert(Account), [{"username": f"bench-heat-{i}", "display_name": f"热力{i}",
+                                     "password_hash": "!unusable", "team_id": team_id, "created_at": now}
+                                    for i in range(people)])
+        accounts = list(s.scalars(select(Account.id).where(Account.username.like("bench-heat-%"))))
+        s.execute(insert(DrillCard), [
+            {"account_id": a, "item_id": item, "state": 2, "step": None, "stability": rng.uniform(1, 60),
+             "difficulty": rng.uniform(1, 9), "due": now + timedelta(days=rng.uniform(-10, 40)),
+             "last_review": now - timedelta(days=rng.uniform(1, 30)), "reps": 3, "lapses": 0, "leech": False,
+             "source_changed": False, "created_at": now} for a in accounts for item in items])
+        s.commit()
+        analyze(s)
+    engine.dispose()
+
+
 def post_load(spec: dict) -> dict:
     """POST one answer per entry id, keep-alive connections, until time or ids run out (runs on core 1)."""
     ids = iter(spec["ids"])
@@ -303,16 +337,18 @@ def bench_pages(name: str, url: str, workdir: Path, args) -> dict:
     subprocess.run([common.PYTHON, "-c", CLI, str(ini), "--quiet", "init", "--demo"], cwd=common.ROOT,  # noqa: S603
                    env={**common.os.environ, **env}, check=True, capture_output=True, timeout=900)
     ids = seed_answers(url, POST_USER, POST_ENTRIES)
+    seed_heatmap(url, HEATMAP_PEOPLE, HEATMAP_CARDS)
     with common.ServerProcess([common.PYTHON, "-c", PSERVE, str(ini)], port, env=env) as server:
         server.wait_ready("/healthz", timeout=120)
         admin = sign_in(port)
         page_token(port, admin, "/drill/")  # builds the admin's queue for today
         page = common.measure(port, "/drill/", cookie=admin, runs=args.runs, duration=args.duration)
+        heatmap = common.measure(port, "/drill/heatmap", cookie=admin, runs=args.runs, duration=args.duration)
         learner = sign_in_as(port, POST_USER, DEMO_PASSWORD)
         # Any form of the session carries its token; the drill page would load all 30,000 entries.
         token = page_token(port, learner, "/account/password")
         answer = measure_posts(port, learner, token, ids, args.runs, args.duration)
-    return {"backend": name, "drill_page": page, "answer_post": answer}
+    return {"backend": name, "drill_page": page, "heatmap_page": heatmap, "answer_post": answer}
 
 
 def main(argv=None) -> int:
@@ -351,6 +387,7 @@ def main(argv=None) -> int:
                 if not args.skip_pages:
                     pages = bench_pages(name, make_url("pages"), Path(tmp), args)
                     pages["drill_page_vs_bare"] = common.ratios(pages["drill_page"], bare)
+                    pages["heatmap_page_vs_bare"] = common.ratios(pages["heatmap_page"], bare)
                     pages["answer_post_vs_bare"] = common.ratios(pages["answer_post"], bare)
                     results["pages"].append(pages)
     finally:

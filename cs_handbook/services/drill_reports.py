@@ -3,10 +3,13 @@
 from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import aliased
 
 from ..models.accounts import Account, Grant, Scope, ScopedRole, Team
+from ..models.documents import Document, DocumentSection
 from ..models.drill import DrillCard, DrillItem, DrillReviewLog, ItemStatus
-from .drill_scheduler import retrievability, scheduler_for
+from .drill_queue import whole_days_since
+from .drill_scheduler import scheduler_for
 
 
 @dataclass
@@ -69,20 +72,38 @@ def managed_teams(dbsession, account: Account) -> list[Team]:
 
 
 def heatmap(dbsession, team_ids: list[int], now) -> tuple[list[str], list[HeatRow]]:
-    """Per person and section: mean predicted recall today of the cards reviewed at least once."""
+    """Per person and handbook section (its title): mean predicted recall today of the cards reviewed
+    at least once, and how many; worked out by the database, one row per person and section.
+
+    A card's section is that of its source document (a document may be filed outside its folder), else
+    the section whose folder the item names, else the folder itself.
+    """
     people = list(dbsession.scalars(select(Account).where(Account.team_id.in_(team_ids), Account.is_active.is_(True))
                                     .order_by(Account.team_id, Account.username)))
-    rows = dbsession.execute(
-        select(DrillCard.account_id, DrillItem.section, DrillCard.stability, DrillCard.last_review)
-        .join(DrillItem, DrillItem.id == DrillCard.item_id)
-        .where(DrillCard.account_id.in_([p.id for p in people]), DrillCard.last_review.is_not(None))).all()
-    scheduler = scheduler_for(0.9)
-    sums: dict = {}
-    for account_id, section, stability, last_review in rows:
-        r = retrievability(stability, last_review, now, scheduler)
-        total, n = sums.get((account_id, section), (0.0, 0))
-        sums[(account_id, section)] = (total + r, n + 1)
-    sections = sorted({s for _a, s in sums})
-    heat = [HeatRow(p, {s: (round(100 * sums[(p.id, s)][0] / sums[(p.id, s)][1]), sums[(p.id, s)][1])
-                        if (p.id, s) in sums else None for s in sections}) for p in people]
-    return sections, heat
+    if not people:
+        return [], []
+    filed, folder = aliased(DocumentSection), aliased(DocumentSection)
+    title = func.coalesce(filed.title, folder.title, DrillItem.section).label("title")
+    order = func.min(func.coalesce(filed.order, folder.order, 1000)).label("position")
+    stmt = (select(DrillCard.account_id, title, order, func.avg(_recall(dbsession, now)), func.count())
+            .join(DrillItem, DrillItem.id == DrillCard.item_id)
+            .outerjoin(Document, Document.slug == DrillItem.source_slug)
+            .outerjoin(filed, filed.id == Document.section_id)
+            .outerjoin(folder, folder.path == DrillItem.section)
+            .where(DrillCard.account_id.in_([p.id for p in people]), DrillCard.last_review.is_not(None),
+                   DrillCard.stability > 0)
+            .group_by(DrillCard.account_id, title))
+    cells, positions = {}, {}
+    for account_id, section, position, recall, count in dbsession.execute(stmt):
+        cells[(account_id, section)] = (round(100 * float(recall)), count)
+        positions[section] = min(position, positions.get(section, position))
+    sections = sorted(positions, key=lambda s: (positions[s], s))
+    return sections, [HeatRow(p, {s: cells.get((p.id, s)) for s in sections}) for p in people]
+
+
+def _recall(dbsession, now):
+    """FSRS's forgetting curve (1 + F·t/S)^D as SQL, t the whole days since the last review (as `fsrs`)."""
+    scheduler = scheduler_for(0.9)  # F and D are the model's, whatever the target retention
+    elapsed = whole_days_since(DrillCard.last_review, now, dbsession.get_bind().dialect.name)
+    elapsed = case((elapsed < 0, 0), else_=elapsed)
+    return func.power(1.0 + scheduler._FACTOR * elapsed / DrillCard.stability, scheduler._DECAY)

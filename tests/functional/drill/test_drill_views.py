@@ -365,3 +365,52 @@ def test_manage_page_lists_items_everyone_fails_and_items_needing_review(testapp
     attention = page.text.split('id="drill-attention"')[1].split("</section>")[0]
     rows = dict(re.findall(r"<tr><td>([^<]+?) <span[^>]*>[^<]*</span></td>\s*<td>([^<]+)</td>", attention))
     assert rows == {"暂停的题": "已暂停", "来源已删的题": "待复核"}
+
+
+def test_heatmap_shows_predicted_recall_per_handbook_section_title(testapp, dbsession, clock):
+    from datetime import timedelta
+
+    from fsrs import Card, Scheduler, State
+
+    from cs_handbook.models.documents import DocumentSection
+
+    from ...factories_documents import make_document
+
+    team = TeamFactory()
+    boss = AccountFactory(username="boss", roles=["manager"])
+    make_team_manager(boss, team)
+    alice = AccountFactory(display_name="甲员工", team=team, position=PositionFactory())
+    basics = DocumentSection(path="handbook/basics", title="服务基础", order=10)
+    rules = DocumentSection(path="policies", title="部门制度", order=20)
+    dbsession.add_all([basics, rules])
+    dbsession.flush()
+    # A policy filed under the basics section counts there, whatever its folder.
+    make_document("policies/filed-elsewhere", title="放在基础里的制度").section_id = basics.id
+    now = clock.now()
+    cards = [("handbook/basics/a", "handbook/basics", 10.0, 5), ("policies/filed-elsewhere", "policies", 3.0, 9),
+             ("policies/x", "policies", 20.0, 1), ("scripts/y", "scripts", 2.0, 2)]
+    for slug, folder, stability, days_ago in cards:
+        item = DrillItemFactory(source_slug=slug, section=folder)
+        dbsession.add(DrillCard(account_id=alice.id, item_id=item.id, state=2, stability=stability, difficulty=5.0,
+                                due=now, last_review=now - timedelta(days=days_ago, hours=3), reps=1, lapses=0,
+                                leech=False, source_changed=False, created_at=now))
+    unseen = DrillItemFactory(section="policies")  # never reviewed: no prediction
+    dbsession.add(DrillCard(account_id=alice.id, item_id=unseen.id, state=1, step=0, due=now, reps=0, lapses=0,
+                            leech=False, source_changed=False, created_at=now))
+    dbsession.commit()
+
+    fsrs = Scheduler()
+
+    def recall(*picked):
+        values = [fsrs.get_card_retrievability(Card(card_id=1, state=State.Review, stability=s, difficulty=5.0,
+                                                    last_review=now - timedelta(days=d, hours=3)), now)
+                  for _slug, _folder, s, d in picked]
+        return f"{round(100 * sum(values) / len(values))}% ({len(values)})"
+
+    login(testapp, "boss")
+    page = testapp.get("/drill/heatmap")
+    head = re.findall(r'<th scope="col">([^<]+)</th>', page.text)
+    assert head == ["人员", "服务基础", "部门制度", "scripts"]  # section titles in the sections' order
+    row = page.text.split(">甲员工</th>")[1].split("</tr>")[0]
+    assert re.findall(r"<td[^>]*>([^<]+)</td>", row) == [recall(cards[0], cards[1]), recall(cards[2]),
+                                                          recall(cards[3])]
