@@ -31,6 +31,38 @@ def _dates(form, value):
         raise error
 
 
+MAX_ORDER = 1_000_000
+_ORDER_ERROR = _("A whole number from 0 to ${max}.", mapping={"max": MAX_ORDER})
+
+
+@colander.deferred
+def _links_widget(node, kw):
+    return deform.widget.SelectWidget(values=kw.get("link_choices", []), multiple=True, size=8)
+
+
+@colander.deferred
+def _links_validator(node, kw):
+    known = {value for value, _label in kw.get("link_choices", [])}
+
+    def validator(node, value):
+        if not set(value) <= known:
+            raise colander.Invalid(node, _("Choose related documents from the list."))
+        if len(value) > 100:
+            raise colander.Invalid(node, _("At most ${max} related documents.", mapping={"max": 100}))
+    return validator
+
+
+@colander.deferred
+def _move_widget(node, kw):
+    return deform.widget.SelectWidget(values=kw.get("section_choices", []))
+
+
+@colander.deferred
+def _move_validator(node, kw):
+    return colander.OneOf([value for value, _label in kw.get("section_choices", [])],
+                          msg_err=_("Choose a section from the list."))
+
+
 class DocumentSchema(CSRFSchema):
     title = text_node(_("Title"), 200)
     summary = colander.SchemaNode(colander.String(), title=_("Summary"), preparer=trimmed,
@@ -44,6 +76,11 @@ class DocumentSchema(CSRFSchema):
     effective = colander.SchemaNode(colander.Date(), title=_("Effective from"), missing=None)
     expires = colander.SchemaNode(colander.Date(), title=_("Expires on"), missing=None)
     review_due = colander.SchemaNode(colander.Date(), title=_("Re-verify by"), missing=None)
+    order = colander.SchemaNode(
+        colander.Integer(), title=_("Position in its section (smaller numbers first)"), missing=None,
+        validator=colander.Range(0, MAX_ORDER, min_err=_ORDER_ERROR, max_err=_ORDER_ERROR))
+    links = colander.SchemaNode(colander.List(), title=_("Related documents (see also)"), widget=_links_widget,
+                                validator=_links_validator, missing=[])
     comment = colander.SchemaNode(colander.String(), title=_("What changed"), preparer=trimmed,
                                   validator=colander.Length(max=500), missing="")
     base_version_id = colander.SchemaNode(colander.Integer(), widget=deform.widget.HiddenWidget(), missing=None)
@@ -194,7 +231,13 @@ class FactSchema(colander.Schema):
 
 
 class _Structured(DocumentSchema):
-    """Procedures and facts: any document may hold them (the daily drill asks about them)."""
+    """Procedures and facts: any document may hold them (the daily drill asks about them).
+
+    The edit forms also move a document to another section of its kind (applied when published).
+    """
+
+    section = colander.SchemaNode(colander.String(), title=_("Section"), widget=_move_widget,
+                                  validator=_move_validator, missing="", insert_before="order")
 
     procedures = _sequence(ProcedureSchema(name="procedure", title=_("Procedure")), _("Procedures (steps in order)"),
                            each_once=_("Procedures: each key may be used only once."), insert_before="comment")

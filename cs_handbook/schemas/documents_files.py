@@ -14,9 +14,9 @@ from datetime import date
 import colander
 
 from ..i18n import _
-from .documents import KEY, SLUG
+from .documents import KEY, MAX_ORDER, SLUG
 
-MAX_ORDER = 1_000_000
+SECTION_PATH = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -178,6 +178,11 @@ class DocumentDataSchema(colander.Schema):
     order = colander.SchemaNode(_Whole(), missing=colander.drop, validator=colander.Range(
         0, MAX_ORDER, min_err=_("must be between 0 and ${max}", mapping={"max": MAX_ORDER}),
         max_err=_("must be between 0 and ${max}", mapping={"max": MAX_ORDER})))
+    # A section other than the one of the file's folder: the document was moved on the web (its
+    # address, which links and bookmarks use, stays the same).
+    section = colander.SchemaNode(_Text(), missing=colander.drop, validator=colander.All(
+        colander.Regex(SECTION_PATH, _("must be a section's folder, such as handbook/basics")),
+        colander.Length(max=200, max_err=_("at most ${max} characters"))))
     sources = _file_list(_file_text(20, name="source"), max_items=50)
     links = _file_list(colander.SchemaNode(_Text(), name="link", validator=_slug), max_items=100)
     position = _file_text(60, required=False)

@@ -295,6 +295,10 @@ class DocumentService(DocumentListsMixin, DocumentSearchMixin):
         document.title = version.title
         data = version.data or {}
         document.order = int(data.get("order", 100))
+        # The section named in the version (a move), else the one of the address's folder.
+        section = self.section_by_path(data.get("section") or document.slug.rsplit("/", 1)[0])
+        if section is not None or "section" in data:
+            document.section = section
         document.effective_date = _parse_date(data.get("effective"))
         document.expiry_date = _parse_date(data.get("expires"))
         document.review_due = _parse_date(data.get("review_due"))

@@ -15,7 +15,7 @@ from ..content import DEFAULT_CONTENT_DIRS, ContentReport
 from ..i18n import _
 from ..models.documents import DocumentSection
 from .documents import LOAD_COMMENT, DocumentError, DocumentService
-from .documents_front import FileError, dump_yaml, parse_file, parse_section, problem, render_file
+from .documents_front import FileError, dump_yaml, key_line, parse_file, parse_section, problem, render_file
 
 KIND_BY_FOLDER = {"handbook": "handbook", "policies": "policy", "roles": "role", "scripts": "scripts"}
 FOLDER_BY_KIND = {v: k for k, v in KIND_BY_FOLDER.items()}
@@ -32,8 +32,10 @@ def _split(front: dict) -> dict:
 
 
 def _content_of(version) -> dict:
+    data = dict(version.data or {})
+    data.setdefault("sources", [])  # written on the web: no sources, which a file says as `sources: []`
     return {"title": version.title, "summary": version.summary, "tags": list(version.tags or ()),
-            "data": dict(version.data or {}), "body_md": version.body_md}
+            "data": data, "body_md": version.body_md}
 
 
 def _load_sections(service, folder: Path, report: ContentReport) -> tuple[dict, set]:
@@ -84,6 +86,15 @@ def _place(rel: str, sections: dict, broken: set) -> tuple[str, str, DocumentSec
     return slug, KIND_BY_FOLDER[parts[0]], sections.get(folder_path)
 
 
+def _moved_to(path: str, slug: str, sections: dict, file: Path, rel: str) -> DocumentSection:
+    """The section a file's `section:` names: a loaded section of the same kind (top folder)."""
+    top = slug.split("/")[0]
+    if path not in sections or not (path == top or path.startswith(top + "/")):
+        raise FileError([problem(_("${file}:${line}: section: no section ${section} among those of ${top}/"),
+                                 rel, key_line(file, "section"), section=path, top=top)])
+    return sections[path]
+
+
 def load(request, folder: Path, progress) -> ContentReport:
     """Load every file of `folder`; a bad file is reported and skipped, the others load.
 
@@ -102,6 +113,8 @@ def load(request, folder: Path, progress) -> ContentReport:
         try:
             slug, kind, section = _place(rel, sections, broken)
             front, body = parse_file(path, rel)
+            if "section" in front:
+                section = _moved_to(front["section"], slug, sections, path, rel)
             with service.dbsession.begin_nested():
                 _load_one(service, report, rel, slug, kind, section, _split(front), body, actor)
         except FileError as error:
@@ -185,7 +198,7 @@ def export(request, folder: Path, progress) -> int:
     for document in documents:
         progress.step(document.slug)
         version = document.published_version or document.latest_version
-        front = {"title": version.title, "summary": version.summary, **(version.data or {})}
+        front = {"title": version.title, "summary": version.summary, "sources": [], **(version.data or {})}
         if version.tags:
             front["tags"] = list(version.tags)
         written += _write(folder / f"{document.slug}.md", render_file(front, version.body_md))

@@ -21,8 +21,8 @@ from ..i18n import _
 from ..schemas.documents_files import DocumentFileSchema, SectionFileSchema, invalid_fields
 
 BODY_MAX = 200_000
-KEY_ORDER = ("title", "order", "summary", "tags", "sources", "links", "position", "position_name", "department",
-             "duties", "situations", "procedures", "facts", "effective", "expires", "review_due")
+KEY_ORDER = ("title", "order", "section", "summary", "tags", "sources", "links", "position", "position_name",
+             "department", "duties", "situations", "procedures", "facts", "effective", "expires", "review_due")
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
@@ -166,6 +166,14 @@ def parse_file(path: Path, rel: str) -> tuple[dict, str]:
         _fail(rel, text.count("\n", 0, end + 5 + bad) + 1,
               _("${file}:${line}: control characters are not allowed"))
     return front, body
+
+
+def key_line(path: Path, key: str) -> int:
+    """The line of a top-level front-matter key (for problems found after parsing)."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.startswith(f"{key}:"):
+            return number
+    return 2
 
 
 def parse_section(path: Path, rel: str) -> dict:

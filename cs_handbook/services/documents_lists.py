@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from ..models.documents import Document, DocumentState, DocumentTransition, DocumentVersion
+from ..models.documents import Document, DocumentLink, DocumentState, DocumentTag, DocumentTransition, DocumentVersion
 
 S = DocumentState
 
@@ -111,3 +111,22 @@ class DocumentListsMixin:
         return list(self.dbsession.scalars(select(Document).where(Document.state == S.ARCHIVED)
                                            .order_by(Document.updated_at.desc(), Document.id.desc())))
 
+    def tags(self, see_all=False) -> list[tuple[str, int]]:
+        """Each tag of the documents the reader may see, with how many carry it (most used first)."""
+        visible = self._visible_stmt(see_all).with_only_columns(Document.id)
+        count = func.count(DocumentTag.id)
+        return [(tag, n) for tag, n in self.dbsession.execute(
+            select(DocumentTag.tag, count).where(DocumentTag.document_id.in_(visible))
+            .group_by(DocumentTag.tag).order_by(count.desc(), DocumentTag.tag))]
+
+    def tagged(self, tag: str, see_all=False) -> list[Document]:
+        stmt = (self._visible_stmt(see_all).join(DocumentTag, DocumentTag.document_id == Document.id)
+                .where(DocumentTag.tag == tag).order_by(Document.kind, Document.order, Document.slug)
+                .options(joinedload(Document.published_version)))
+        return list(self.dbsession.scalars(stmt).unique())
+
+    def linked_from(self, slug: str, see_all=False) -> list[Document]:
+        """What links here: the documents the reader may see whose "see also" names `slug`."""
+        stmt = (self._visible_stmt(see_all).join(DocumentLink, DocumentLink.document_id == Document.id)
+                .where(DocumentLink.target_slug == slug).order_by(Document.order, Document.slug))
+        return list(self.dbsession.scalars(stmt))

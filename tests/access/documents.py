@@ -65,6 +65,8 @@ ROWS = [
     Row("documents.search", "GET", "/handbook/search?q=%E6%9C%8D%E5%8A%A1", signed_in(200)),
     Row("documents.view", "GET", "/handbook/read/{slug}", signed_in(200), setup=_doc),
     Row("documents.section", "GET", "/handbook/section/{path}", signed_in(200), setup=_section),
+    Row("documents.tags", "GET", "/handbook/tags", signed_in(200), setup=_doc),
+    Row("documents.tag", "GET", "/handbook/tags/%E6%9C%8D%E5%8A%A1", signed_in(200), setup=_doc),
     Row("documents.print", "GET", "/handbook/print/{slug}", signed_in(200), setup=_doc),
     Row("documents.diff", "GET", "/handbook/doc/{document_id}/diff?a={version_id}&b={version_id}",
         signed_in(200), setup=_doc),

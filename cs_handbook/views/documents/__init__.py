@@ -99,6 +99,8 @@ def includeme(config):
     config.add_route("documents.diff", "/doc/{document_id:\\d{1,9}}/diff", **doc)
     config.add_route("documents.revert", "/doc/{document_id:\\d{1,9}}/revert/{version_id:\\d{1,9}}", **doc)
     config.add_route("documents.section", "/section/{path:.*[^/]}")
+    config.add_route("documents.tags", "/tags")
+    config.add_route("documents.tag", "/tags/{tag:.*[^/]}")  # never ends in "/", as documents.view
     config.add_route("documents.print", "/print/{slug:.*[^/]}", **doc)
     # A slug never ends in "/", so the not-found view's append-slash cannot turn a 404 into a redirect.
     config.add_route("documents.view", "/read/{slug:.*[^/]}", **doc)

@@ -36,6 +36,19 @@ def _fields(appstruct, base_data):
             data[key] = appstruct[key].isoformat()
         else:
             data.pop(key, None)
+    if appstruct.get("order") is not None:
+        data["order"] = appstruct["order"]
+    else:
+        data.pop("order", None)
+    # Links keep the order they had (the list shows them in address order), new ones at the end:
+    # an unchanged save must write the file back as it was.
+    chosen = list(dict.fromkeys(appstruct.get("links") or ()))
+    before = list(data.get("links") or ())
+    links = [s for s in before if s in chosen] + [s for s in chosen if s not in before]
+    if links:
+        data["links"] = links
+    else:
+        data.pop("links", None)
     tags = [t.strip() for t in appstruct["tags"].replace("，", ",").split(",") if t.strip()]
     return {"title": appstruct["title"], "summary": appstruct["summary"], "body_md": appstruct["body_md"],
             "tags": list(dict.fromkeys(tags)), "data": data, "comment": appstruct["comment"]}
@@ -51,7 +64,7 @@ class NewDocumentView(FormView):
         from ...forms import make_form
 
         self.form = make_form(request, self.schema(), formid="document",
-                              bind={"sections": _service(request).sections()})
+                              bind={"sections": _service(request).sections(), "link_choices": _link_choices(request)})
 
     def template_vars(self):
         return {"document": None}
@@ -108,13 +121,17 @@ class EditDocumentView(FormView):
         document = context.document
         data = document.latest_version.data or {}
         self.form = make_form(request, SCHEMA_BY_KIND[document.kind](), formid="document", bind={
-            "situation_keys": situation_keys(data), "positions": _positions(request, data)})
+            "situation_keys": situation_keys(data), "positions": _positions(request, data),
+            "link_choices": _link_choices(request, document, data.get("links")),
+            "section_choices": _section_choices(_service(request), document)[0]})
 
     def appstruct(self):
         version = self.context.document.latest_version
         data = version.data or {}
         values = {"title": version.title, "summary": version.summary, "body_md": version.body_md,
                   "tags": ", ".join(version.tags or ()), "base_version_id": version.id, "comment": "",
+                  "order": data.get("order"), "links": list(data.get("links") or ()),
+                  "section": data.get("section") or _section_choices(_service(self.request), self.context.document)[1],
                   **to_appstruct(data)}
         from datetime import date
 
@@ -142,6 +159,11 @@ class EditDocumentView(FormView):
         document = self.context.document
         fields = _fields(appstruct, document.latest_version.data)
         fields["data"] = from_appstruct(appstruct, fields["data"], document.kind)
+        home = _section_choices(_service(self.request), document)[1]
+        if appstruct["section"] and appstruct["section"] != home:
+            fields["data"]["section"] = appstruct["section"]  # moved: applied when this version is published
+        else:
+            fields["data"].pop("section", None)
         try:
             _service(self.request).save(document, base_version_id=appstruct["base_version_id"],
                                         author=self.request.identity.account, **fields)
@@ -150,6 +172,28 @@ class EditDocumentView(FormView):
                                 translated_message(self.request, error.msgid, error.mapping))
         flash(self.request, _("Saved as a new version."))
         return HTTPSeeOther(self.request.route_url("documents.history", document_id=document.id))
+
+
+def _link_choices(request, document=None, current=()) -> list[tuple[str, str]]:
+    """Documents a page may point to ("see also"): every other one, and any it already names."""
+    from sqlalchemy import select
+
+    from ...models.documents import Document
+
+    rows = request.dbsession.execute(select(Document.slug, Document.title).order_by(Document.slug))
+    choices = [(slug, f"{title} ({slug})") for slug, title in rows if document is None or slug != document.slug]
+    known = {slug for slug, _label in choices}
+    return choices + [(slug, slug) for slug in current or () if slug not in known]
+
+
+def _section_choices(service, document) -> tuple[list[tuple[str, str]], str]:
+    """(choices, home): the sections a document may move to — those of its kind's folder — and the
+    one its address's folder stands for ("" when that folder is no section)."""
+    top, folder = document.slug.split("/")[0], document.slug.rsplit("/", 1)[0]
+    sections = [s for s in service.sections() if s.path == top or s.path.startswith(top + "/")]
+    home = folder if any(s.path == folder for s in sections) else ""
+    choices = [(s.path, f"{s.path} · {s.title}") for s in sections]
+    return ([("", "—")] if not home else []) + choices, home
 
 
 def _positions(request, data) -> list[tuple[str, str]]:

@@ -45,6 +45,23 @@ def section(request):
                                                                 with_versions=True)}
 
 
+@view_config(route_name="documents.tags", renderer="documents/tags.jinja2", permission=Permission.DOCUMENTS_READ,
+             request_method="GET")
+def tags(request):
+    return {"tags": _service(request).tags(see_all=can_see_all(request))}
+
+
+@view_config(route_name="documents.tag", renderer="documents/tag.jinja2", permission=Permission.DOCUMENTS_READ,
+             request_method="GET")
+def tag(request):
+    """The documents carrying one tag (a tag nobody may see documents of is not found)."""
+    name = request.matchdict["tag"]
+    documents = _service(request).tagged(name, see_all=can_see_all(request)) if len(name) <= 50 else []
+    if not documents:
+        raise HTTPNotFound()
+    return {"tag": name, "documents": documents}
+
+
 def _readable(request):
     document = request.context.document
     service = _service(request)
@@ -74,7 +91,8 @@ def _page(request):
     links = [d for d in (service.by_slug(s) for s in data.get("links", ()) if isinstance(s, str))
              if d is not None and service.readable(d, see_all)]
     return {"document": document, "version": version, "data": data, "holders": holders, "crumbs": crumbs,
-            "links": links, "expired": not document.is_current(service.today()),
+            "links": links, "linked_from": service.linked_from(document.slug, see_all),
+            "expired": not document.is_current(service.today()),
             "unpublished": document.published_version_id is None,
             "working_copy": document.has_working_copy, "can_edit": bool(
                 request.has_permission(Permission.DOCUMENTS_EDIT, request.context)),

@@ -12,7 +12,9 @@ from tests.factories import AccountFactory
 from tests.factories_documents import make_document, service
 
 # Not interface text: the Markdown name, slug parts, and "test" (the factory's publish comment).
-ALLOWED = {"Markdown", "test", "handbook", "basics", "policies", "page", "old", "new", "png", "jpg"}
+# The related-documents list names each document by title and address (roles/agent, scripts/greeting).
+ALLOWED = {"Markdown", "test", "handbook", "basics", "policies", "page", "old", "new", "png", "jpg", "roles", "agent",
+           "scripts", "greeting"}
 
 
 def _english_words(html: str) -> set[str]:

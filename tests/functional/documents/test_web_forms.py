@@ -18,6 +18,18 @@ def form_pairs(form, **values) -> list:
     """The form's fields as posted, with `values` set by name (a date by the name of its mapping)."""
     pairs, mapping = [], None
     for name, value in form.submit_fields():
+        field = value.split(":")[0]
+        if name == "__start__" and value.endswith(":sequence") and field in values:
+            # A multiple select: its chosen options, instead of the form's, between the markers.
+            chosen = values[field] if isinstance(values[field], list) else [values[field]]
+            pairs += [(name, value)] + [(field, option) for option in chosen]
+            mapping = ("replaced", field)
+            continue
+        if isinstance(mapping, tuple):
+            if name == "__end__":
+                mapping = None
+                pairs.append((name, value))
+            continue
         if name == "__start__":
             mapping = value.split(":")[0]
         elif name == "__end__":
