@@ -85,7 +85,6 @@ def password_pairs(name: str, password: str) -> list[tuple[str, str]]:
 def make_people(dbsession) -> dict:
     """The cast of the matrix (see the module docstring)."""
     from cs_handbook.models.accounts import GlobalRole
-
     from tests import factories as f
 
     team = f.TeamFactory(name="客服一组")
