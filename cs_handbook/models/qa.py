@@ -52,7 +52,11 @@ class Evaluation(Base):
     """A scorecard for one transcript: automatic findings, then the evaluator's verdict."""
 
     __tablename__ = "qa_evaluations"
-    __table_args__ = (Index("ix_qa_evaluations_agent_day", "agent_id", "day", "status"),)
+    __table_args__ = (
+        Index("ix_qa_evaluations_agent_day", "agent_id", "day", "status"),
+        # The evaluator's queue: drafts by day.
+        Index("ix_qa_evaluations_status_day", "status", "day"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     transcript_id: Mapped[int] = mapped_column(ForeignKey("qa_transcripts.id", ondelete="CASCADE"), unique=True)
@@ -61,7 +65,7 @@ class Evaluation(Base):
     day: Mapped[date]
     evaluator_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(16), default="draft")  # draft | final
-    # criterion -> {"ok": bool, "auto": bool | None, "note": str}
+    # criterion -> {"ok": bool, "auto": bool | None, "note": str, "amended": bool (set by an upheld dispute)}
     criteria: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     findings: Mapped[list[Any]] = mapped_column(JSON, default=list)
     passed: Mapped[bool | None]
@@ -81,6 +85,8 @@ class Dispute(Base):
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("qa_evaluations.id", ondelete="CASCADE"), index=True)
     agent_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     comment: Mapped[str] = mapped_column(Text)
+    # The criteria the agent contests (names from CRITERIA).
+    criteria: Mapped[list[Any]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | accepted | rejected
     resolver_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
     resolution: Mapped[str] = mapped_column(Text, default="")

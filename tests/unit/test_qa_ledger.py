@@ -1,10 +1,23 @@
-"""The monthly points ledger on worked examples from the policy's numbers."""
+"""The monthly points ledger on worked examples from the policy's numbers.
+
+Seed 003: "每天查看每人20条聊天记录，有4条不合格者扣一分 … 共计26分" — each of the
+26 working days is worth one point, and a day with 4 failing transcripts
+loses it.
+"""
 
 from datetime import date
 
 import pytest
 
-from cs_handbook.services.qa_ledger import DEFAULT_LEDGER_RULES, LedgerRulesError, compute_line, validate_rules
+from cs_handbook.services.qa_ledger import (
+    DEFAULT_LEDGER_RULES,
+    LedgerRulesError,
+    compute_line,
+    rules_for,
+    validate_rules,
+    versions_of,
+    with_version,
+)
 
 RULES = validate_rules(DEFAULT_LEDGER_RULES)
 
@@ -30,8 +43,20 @@ def test_failures_do_not_add_up_across_days():
     assert compute_line(1, days((2, 3), (3, 3), (4, 3), (5, 3), (6, 3)), RULES).points == 26
 
 
-def test_eight_failures_in_one_day_cost_two_points():
-    assert compute_line(1, days((2, 8)), RULES).points_lost == 2
+def test_a_day_loses_its_one_point_however_many_fail():
+    line = compute_line(1, days((2, 8), (3, 20)), RULES)
+    assert (line.points_lost, line.points, line.lost_by_day) == (2, 24, {date(2026, 3, 2): 1, date(2026, 3, 3): 1})
+
+
+def test_the_daily_cap_is_a_rule():
+    rules = validate_rules({**DEFAULT_LEDGER_RULES, "daily_cap": 3})
+    assert compute_line(1, days((2, 8)), rules).points_lost == 2
+    assert compute_line(1, days((2, 20)), rules).points_lost == 3
+
+
+def test_a_month_with_every_day_failing_keeps_no_points_and_no_bonus():
+    line = compute_line(1, days(*[(d, 4) for d in range(1, 27)]), RULES)
+    assert (line.points, line.bonus_void, line.extra_bonus) == (0, True, False)
 
 
 @pytest.mark.parametrize(
@@ -76,8 +101,41 @@ def test_rules_are_data():
         {"working_days": 26, "failures_per_point": 0, "extra_bonus_at": 26, "tiers": []},
         {"working_days": 26, "failures_per_point": 4, "extra_bonus_at": 27, "tiers": []},
         {"working_days": 26, "failures_per_point": 4, "extra_bonus_at": 26, "tiers": [{"below": -1, "bonus_cut": 5}]},
+        {**DEFAULT_LEDGER_RULES, "daily_cap": 0},
+        {**DEFAULT_LEDGER_RULES, "daily_cap": 27},
+        # cuts shrinking as the score drops
+        {**DEFAULT_LEDGER_RULES, "tiers": [{"below": 20, "bonus_cut": 100}, {"below": 15, "bonus_cut": 50}]},
+        # "no bonus" above a cut
+        {**DEFAULT_LEDGER_RULES, "tiers": [{"below": 20, "bonus_void": True}, {"below": 15, "bonus_cut": 50}]},
+        {**DEFAULT_LEDGER_RULES, "tiers": [{"below": 20, "bonus_cut": 50}, {"below": 20, "bonus_cut": 80}]},
+        {**DEFAULT_LEDGER_RULES, "tiers": [{"below": 30, "bonus_cut": 50}]},
     ],
 )
 def test_bad_rules_are_refused(bad):
     with pytest.raises(LedgerRulesError):
         validate_rules(bad)
+
+
+def test_switched_off_tiers_are_dropped():
+    rules = validate_rules({**DEFAULT_LEDGER_RULES, "tiers": [{"below": 0, "bonus_cut": 0},
+                                                             {"below": 12, "bonus_void": True}]})
+    assert rules["tiers"] == [{"below": 12, "bonus_void": True}]
+
+
+def test_rules_are_kept_by_the_month_they_take_effect():
+    stricter = {**DEFAULT_LEDGER_RULES, "working_days": 22, "extra_bonus_at": 22}
+    stored = with_version([], date(2026, 4, 1), stricter)
+    assert rules_for(stored, date(2026, 3, 1))["working_days"] == 26  # March keeps the policy's rules
+    assert rules_for(stored, date(2026, 4, 1))["working_days"] == 22
+    assert rules_for(stored, date(2027, 1, 1))["working_days"] == 22
+    later = with_version(stored, date(2026, 6, 1), {**DEFAULT_LEDGER_RULES, "daily_cap": 2})
+    assert [start for start, _r in versions_of(later)] == ["0000-00", "2026-04", "2026-06"]
+    assert rules_for(later, date(2026, 5, 1))["working_days"] == 22
+    assert rules_for(later, date(2026, 7, 1))["daily_cap"] == 2
+    again = with_version(later, date(2026, 6, 1), DEFAULT_LEDGER_RULES)  # the same month again replaces it
+    assert len(versions_of(again)) == 3 and rules_for(again, date(2026, 6, 1))["daily_cap"] == 1
+
+
+def test_rules_kept_before_versions_still_apply():
+    old = {**DEFAULT_LEDGER_RULES, "working_days": 24, "extra_bonus_at": 24}
+    assert rules_for(old, date(2026, 3, 1))["working_days"] == 24

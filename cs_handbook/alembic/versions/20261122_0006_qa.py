@@ -49,6 +49,7 @@ def upgrade():
     )
     with op.batch_alter_table('qa_evaluations', schema=None) as batch_op:
         batch_op.create_index('ix_qa_evaluations_agent_day', ['agent_id', 'day', 'status'], unique=False)
+        batch_op.create_index('ix_qa_evaluations_status_day', ['status', 'day'], unique=False)
 
     op.create_table('qa_transcript_turns',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -66,6 +67,7 @@ def upgrade():
     sa.Column('evaluation_id', sa.Integer(), nullable=False),
     sa.Column('agent_id', sa.Integer(), nullable=False),
     sa.Column('comment', sa.Text(), nullable=False),
+    sa.Column('criteria', sa.JSON(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('resolver_id', sa.Integer(), nullable=True),
     sa.Column('resolution', sa.Text(), nullable=False),
@@ -87,6 +89,7 @@ def downgrade():
     op.drop_table('qa_disputes')
     op.drop_table('qa_transcript_turns')
     with op.batch_alter_table('qa_evaluations', schema=None) as batch_op:
+        batch_op.drop_index('ix_qa_evaluations_status_day')
         batch_op.drop_index('ix_qa_evaluations_agent_day')
 
     op.drop_table('qa_evaluations')
