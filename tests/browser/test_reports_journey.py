@@ -128,7 +128,32 @@ def test_manager_dashboard_export_then_transcript_scored_and_seen(page, browser,
         row.locator("a").click()
     scorecard = agent.inner_text("main")
     assert "✗ 问候语 — 首句缺少问候" in scorecard and "✓ 结束语 — 客户先道别，可接受" in scorecard
-    assert agent.locator("#dispute-comment").is_visible()  # and they may dispute it
+    # They may dispute the failed criterion; the evaluator upholds it and the card reads the same for both.
+    dispute = agent.locator("form#dispute")
+    dispute.locator("input[type=checkbox][value=greeting]").check()
+    dispute.locator("textarea[name=comment]").fill("开头我说了“您好”，请复核")
+    with agent.expect_navigation():
+        dispute.locator("button[name=submit]").click()
+    assert "申诉" in agent.inner_text("main") and agent.locator("form#dispute").count() == 0
+    evaluator = _new_page(browser, live_server, errors)
+    browser_login(evaluator, live_server, "qa1")
+    evaluator.goto(live_server("/qa/"))
+    with evaluator.expect_navigation():
+        evaluator.click("ul.qa-disputes a:text-is('rude-1')")
+    decision = evaluator.locator("form#resolve")
+    decision.locator("select[name=decision]").select_option("accept")
+    decision.locator("textarea[name=resolution]").fill("核实有问候，已更正")
+    with evaluator.expect_navigation():
+        decision.locator("button[name=submit]").click()
+    assert "已支持申诉" in evaluator.inner_text("body")
+    evaluator.context.close()
+    agent.reload()
+    scorecard = agent.inner_text("main")
+    assert "✓ 问候语 — 首句缺少问候 (申诉后更正)" in scorecard and "已支持：评分卡已更正" in scorecard
+    dbsession.rollback()
+    evaluation = dbsession.query(Evaluation).one()
+    assert evaluation.criteria["greeting"]["ok"] is True and evaluation.passed is True
+    dbsession.rollback()
     agent.context.close()
     assert not errors, errors
 
