@@ -71,6 +71,14 @@ def test_edit_submit_approve_and_read_the_new_version(page, browser, live_server
             assert badge.inner_text() == "1"
             item = reviewer.locator("ul.queue li", has_text="首问负责制")
             assert item.count() == 1
+            assert "请审核" in item.inner_text()  # the trainer's submit comment
+            # The change under review: the published text against the submitted working copy.
+            with reviewer.expect_navigation():
+                item.locator("a", has_text="查看待审改动").click()
+            assert reviewer.locator("table.diff tr.diff-replace ins").all_inner_texts() == ["两小", "内"]
+            with reviewer.expect_navigation():
+                reviewer.go_back()
+            item = reviewer.locator("ul.queue li", has_text="首问负责制")
             item.locator("input[name=comment]").fill("同意")
             with reviewer.expect_navigation():
                 item.locator("button[value=approve]").click()
