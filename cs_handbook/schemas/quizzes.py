@@ -133,14 +133,57 @@ def _review(title):
                                validator=colander.OneOf([v for v, _ in REVIEW_CHOICES]))
 
 
+MAX_SLOTS = 100
+# The <datalist> of the bank's questions that the builder's question fields search.
+QUESTION_LIST_ID = "bank-questions"
+
+
+@colander.deferred
+def random_category_widget(node, kw):
+    return deform.widget.SelectWidget(values=[("", "—"), *((c.slug, f"{c.title} ({c.slug})")
+                                                          for c in kw["categories"])])
+
+
+@colander.deferred
+def slot_validator(node, kw):
+    questions, categories = kw["question_ids"], {c.slug for c in kw["categories"]}
+
+    def validate(node, value):
+        error = colander.Invalid(node)
+        if value["question"] and value["category"]:
+            error["question"] = _("Choose a question or a category, not both.")
+        elif value["question"] and value["question"] not in questions:
+            error["question"] = _("No question of the bank has this id; pick one from the list.")
+        elif value["category"] and value["category"] not in categories:
+            error["category"] = _("Unknown category.")
+        if error.children:
+            raise error
+    return validate
+
+
+class SlotSchema(colander.MappingSchema):
+    """One place of the quiz: a question of the bank, or `count` random questions of a category."""
+
+    question = colander.SchemaNode(
+        colander.String(), title=_("Question (type words of it or its id, then pick)"), missing="",
+        preparer=trimmed, validator=colander.Length(max=201),
+        widget=deform.widget.TextInputWidget(attributes={"list": QUESTION_LIST_ID, "autocomplete": "off"}))
+    category = colander.SchemaNode(colander.String(), title=_("Or random questions from the category"), missing="",
+                                   widget=random_category_widget)
+    count = colander.SchemaNode(colander.Integer(), title=_("How many random questions"), missing=1, default=1,
+                                validator=colander.Range(1, 100, min_err=_("From 1 to 100."),
+                                                         max_err=_("From 1 to 100.")))
+
+
 class QuizSchema(CSRFSchema):
-    """The quiz builder: settings, fixed questions (one id a line), random slots ("category count" a line)."""
+    """The quiz builder: settings, then its questions in order (bank questions and random draws)."""
 
     slug = colander.SchemaNode(colander.String(), title=_("Slug"), preparer=trimmed,
                                validator=colander.All(colander.Length(min=1, max=100), ascii_key))
-    title = colander.SchemaNode(colander.String(), title=_("Title"), validator=colander.Length(min=1, max=200))
+    title = colander.SchemaNode(colander.String(), title=_("Title"),
+                                validator=colander.All(colander.Length(min=1, max=200), no_control))
     description = colander.SchemaNode(colander.String(), title=_("Description"), missing="",
-                                      validator=colander.Length(max=2000))
+                                      validator=colander.All(colander.Length(max=2000), no_control))
     pass_mark = colander.SchemaNode(colander.Float(), title=_("Pass mark (%)"), default=80.0,
                                     validator=colander.Range(min=0, max=100))
     time_limit_minutes = colander.SchemaNode(colander.Integer(), title=_("Time limit (minutes)"), missing=None,
@@ -158,11 +201,17 @@ class QuizSchema(CSRFSchema):
     review_answers = _review(_("Review shows the right answers"))
     review_feedback = _review(_("Review shows the feedback (explanations, option feedback, comments)"))
     review_sources = _review(_("Review shows links to the source documents"))
-    open_at = colander.SchemaNode(colander.DateTime(), title=_("Opens at (UTC)"), missing=None)
-    close_at = colander.SchemaNode(colander.DateTime(), title=_("Closes at (UTC)"), missing=None)
-    questions = colander.SchemaNode(colander.String(), title=_("Fixed questions (one id a line: category/key)"),
-                                    missing="", widget=deform.widget.TextAreaWidget(rows=6),
-                                    validator=colander.Length(max=20000))
-    random = colander.SchemaNode(colander.String(), title=_("Random questions (one line each: category count)"),
-                                 missing="", widget=deform.widget.TextAreaWidget(rows=3),
-                                 validator=colander.Length(max=5000))
+    # Entered and shown in the trainer's zone (its name in the title), stored in UTC.
+    open_at = colander.SchemaNode(colander.DateTime(default_tzinfo=None), title=_("Opens at (${zone})"),
+                                  missing=None)
+    close_at = colander.SchemaNode(colander.DateTime(default_tzinfo=None), title=_("Closes at (${zone})"),
+                                   missing=None)
+    slots = colander.SchemaNode(
+        colander.Sequence(), SlotSchema(name="slot", title=_("Place"), validator=slot_validator), name="slots",
+        title=_("Questions, in the order of the quiz"), missing=[],
+        validator=colander.Length(max=MAX_SLOTS, max_err=_("At most ${max} rows.", mapping={"max": MAX_SLOTS})),
+        widget=deform.widget.SequenceWidget(orderable=True, max_len=MAX_SLOTS))
+
+    def after_bind(self, node, kw):
+        for name in ("open_at", "close_at"):
+            node[name].title = _(node[name].title, mapping={"zone": kw["zone"]})

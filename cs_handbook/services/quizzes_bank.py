@@ -214,28 +214,33 @@ class BankService:
     def quiz(self, slug: str) -> Quiz | None:
         return self.dbsession.scalar(select(Quiz).where(Quiz.slug == slug))
 
-    def save_quiz(self, slug: str, settings: dict, fixed: list[str], random: list[tuple[str, int]]) -> tuple:
+    def save_quiz(self, slug: str, settings: dict, fixed=(), random=(), slots=None) -> tuple:
         """Create or update a quiz and its slots; unknown question ids or categories raise AnswerError.
 
         `settings` holds the quiz's columns; its review may come as one `review` (see `review_settings`).
+        The slots, in the order the quiz lays them out: `slots`, a list of question ids
+        ("<category>/<key>") and (category slug, count) pairs, or else the `fixed` ids then the `random` pairs.
         """
         if "review" in settings:
             settings = {**{k: v for k, v in settings.items() if k != "review"}, **review_settings(settings["review"])}
+        wanted = list(slots) if slots is not None else [*fixed, *random]
         slots = []
         quiz = self.quiz(slug)
         already = {s.question_id for s in quiz.slots} if quiz is not None else set()
-        for ident in fixed:
-            question = self.question(ident)
-            if question is None:
-                raise AnswerError("Unknown question.")
-            if question.archived_at is not None and question.id not in already:
-                raise AnswerError("An archived question cannot be added to a quiz.")
-            slots.append((question.id, None, 1))
-        for slug_, count in random:
+        for slot in wanted:
+            if isinstance(slot, str):
+                question = self.question(slot)
+                if question is None:
+                    raise AnswerError("Unknown question.")
+                if question.archived_at is not None and question.id not in already:
+                    raise AnswerError("An archived question cannot be added to a quiz.")
+                slots.append((question.id, None, 1))
+                continue
+            slug_, count = slot
             category = self.category(slug_)
             if category is None:
                 raise AnswerError("Unknown category.")
-            if not 1 <= count <= MAX_RANDOM:
+            if not isinstance(count, int) or not 1 <= count <= MAX_RANDOM:
                 raise AnswerError("A random slot draws from 1 to 100 questions.")
             slots.append((None, category.id, count))
         status = "unchanged"

@@ -176,13 +176,22 @@ def quiz_settings(doc: dict) -> dict:
     return settings
 
 
+def quiz_slots(doc: dict) -> list:
+    """The slots in order: `questions` holds ids and, where a random draw sits among them, its mapping;
+    `random` (the draws after every fixed question) follows."""
+    def draw(entry):
+        return (str(entry["category"]), int(entry.get("count", 1)))
+
+    slots = [draw(q) if isinstance(q, dict) else str(q) for q in doc.get("questions") or []]
+    return slots + [draw(r) for r in doc.get("random") or []]
+
+
 def load_quizzes(bank: BankService, folder: Path, report: ContentReport) -> None:
     for path in sorted((folder / "quizzes").glob("*.yaml")):
         try:
             doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             settings = quiz_settings(doc)
-            random = [(str(r["category"]), int(r.get("count", 1))) for r in doc.get("random") or []]
-            _, status = bank.save_quiz(path.stem, settings, [str(q) for q in doc.get("questions") or []], random)
+            _, status = bank.save_quiz(path.stem, settings, slots=quiz_slots(doc))
         except (UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError, ValueError) as error:
             report.errors.append(f"{path.name}: {getattr(error, 'msgid', error)}")
             continue
@@ -199,10 +208,17 @@ def quiz_yaml(quiz) -> dict:
             out[name] = value
     fixed = [s.question.ident for s in quiz.slots if s.question is not None]
     random = [{"category": s.category.slug, "count": s.count} for s in quiz.slots if s.category is not None]
-    if fixed:
-        out["questions"] = BlockList(fixed)
-    if random:
-        out["random"] = random
+    kinds = [s.question is not None for s in quiz.slots]
+    if kinds == sorted(kinds, reverse=True):
+        # Fixed questions first, then the draws: the two lists.
+        if fixed:
+            out["questions"] = BlockList(fixed)
+        if random:
+            out["random"] = random
+    else:
+        # A draw placed among the fixed questions stays where the trainer put it.
+        out["questions"] = [s.question.ident if s.question is not None
+                            else {"category": s.category.slug, "count": s.count} for s in quiz.slots]
     out["review"] = {part: getattr(quiz, f"review_{part}") for part in REVIEW_PARTS}
     return out
 

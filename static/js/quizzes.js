@@ -243,14 +243,16 @@
   }
 }());
 
-/* The question editor and the answer-key form: only the chosen type's fields are
- * shown (all are in the page, so it works without this script), and the deform
- * sequences' add, remove and reorder buttons are wired here, since the CSP blocks
- * deform's inline snippets. Reordering moves a row one place up per click.
+/* The question editor, the answer-key form and the quiz builder: only the chosen
+ * type's fields are shown (all are in the page, so it works without this script),
+ * and the deform sequences' add, remove and reorder buttons are wired here, since
+ * the CSP blocks deform's inline snippets. Reordering moves a row one place up per
+ * click (the builder's places: the order the quiz shows them in).
  */
 (function () {
   "use strict";
-  var form = document.getElementById("question") || document.getElementById("key");
+  var form = document.getElementById("question") || document.getElementById("key") ||
+    document.getElementById("quiz");
   if (!form) { return; }
   var FIELDS = {single: "options", multiple: "options", truefalse: "answer", short: "answers",
                 ordering: "items", matching: "pairs", essay: "rubric"};

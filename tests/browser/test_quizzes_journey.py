@@ -172,3 +172,32 @@ def test_a_reload_puts_queued_answers_back_before_the_submit(page, live_server, 
     page.wait_for_url("**/review")
     assert _stored(dbsession) == {1: 0, 2: True, 3: "一分钟"}
     assert "100.0%" in page.locator("main").inner_text()
+
+
+def test_quiz_builder_places_in_the_order_the_trainer_arranges(page, live_server, dbsession, registry):
+    from cs_handbook.models.quizzes import Quiz
+    from tests.factories_quizzes import make_bank
+
+    make_bank(dbsession, keys=["q-tf", "q-single"])
+    AccountFactory(username="trainer", roles=["trainer"])
+    browser_login(page, live_server, "trainer")
+    page.goto(live_server("/quizzes/bank/quiz"))
+    form = page.locator("form#quiz")
+    form.locator("input[name=slug]").fill("arranged")
+    form.locator("input[name=title]").fill("排好顺序的测验")
+    places = form.locator(".item-slots .deform-seq-item")
+    # The question field searches the bank's list; a draw goes in the second place, a question in the third.
+    assert places.nth(0).locator("input[name=question]").get_attribute("list") == "bank-questions"
+    places.nth(0).locator("input[name=question]").fill("basics/q-single")
+    places.nth(1).locator("select[name=category]").select_option("basics")
+    places.nth(2).locator("input[name=question]").fill("basics/q-tf")
+    # Move the draw up to the first place, and add a row with the script's button.
+    places.nth(1).locator(".deform-order-button").click()
+    form.locator(".item-slots .deform-seq-add").click()
+    assert form.locator(".item-slots .deform-seq-item").count() == 4
+    form.locator("button[name=submit]").click()
+    page.wait_for_url("**/quizzes/bank")
+    dbsession.rollback()
+    quiz = dbsession.scalar(select(Quiz).where(Quiz.slug == "arranged"))
+    assert [(s.question.key if s.question else f"random:{s.category.slug}") for s in quiz.slots] == [
+        "random:basics", "q-single", "q-tf"]

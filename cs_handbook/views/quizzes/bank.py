@@ -21,6 +21,7 @@ from ...services.quizzes import AttemptService, QuizError
 from ...services.quizzes_bank import BankService
 from ...services.quizzes_grading import AnswerError
 from ...services.quizzes_transfer import export_bank, import_bank
+from .audit import record
 from .forms import data_from_form, form_from_data
 
 
@@ -140,6 +141,8 @@ class AnswerKeyFix(FormView):
                                                                                               appstruct))
         except (AnswerError, QuizError) as error:
             return self.invalid(TYPE_FIELD[version.type], error.msgid)
+        record(self.request, "quiz.key_fixed", "question_version", version.id,
+               {"question": version.question.ident, "version": version.number, "regraded": count})
         flash(self.request, _("Answer key fixed; ${count} attempts regraded.", mapping={"count": count}))
         return HTTPSeeOther(self.request.route_url("quizzes.bank"))
 
@@ -186,7 +189,7 @@ class QuestionDelete(FormView):
 
     def on_success(self, appstruct):
         question = self.context.question
-        ident = question.ident
+        ident, question_id = question.ident, question.id
         try:
             self.request.find_service(BankService).delete(question)
         except AnswerError as error:
@@ -194,6 +197,7 @@ class QuestionDelete(FormView):
             self.request.response.status_int = 409
             flash(self.request, error.msgid, "error")
             return {"form": self.form.render(), **self.template_vars()}
+        record(self.request, "quiz.question_deleted", "question", question_id, {"question": ident})
         flash(self.request, _("Question ${ident} deleted.", mapping={"ident": ident}))
         return HTTPSeeOther(self.request.route_url("quizzes.bank"))
 
@@ -219,6 +223,10 @@ class ImportView(FormView):
         result = import_bank(self.request.find_service(BankService), raw, appstruct["format"])
         if result.refused:
             return self.invalid("upload", result.refused)
+        record(self.request, "quiz.bank_imported", "question_bank", "",
+               {"format": appstruct["format"], "file": str(appstruct["upload"].get("filename") or "")[:200],
+                "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
+                "refused": len(result.errors)})
         # The report is part of this page, not flash messages: one per refused question would
         # overflow the session cookie of a large file (and a 500 would import nothing).
         translate = self.request.localizer.translate

@@ -1,6 +1,6 @@
-"""Results pages: the essay grading queue, a quiz's attempts, its stored item statistics."""
+"""Results pages: a quiz's attempts (page and export), its stored item statistics and their refresh."""
 
-from pyramid.httpexceptions import HTTPBadRequest, HTTPSeeOther
+from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 from sqlalchemy import select
 
@@ -11,36 +11,8 @@ from ...models.accounts import Account, GlobalRole, Scope, ScopedRole, Team
 from ...models.quizzes import Attempt
 from ...permissions import Permission
 from ...schemas.quizzes import TYPE_CHOICES
-from ...services.quizzes import AttemptService, QuizError
 from ...services.quizzes_stats import StatsService
-from .zone import formatter
-
-
-@view_config(route_name="quizzes.grading", renderer="quizzes/grading.jinja2", permission=Permission.QUIZZES_GRADE,
-             request_method="GET")
-def grading_queue(request):
-    return {"items": request.find_service(AttemptService).essay_queue()}
-
-
-@view_config(route_name="quizzes.grade_answer", permission=Permission.QUIZZES_GRADE, request_method="POST")
-def grade_answer(context, request):
-    item = context.item
-    raw = request.POST.get("mark", "").strip()
-    try:
-        mark = float(raw)
-    except ValueError:
-        mark = -1.0
-    points = item.version.points
-    if points <= 0 or not 0 <= mark <= points:
-        raise HTTPBadRequest(detail=request.localizer.translate(
-            _("The mark must be between 0 and the question's points.")))
-    try:
-        request.find_service(AttemptService).grade_essay(item, mark / points, request.POST.get("feedback", "")[:4000],
-                                                         grader_id=request.identity.account.id)
-    except QuizError as error:
-        raise HTTPBadRequest(detail=request.localizer.translate(_(error.msgid))) from error
-    flash(request, _("Mark saved."))
-    return HTTPSeeOther(request.route_url("quizzes.grading"))
+from .zone import formatter, zone_of
 
 
 def _managed_teams(request) -> list[int] | None:
@@ -71,11 +43,15 @@ def results(context, request):
 def results_export(context, request):
     translate = request.localizer.translate
     states = {"in_progress": _("In progress"), "submitted": _("Waiting for grading"), "graded": _("Graded")}
-    headers = [translate(h) for h in (_("Username"), _("Person"), _("Attempt"), _("State"), _("Started at (UTC)"),
-                                      _("Submitted at (UTC)"), _("Score (%)"), _("Passed"))]
+    zone = zone_of(request)
+    headers = [translate(h) for h in (_("Username"), _("Person"), _("Attempt"), _("State"),
+                                      _("Started at (${zone})", mapping={"zone": zone.key}),
+                                      _("Submitted at (${zone})", mapping={"zone": zone.key}), _("Score (%)"),
+                                      _("Passed"))]
+    local_time = formatter(request)
     rows = ([account.username, account.display_name, attempt.number, translate(states[attempt.state]),
-             attempt.started_at.strftime("%Y-%m-%d %H:%M"),
-             attempt.submitted_at.strftime("%Y-%m-%d %H:%M") if attempt.submitted_at else "",
+             local_time(attempt.started_at, with_zone=False),
+             local_time(attempt.submitted_at, with_zone=False),
              "" if attempt.score_percent is None else attempt.score_percent,
              "" if attempt.passed is None else translate(_("Yes") if attempt.passed else _("No"))]
             for attempt, account in _rows(context, request))

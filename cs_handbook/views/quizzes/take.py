@@ -37,7 +37,8 @@ def index(request):
                      "marks": review_shows(quiz, now)["marks"],
                      "used_up": not running and bool(quiz.attempts_allowed) and len(taken) >= quiz.attempts_allowed})
     # Managers and trainers reach the results (their teams' for managers) from here too.
-    return {"rows": rows, "can_see_results": bool(request.has_permission(Permission.QUIZZES_RESULTS))}
+    return {"rows": rows, "can_see_results": bool(request.has_permission(Permission.QUIZZES_RESULTS)),
+            "local_time": formatter(request)}
 
 
 @view_config(route_name="quizzes.start", permission=Permission.QUIZZES_TAKE, request_method="POST")
@@ -74,7 +75,7 @@ def take(context, request):
     count = _page_count(quiz, attempt)
     page = _current_page(request, count)
     shown = attempt.questions[page - 1:page] if quiz.one_per_page else attempt.questions
-    return {"attempt": attempt, "quiz": quiz, "page": page, "pages": count,
+    return {"attempt": attempt, "quiz": quiz, "page": page, "pages": count, "local_time": formatter(request),
             "questions": [view_question(q) for q in shown], "now": service.clock.now(),
             "seq": max((q.seq for q in attempt.questions), default=0)}
 

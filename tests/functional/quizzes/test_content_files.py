@@ -65,3 +65,29 @@ def test_role_duties_quizzes_generated_from_role_profiles(request_, dbsession):
     pairs = match.data["pairs"]
     assert pairs[0] == {"left": agent["duties"][0], "right": agent["name"]}
     assert len({p["right"] for p in pairs}) == len(pairs) == 4
+
+
+def test_a_draw_placed_among_fixed_questions_keeps_its_place_in_the_files(request_, dbsession, tmp_path):
+    from cs_handbook.services.quizzes_bank import BankService
+    from tests.factories_quizzes import make_bank
+
+    make_bank(dbsession, keys=["q-tf", "q-single"])
+    bank = request_.find_service(BankService)
+    bank.save_quiz("mixed", {"title": "混排测验", "review": {"answers": "after_close"}},
+                   slots=["basics/q-tf", ("basics", 1), "basics/q-single"])
+    export(request_, tmp_path, None)
+    text = (tmp_path / "quizzes" / "mixed.yaml").read_text(encoding="utf-8")
+    assert text == ("title: 混排测验\npass_mark: 80\nattempts_allowed: 0\ngrading: highest\nquestions:\n"
+                    "  - basics/q-tf\n  - category: basics\n    count: 1\n  - basics/q-single\n"
+                    "review:\n  marks: after_submit\n  answers: after_close\n  feedback: after_submit\n"
+                    "  sources: after_submit\n")
+    # Loaded into a fresh quiz, the order is the same, and exporting again gives the same file.
+    (tmp_path / "quizzes" / "copy.yaml").write_text(text, encoding="utf-8")
+    report = load(request_, tmp_path, None)
+    assert report.errors == []
+    copy = bank.quiz("copy")
+    assert [(s.question.key if s.question else s.category.slug) for s in copy.slots] == [
+        "q-tf", "basics", "q-single"]
+    out = tmp_path / "again"
+    export(request_, out, None)
+    assert (out / "quizzes" / "copy.yaml").read_text(encoding="utf-8") == text

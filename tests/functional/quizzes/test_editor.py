@@ -172,7 +172,8 @@ def test_archive_hides_from_new_attempts_and_quizzes_and_keeps_old_ones(testapp,
     assert "q-tf" in {q.version.question.key for q in dbsession.get(Attempt, old.id).questions}
     # It cannot be added to another quiz.
     form = testapp.get("/quizzes/bank/quiz").forms["quiz"]
-    form["slug"], form["title"], form["questions"] = "another", "另一个", "basics/q-tf"
+    form["slug"], form["title"] = "another", "另一个"
+    form.set("question", "basics/q-tf", index=0)
     form["grading"] = "highest"
     assert "已归档" in form.submit("submit", status=400).text
     assert "已归档" in testapp.get("/quizzes/bank").text

@@ -238,3 +238,25 @@ def test_a_matching_question_with_a_distractor_is_taken_and_graded(testapp, dbse
     review = form.submit("action", value="finish", status=303).follow()
     assert '<strong class="score">50.0%</strong>' in review.text
     assert "受理投诉 — 售后技术人员" in review.text
+
+
+def test_no_start_button_once_every_attempt_is_used(testapp, dbsession, clock):
+    quiz = make_quiz(dbsession, keys=["q-tf"], attempts_allowed=1)
+    AccountFactory(username="taker")
+    login(testapp, "taker")
+    form = _start(testapp, quiz).forms["quiz-form"]
+    form["q1"] = "true"
+    form.submit("action", value="finish", status=303)
+    row = testapp.get("/quizzes/").html.find("td", string=lambda t: t and quiz.title in t).parent
+    assert "作答次数已用完" in row.get_text() and not row.find("form")
+
+
+def test_the_deadline_is_shown_in_the_takers_zone(testapp, dbsession, clock):
+    quiz = make_quiz(dbsession, keys=["q-tf"], time_limit_minutes=10)
+    AccountFactory(username="taker")
+    login(testapp, "taker")
+    page = _start(testapp, quiz)
+    assert "截止于 2026-03-02 17:10 (Asia/Shanghai)" in page.text
+    # The timer is outside the live region; only the connection status is announced.
+    assert page.html.find(id="quiz-timer").find_parent(attrs={"aria-live": True}) is None
+    assert page.html.find(id="quiz-connection")["aria-live"] == "polite"

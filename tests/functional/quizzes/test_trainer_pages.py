@@ -114,28 +114,38 @@ def test_quiz_builder_creates_and_edits(testapp, dbsession, clock):
 
     make_bank(dbsession)
     _trainer(testapp)
-    form = testapp.get("/quizzes/bank/quiz").forms["quiz"]
+    page = testapp.get("/quizzes/bank/quiz")
+    # The question fields search the bank: a datalist of every question, its id as the value.
+    listed = {o["value"]: o["label"] for o in page.html.select("datalist#bank-questions option")}
+    assert listed["basics/q-tf"] == "首问负责制要求第一位接待者负责到底。"
+    assert page.html.select_one("input[name=question]")["list"] == "bank-questions"
+    form = page.forms["quiz"]
     form["slug"] = "built"
     form["title"] = "新测验"
     form["time_limit_minutes"] = "10"
     form["grading"] = "average"
     form["review_marks"] = "after_close"
     form["review_feedback"] = "never"
-    form["questions"] = "basics/q-tf\nbasics/missing"
-    form.submit("submit", status=400)
-    form["questions"] = "basics/q-tf"
-    form["random"] = "basics x"
-    form.submit("submit", status=400)
-    form["random"] = "basics 2"
+    # A draw first, then a fixed question: the quiz keeps that order.
+    form.set("category", "basics", index=0)
+    form.set("count", "2", index=0)
+    form.set("question", "basics/missing", index=1)
+    page = form.submit("submit", status=400)
+    assert "题库中没有这个编号的题目" in page.html.select(".item-slots .deform-seq-item")[1].get_text()
+    form = page.forms["quiz"]
+    form.set("question", "basics/q-tf", index=1)
+    form.set("category", "basics", index=1)
+    assert "请选择一道题或一个分类，不能同时选。" in form.submit("submit", status=400).text
+    form.set("category", "", index=1)
     form.submit("submit", status=303)
     dbsession.rollback()
     quiz = dbsession.scalar(select(Quiz).where(Quiz.slug == "built"))
     assert (quiz.grading, quiz.time_limit_minutes) == ("average", 10)
     assert (quiz.review_marks, quiz.review_answers, quiz.review_feedback, quiz.review_sources) == (
         "after_close", "after_submit", "never", "after_submit")
-    assert [(s.question_id is not None, s.count) for s in quiz.slots] == [(True, 1), (False, 2)]
-    page = testapp.get("/quizzes/bank/quiz", {"slug": "built"})
-    assert page.forms["quiz"]["random"].value == "basics 2"
+    assert [(s.question_id is not None, s.count) for s in quiz.slots] == [(False, 2), (True, 1)]
+    form = testapp.get("/quizzes/bank/quiz", {"slug": "built"}).forms["quiz"]
+    assert [form.get("category", index=0).value, form.get("question", index=1).value] == ["basics", "basics/q-tf"]
     testapp.get("/quizzes/bank/quiz", {"slug": "nope"}, status=404)
 
 
@@ -251,8 +261,9 @@ def test_builder_refuses_random_counts_it_cannot_store(testapp, dbsession, clock
     form["slug"] = "big"
     form["title"] = "大测验"
     form["grading"] = "highest"
-    for count in ("99999999999", "²", "0", "101"):
-        form["random"] = f"basics {count}"
+    form.set("category", "basics", index=0)
+    for count in ("99999999999", "²", "0", "101", "x"):
+        form.set("count", count, index=0)
         form.submit("submit", status=400)
     dbsession.rollback()
     from cs_handbook.models.quizzes import Quiz
@@ -356,3 +367,101 @@ def test_import_then_export_through_the_database_keeps_every_question(testapp, d
         key = lambda r: (r["category"], r["key"])  # noqa: E731
         assert sorted(({k: v for k, v in r.items() if k != "position"} for r in parsed), key=key) == sorted(
             records, key=key)
+
+
+def _audit(dbsession, action):
+    from cs_handbook.models.audit import AuditEvent
+
+    dbsession.rollback()
+    return [(e.actor_name, e.target_type, e.detail) for e in dbsession.scalars(
+        select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id))]
+
+
+def test_changes_to_keys_marks_the_bank_and_quizzes_are_audited(testapp, dbsession, clock):
+    quiz = make_quiz(dbsession, keys=["q-single", "q-essay"])
+    service = AttemptService(dbsession, clock)
+    attempt = service.start(quiz, AccountFactory().id)
+    service.save(attempt, {"1": 1, "2": "我的回答"}, 1)
+    service.finish(attempt)
+    dbsession.commit()
+    essay_item, version_id = attempt.questions[1].id, attempt.questions[0].version_id
+    _trainer(testapp)
+    # Essay mark, then a change of it from the review.
+    queue = testapp.get("/quizzes/grading")
+    form = next(f for f in queue.forms.values() if "/quizzes/grading/" in (f.action or ""))
+    form["mark"] = "0.5"
+    form.submit(status=303)
+    review = testapp.get(f"/quizzes/attempts/{attempt.id}/review")
+    page = review.click(href=f"/quizzes/grading/{essay_item}$")
+    form = next(f for f in page.forms.values() if (f.action or "").endswith(f"/quizzes/grading/{essay_item}"))
+    assert form["mark"].value == "0.5"
+    form["mark"] = "1"
+    form["feedback"] = "改判：三点都答到了"
+    back = form.submit(status=303)
+    assert back.location.endswith(f"/quizzes/attempts/{attempt.id}/review")
+    assert [d["before"] for _who, _t, d in _audit(dbsession, "quiz.essay_marked")] == [None, 0.5]
+    dbsession.expire_all()
+    assert dbsession.get(Attempt, attempt.id).score_percent == 50.0  # essay right, single wrong
+    # Key fix with its regrade.
+    form = testapp.get(f"/quizzes/bank/versions/{version_id}/key").forms["key"]
+    form.get("correct", index=0).checked = False
+    form.get("correct", index=1).checked = True
+    form.submit("submit", status=303)
+    assert _audit(dbsession, "quiz.key_fixed") == [
+        ("trainer", "question_version", {"question": "basics/q-single", "version": 1, "regraded": 1})]
+    # Import, quiz settings, delete.
+    _import(testapp, "$CATEGORY: $course$/top/audit\n\n::a1::对吗 {T}\n\n::bad::没有答案块\n")
+    [(_who, _t, detail)] = _audit(dbsession, "quiz.bank_imported")
+    assert (detail["format"], detail["created"], detail["refused"], detail["file"]) == ("gift", 1, 1, "bank.txt")
+    form = testapp.get("/quizzes/bank/quiz", {"slug": quiz.slug}).forms["quiz"]
+    form["pass_mark"] = "60"
+    form["review_answers"] = "never"
+    form.submit("submit", status=303)
+    [(_who, target, detail)] = _audit(dbsession, "quiz.settings_changed")
+    assert target == "quiz" and detail == {"slug": quiz.slug, "changed": ["pass_mark", "review_answers"]}
+    question_id = dbsession.scalar(select(Question.id).where(Question.key == "a1"))
+    testapp.get(f"/quizzes/bank/questions/{question_id}/delete").forms["delete"].submit("submit", status=303)
+    assert _audit(dbsession, "quiz.question_deleted") == [("trainer", "question", {"question": "audit/a1"})]
+
+
+def test_a_mark_out_of_range_is_shown_on_the_form(testapp, dbsession, clock):
+    quiz = make_quiz(dbsession, keys=["q-essay"])
+    service = AttemptService(dbsession, clock)
+    attempt = service.start(quiz, AccountFactory().id)
+    service.save(attempt, {"1": "回答"}, 1)
+    service.finish(attempt)
+    in_progress = service.start(make_quiz(dbsession, slug="other", keys=["q-essay"]), AccountFactory().id)
+    dbsession.commit()
+    _trainer(testapp)
+    item_id = attempt.questions[0].id
+    form = next(f for f in testapp.get(f"/quizzes/grading/{item_id}").forms.values()
+                if (f.action or "").endswith(f"/quizzes/grading/{item_id}"))
+    for bad in ("5", "-1", "nan", "一"):
+        form["mark"] = bad
+        page = form.submit(status=400)
+        assert "得分必须在 0 到该题分值之间。" in page.html.select_one("[role=alert]").get_text()
+    # Nothing to mark yet in an attempt still being taken.
+    testapp.get(f"/quizzes/grading/{in_progress.questions[0].id}", status=404)
+
+
+def test_quiz_dates_are_entered_and_shown_in_the_trainers_zone(testapp, dbsession, clock):
+    from cs_handbook.models.quizzes import Quiz
+
+    make_bank(dbsession)
+    _trainer(testapp)
+    page = testapp.get("/quizzes/bank/quiz")
+    assert "开放时间（Asia/Shanghai）" in page.text and "关闭时间（Asia/Shanghai）" in page.text
+    form = page.forms["quiz"]
+    form["slug"], form["title"], form["grading"] = "dated", "有期限的测验", "highest"
+    form.set("question", "basics/q-tf", index=0)
+    form.set("date", "2026-03-02", index=1)  # close_at's date and time: 18:00 in Shanghai
+    form.set("time", "18:00", index=1)
+    form.submit("submit", status=303)
+    dbsession.rollback()
+    quiz = dbsession.scalar(select(Quiz).where(Quiz.slug == "dated"))
+    assert quiz.close_at.isoformat() == "2026-03-02T10:00:00+00:00" and quiz.open_at is None
+    form = testapp.get("/quizzes/bank/quiz", {"slug": "dated"}).forms["quiz"]
+    assert (form.get("date", index=1).value, form.get("time", index=1).value[:5]) == ("2026-03-02", "18:00")
+    # The people taking it read the same zone.
+    cell = next(td for td in testapp.get("/quizzes/").html.select("td") if "有期限的测验" in td.get_text())
+    assert "2026-03-02 18:00 (Asia/Shanghai) 关闭" in cell.get_text()
