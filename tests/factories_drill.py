@@ -44,6 +44,8 @@ def right(item) -> dict:
     """A right response for an item."""
     if item.kind == "order-steps":
         return {"order": list(item.answer["order"])}
+    if item.kind == "match-duties":
+        return {"match": list(item.answer["match"])}
     return {"value": str(item.answer["value"])}
 
 

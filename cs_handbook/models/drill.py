@@ -16,7 +16,8 @@ from .meta import Base
 
 class ItemKind(enum.StrEnum):
     ORDER_STEPS = "order-steps"
-    MATCH_DUTY_ROLE = "match-duty-role"
+    MATCH_DUTY_ROLE = "match-duty-role"  # which position has this duty (one duty, position names to choose)
+    MATCH_DUTIES = "match-duties"  # match four duties with their four positions
     PICK_PHRASE = "pick-phrase"
     SPOT_FORBIDDEN = "spot-forbidden"
     RECALL_NUMBER = "recall-number"

@@ -72,6 +72,8 @@ def check_response(item: DrillItem, response: dict) -> bool:
     """Is `response` right for `item`? Orders compare exactly; numbers numerically; choices after normalising."""
     if item.kind == "order-steps":
         return [normalise(s) for s in response.get("order") or ()] == [normalise(s) for s in item.answer["order"]]
+    if item.kind == "match-duties":
+        return [normalise(v) for v in response.get("match") or ()] == [normalise(v) for v in item.answer["match"]]
     if item.kind == "recall-number":
         given = normalise(response.get("value")).removesuffix(normalise(item.payload.get("unit", "")))
         try:
@@ -244,6 +246,8 @@ class DrillService(Curation, Targeting):
         return AnswerResult(entry, correct, item, card, became_leech)
 
     def _mark(self, item: DrillItem, response: dict) -> bool:
+        if item.kind == ItemKind.MATCH_DUTIES and not any(response.get("match") or ()):
+            raise DrillError("Please give an answer.", 400)
         if item.kind != ItemKind.BANK_QUESTION:
             return check_response(item, response)
         version = drill_bank.version_of(self.dbsession, item)

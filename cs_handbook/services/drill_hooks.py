@@ -12,7 +12,7 @@
 from pathlib import Path
 
 from ..events import CriterionFailed, DocumentArchived, DocumentPublished, DocumentRestored
-from .drill_generate import SourceDoc, generate, load_folder
+from .drill_generate import SHARED_KINDS, SourceDoc, generate, load_folder
 from .drill_targets import criterion_targets
 
 KINDS = ("handbook", "policy", "role", "scripts")
@@ -53,13 +53,18 @@ def regenerate_all(request, progress=None):
 
 
 def regenerate_document(request, slug: str) -> None:
-    """Regenerate one document's items from what is published now (other documents give the distractors)."""
+    """Regenerate one document's items from what is published now (other documents give the distractors).
+
+    Role profiles and script sets lend their duties and phrases to each other's items, so a change to one
+    regenerates them all (items whose content did not change stay as they are)."""
     from .drill import DrillService
     docs = published_sources(request) or []
-    if not any(d.slug == slug for d in docs):
+    document = next((d for d in docs if d.slug == slug), None)
+    if document is None:
         return  # not readable by staff (effective later, or never published): nothing to drill yet
-    specs = generate(docs, only_slugs={slug})
-    request.find_service(DrillService).regenerate(specs, {slug})
+    slugs = {d.slug for d in docs if d.kind == document.kind} if document.kind in SHARED_KINDS else {slug}
+    specs = generate(docs, only_slugs=slugs)
+    request.find_service(DrillService).regenerate(specs, slugs)
 
 
 def on_document_published(event: DocumentPublished) -> None:

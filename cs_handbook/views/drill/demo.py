@@ -22,4 +22,7 @@ def right_response(dbsession, item) -> dict:
     version = drill_bank.version_of(dbsession, item)
     if version is not None:
         return drill_bank.right_form(version)
-    return {"order": item.answer["order"]} if "order" in item.answer else {"value": str(item.answer["value"])}
+    for shape in ("order", "match"):
+        if shape in item.answer:
+            return {shape: list(item.answer[shape])}
+    return {"value": str(item.answer["value"])}

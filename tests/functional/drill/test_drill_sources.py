@@ -87,3 +87,29 @@ def test_drill_generate_retires_items_of_documents_no_longer_published(request_,
     assert orphan.status == "needs-review"
     assert bank.status == "active"  # bank questions follow the bank, not the documents
     assert {i.status for i in _items(dbsession, "policies/zz-rules").values()} == {"active"}
+
+
+def _scripts(situation, allowed, banned):
+    return {"situations": [{"key": situation, "title": situation, "manner": "礼貌",
+                            "phrases": [{"text": allowed}, {"text": banned, "forbidden": True, "note": "不礼貌"}]}]}
+
+
+def test_a_changed_script_set_refreshes_the_phrases_other_sets_borrow(request_, dbsession):
+    docs = request_.find_service(DocumentService)
+
+    def publish(slug, data):
+        document = docs.create(slug=slug, kind="scripts", title=slug, body_md="", data=data)
+        docs.publish_now(document, None, "")
+        return document
+
+    greeting = publish("scripts/zz-greeting", _scripts("greeting", "您好，请问有什么可以帮您", "喂"))
+    publish("scripts/zz-closing", _scripts("closing", "感谢您的来电，再见", "没事挂了"))
+    closing_pick = dbsession.query(DrillItem).filter_by(key="scripts/zz-closing#situation:closing:pick-phrase").one()
+    assert "您好，请问有什么可以帮您" in closing_pick.payload["choices"]  # another situation's phrase
+    docs.save(greeting, base_version_id=greeting.latest_version_id, title="scripts/zz-greeting", body_md="",
+              data=_scripts("greeting", "您好，很高兴为您服务", "喂"))
+    docs.transition(greeting, "submit", None, "")
+    docs.transition(greeting, "approve", None, "ok")
+    dbsession.refresh(closing_pick)
+    assert "您好，很高兴为您服务" in closing_pick.payload["choices"]
+    assert "您好，请问有什么可以帮您" not in closing_pick.payload["choices"]  # no phrase the site no longer has

@@ -414,3 +414,48 @@ def test_heatmap_shows_predicted_recall_per_handbook_section_title(testapp, dbse
     row = page.text.split(">甲员工</th>")[1].split("</tr>")[0]
     assert re.findall(r"<td[^>]*>([^<]+)</td>", row) == [recall(cards[0], cards[1]), recall(cards[2]),
                                                           recall(cards[3])]
+
+
+def _generated(dbsession, clock, *wanted):
+    """Only these generated items of the real content (kind, slug) on the site; returns their specs."""
+    from pathlib import Path
+
+    from cs_handbook.services.drill import DrillService
+    from cs_handbook.services.drill_generate import generate, load_folder
+
+    docs = load_folder(Path(__file__).resolve().parents[3] / "policies")
+    specs = {(s.kind, s.source_slug): s for s in generate(docs)}
+    chosen = [specs[w] for w in wanted]
+    DrillService(dbsession, clock).regenerate(chosen, {s.source_slug for s in chosen})
+    dbsession.commit()
+    return chosen
+
+
+def test_a_matching_item_and_the_pages_own_words_around_generated_items(testapp, dbsession, clock):
+    match, forbidden = _generated(dbsession, clock, ("match-duties", "roles/cs-agent"),
+                                  ("spot-forbidden", "scripts/forbidden-wording"))
+    for language, duty_line, banned_line in (
+            ("zh_CN", "把每项职责和它所属的岗位对应起来", "「{}」是禁用语。"),
+            ("en", "Match each duty with its position", "“{}” is a forbidden phrase.")):
+        AccountFactory(username=f"agent{language[:2]}", language=language, team=TeamFactory(),
+                       position=PositionFactory(code="cs-agent"))
+        testapp.reset()
+        login(testapp, f"agent{language[:2]}")
+        page = testapp.get("/drill/")
+        assert duty_line in page.text
+        form = next(f for f in page.forms.values() if "entry_id" in f.fields)
+        assert [form[f"match_{i}"].options[1:] for i in range(4)] == [
+            [(r, False, r) for r in match.payload["choices"]]] * 4
+        for i in range(4):  # the first two swapped: wrong
+            form[f"match_{i}"] = match.answer["match"][{0: 1, 1: 0}.get(i, i)]
+        page = form.submit().follow()
+        answer = page.text.split('class="drill-answer">')[1].split("</p>")[0]
+        assert "is-wrong" in page.text
+        assert all(f"{d} → {r}" in answer for d, r in zip(match.payload["duties"], match.answer["match"],
+                                                           strict=True))
+        form = next(f for f in page.forms.values() if "entry_id" in f.fields)
+        form["value"] = forbidden.answer["value"]
+        page = form.submit().follow()
+        feedback = page.text.split('class="drill-feedback')[1].split("</section>")[0]
+        assert banned_line.format(forbidden.answer["value"]) in feedback
+        assert forbidden.explanation in feedback  # the script set's note
