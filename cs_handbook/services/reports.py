@@ -352,7 +352,7 @@ class ReportsService:
             if evaluated:
                 qa_days[account_id] = evaluated
         self._onboarding(enrolments, paths)
-        self._qa(qa_days, rows)
+        self._qa(qa_days, rows, month)
         return list(rows.values())
 
     def _local_now(self, zone: str) -> datetime:
@@ -384,13 +384,14 @@ class ReportsService:
             row.progress = int(100 * done / total) if total else 0
             row.overdue = overdue
 
-    def _qa(self, qa_days: dict[int, str], rows: dict[int, PersonRow]) -> None:
-        # The ledger's own arithmetic (qa_ledger.compute_line), limited to these
-        # people: QAService.ledger scans the whole month's evaluations to find
-        # who was evaluated, which a team page cannot afford.
+    def _qa(self, qa_days: dict[int, str], rows: dict[int, PersonRow], month: date) -> None:
+        # The ledger's own arithmetic (qa_ledger.compute_line) with the rules in
+        # force that month, limited to these people: QAService.ledger scans the
+        # whole month's evaluations to find who was evaluated, which a team page
+        # cannot afford.
         if not qa_days or self.qa is None:
             return
-        rules = self.qa.ledger_rules()
+        rules = self.qa.ledger_rules(month)
         for agent_id, text in qa_days.items():
             failing = []
             for part in text.split(","):

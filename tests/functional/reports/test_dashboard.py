@@ -190,6 +190,17 @@ def test_qa_points_count_failures_per_day(testapp, dbsession, clock, known):
     assert _cells(page, "alice")["qa-points"] == str(_ledger_points(dbsession, clock, date(2026, 2, 1))["alice"])
 
 
+def _default_rules_points(dbsession, clock):
+    from cs_handbook.services.qa import QAService
+    from cs_handbook.services.qa_ledger import compute_line, rules_for
+    from cs_handbook.services.site_settings import SiteSettingsService
+
+    qa = QAService(dbsession, clock, SiteSettingsService(dbsession, clock))
+    default = rules_for([], date(2026, 3, 1))
+    return {account.username: compute_line(account.id, [d for d, n in line.failures_by_day.items() for _ in range(n)],
+                                           default).points for account, line in qa.ledger(date(2026, 3, 1))}
+
+
 def _ledger_points(dbsession, clock, month):
     from cs_handbook.services.qa import QAService
     from cs_handbook.services.site_settings import SiteSettingsService
@@ -200,10 +211,20 @@ def _ledger_points(dbsession, clock, month):
 
 
 @pytest.mark.parametrize("month", ["2026-02", "2026-03"])
-def test_qa_points_are_the_ledgers(testapp, dbsession, clock, known, month):
+@pytest.mark.parametrize("new_rules", [False, True], ids=["default-rules", "rules-changed-in-march"])
+def test_qa_points_are_the_ledgers(testapp, dbsession, clock, known, month, new_rules):
     # The dashboard counts failures per day in SQL for a page of people; the ledger page does it for the
-    # month's agents. Same people, same month, same points, over days with 0-9 failures.
+    # month's agents. Same people, same month, same points, over days with 0-9 failures, under the rules
+    # in force that month (rules changed in March leave February's points alone).
     from cs_handbook.models.qa import Evaluation, Transcript
+    from cs_handbook.services.qa import QAService
+    from cs_handbook.services.site_settings import SiteSettingsService
+
+    if new_rules:
+        qa = QAService(dbsession, clock, SiteSettingsService(dbsession, clock))
+        rules = {**qa.ledger_rules(date(2026, 3, 1)), "failures_per_point": 2, "daily_cap": 3}
+        qa.set_ledger_rules(rules, date(2026, 3, 1), dbsession.merge(known["admin"]))
+        dbsession.commit()
 
     people = [dbsession.merge(known[name]) for name in ("alice", "bob", "carol")]
     at = datetime(2026, 2, 2, 9, tzinfo=UTC)
@@ -222,6 +243,8 @@ def test_qa_points_are_the_ledgers(testapp, dbsession, clock, known, month):
     dbsession.commit()
     ledger = _ledger_points(dbsession, clock, date.fromisoformat(month + "-01"))
     assert len(set(ledger.values())) > 1  # the people really differ
+    if new_rules and month == "2026-03":
+        assert ledger != _default_rules_points(dbsession, clock)  # the rules change the points
     login(testapp, "root")
     page = testapp.get("/reports/", params={"month": month})
     for person in people:
