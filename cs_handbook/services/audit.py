@@ -43,6 +43,12 @@ class AuditAction:
     TEAM_CREATED = "team.created"
     TEAM_UPDATED = "team.updated"
     POSITION_CREATED = "position.created"
+    # Transcript QA (in words: views/qa/audit_words.py).
+    QA_SCORED = "qa.scored"
+    QA_RESCORED = "qa.rescored"
+    QA_DISPUTED = "qa.disputed"
+    QA_DISPUTE_DECIDED = "qa.dispute.decided"
+    QA_RULES_CHANGED = "qa.rules.changed"
 
     @classmethod
     def all(cls) -> list[str]:

@@ -13,13 +13,13 @@ from ..events import CriterionFailed
 from ..i18n import _
 from ..models.accounts import Account
 from ..models.qa import CRITERIA, Dispute, Evaluation
+from .audit import AuditAction
 
-# Audit actions of transcript QA.
-QA_SCORED = "qa.scored"
-QA_RESCORED = "qa.rescored"
-QA_DISPUTED = "qa.disputed"
-QA_DISPUTE_DECIDED = "qa.dispute.decided"
-QA_RULES_CHANGED = "qa.rules.changed"
+QA_SCORED = AuditAction.QA_SCORED
+QA_RESCORED = AuditAction.QA_RESCORED
+QA_DISPUTED = AuditAction.QA_DISPUTED
+QA_DISPUTE_DECIDED = AuditAction.QA_DISPUTE_DECIDED
+QA_RULES_CHANGED = AuditAction.QA_RULES_CHANGED
 
 DISPUTE_STATUS_TITLES = {
     "open": _("open, waiting for the evaluator"),

@@ -14,6 +14,7 @@ from ...models.accounts import Position, Scope, Team
 from ...schemas.accounts import ROLE_TITLES
 from ...services.audit import AuditAction
 from ...services.grant_targets import GrantTargets, kind_of
+from ..qa import audit_words as qa_words
 
 ACTION_TITLES = {
     AuditAction.SIGNIN: _("Signed in"),
@@ -34,6 +35,7 @@ ACTION_TITLES = {
     AuditAction.TEAM_CREATED: _("Team added"),
     AuditAction.TEAM_UPDATED: _("Team changed"),
     AuditAction.POSITION_CREATED: _("Position added"),
+    **qa_words.ACTION_TITLES,
 }
 
 FIELD_TITLES = {
@@ -108,6 +110,8 @@ class AuditText:
                 "target": self.target(event), "details": self.details(event)}
 
     def target(self, event) -> str:
+        if event.target_type.startswith("qa_"):
+            return qa_words.target(event, self.text)
         if event.target_type == "account" and event.target_id.isdigit():
             return self.account_name(int(event.target_id))
         if event.target_type == "team" and event.target_id.isdigit():
@@ -120,6 +124,8 @@ class AuditText:
         return f"{event.target_type} {event.target_id}".strip()
 
     def details(self, event) -> list[tuple[str, str]]:
+        if event.action.startswith("qa."):
+            return qa_words.details(event, self.text)
         detail = dict(event.detail or {})
         shown = []
         if "role" in detail:
