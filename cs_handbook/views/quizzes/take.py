@@ -33,6 +33,7 @@ def index(request):
         running = bool(taken) and taken[-1].state == AttemptState.IN_PROGRESS
         rows.append({"quiz": quiz, "open": attempts.is_open(quiz), "grade": attempts.grade_of(quiz.id, account_id),
                      "attempts": taken, "running": running,
+                     "opens_later": quiz.open_at is not None and quiz.open_at > now,
                      # The grade obeys the quiz's review: hidden while its marks are.
                      "marks": review_shows(quiz, now)["marks"],
                      "used_up": not running and bool(quiz.attempts_allowed) and len(taken) >= quiz.attempts_allowed})

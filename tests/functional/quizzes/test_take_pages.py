@@ -260,3 +260,21 @@ def test_the_deadline_is_shown_in_the_takers_zone(testapp, dbsession, clock):
     # The timer is outside the live region; only the connection status is announced.
     assert page.html.find(id="quiz-timer").find_parent(attrs={"aria-live": True}) is None
     assert page.html.find(id="quiz-connection")["aria-live"] == "polite"
+
+
+def test_my_quizzes_say_when_a_quiz_opens_and_closes(testapp, dbsession, clock):
+    from datetime import timedelta
+
+    later = make_quiz(dbsession, slug="later", keys=["q-tf"], open_at=clock.now() + timedelta(days=1))
+    closing = make_quiz(dbsession, slug="closing", keys=["q-tf"], title="即将关闭",
+                        close_at=clock.now() + timedelta(hours=3))
+    over = make_quiz(dbsession, slug="over", keys=["q-tf"], title="已结束",
+                     open_at=clock.now() - timedelta(days=9), close_at=clock.now() - timedelta(days=1))
+    AccountFactory(username="taker")
+    login(testapp, "taker")
+    rows = {tr.find("td").get_text(" ", strip=True): tr.get_text(" ", strip=True)
+            for tr in testapp.get("/quizzes/").html.select("table.quiz-list tbody tr")}
+    assert "2026-03-03 17:00 (Asia/Shanghai) 开放" in next(v for k, v in rows.items() if later.title in k)
+    assert "2026-03-02 20:00 (Asia/Shanghai) 关闭" in next(v for k, v in rows.items() if closing.title in k)
+    ended = next(v for k, v in rows.items() if over.title in k)
+    assert "开放" not in ended and "已关闭" in ended
