@@ -1,13 +1,15 @@
 """Input of the drill's forms: colander schemas for the settings and item forms, and the answer parser."""
 
 import math
+import unicodedata
 
 import colander
+import deform
 
 from ..i18n import _
 from ..ids import parse_id
 from ..services.drill import LIMITS, DrillError
-from .base import CSRFSchema
+from .base import CSRFSchema, no_control_characters, text_node, trimmed
 
 
 def parse_answer(post) -> tuple[int, dict, str | None]:
@@ -73,6 +75,63 @@ class TeamSettingsSchema(CSRFSchema):
 
 
 class ItemUpdateSchema(CSRFSchema):
-    action = colander.SchemaNode(colander.String(), validator=colander.OneOf(("suspend", "activate", "save")))
-    prompt = colander.SchemaNode(colander.String(), missing="", validator=colander.Length(max=2000))
-    explanation = colander.SchemaNode(colander.String(), missing="", validator=colander.Length(max=4000))
+    action = colander.SchemaNode(colander.String(), validator=colander.OneOf(("suspend", "activate")))
+
+
+CHOICE_KINDS = ("pick-phrase", "spot-forbidden", "match-duty-role")
+ANSWER_KINDS = (*CHOICE_KINDS, "recall-number", "order-steps")  # whose answer a trainer may correct here
+
+
+def _lines(value):
+    """A textarea's lines (a string in, the list of its non-empty lines out)."""
+    return [line.strip() for line in value.splitlines() if line.strip()] if isinstance(value, str) else value
+
+
+def _number(node, value):
+    try:
+        number = float(unicodedata.normalize("NFKC", value).strip())
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number):
+        raise colander.Invalid(node, _("Enter a number."))
+
+
+def _same_steps(steps):
+    def validator(node, value):
+        if sorted(value) != sorted(steps):
+            raise colander.Invalid(node, _("List the same steps, one per line, in the right order."))
+    return validator
+
+
+def item_fix_schema(item) -> colander.Schema:
+    """The fix form of one drill item: its question, explanation and (for generated items) its answer."""
+    schema = CSRFSchema()
+    schema.add(text_node(_("Question"), 2000, name="prompt"))
+    schema.add(colander.SchemaNode(
+        colander.String(), name="explanation", title=_("Explanation"), missing="", preparer=trimmed,
+        validator=colander.All(colander.Length(max=4000), no_control_characters),
+        widget=deform.widget.TextAreaWidget(rows=3)))
+    if item.kind in CHOICE_KINDS:
+        choices = [str(c) for c in item.payload.get("choices") or ()]
+        schema.add(colander.SchemaNode(colander.String(), name="answer", title=_("Right answer"),
+                                       validator=colander.OneOf(choices),
+                                       widget=deform.widget.SelectWidget(values=[(c, c) for c in choices])))
+    elif item.kind == "recall-number":
+        schema.add(colander.SchemaNode(colander.String(), name="answer", title=_("Right answer"),
+                                       validator=colander.All(colander.Length(max=30), _number)))
+    elif item.kind == "order-steps":
+        schema.add(colander.SchemaNode(
+            colander.String(), name="answer", title=_("Steps in the right order"), preparer=_lines,
+            validator=_same_steps([str(c) for c in item.payload.get("choices") or ()]),
+            description=_("One step per line."), widget=deform.widget.TextAreaWidget(rows=8)))
+    return schema
+
+
+def answer_of(kind: str, value) -> dict:
+    """The stored answer of a fixed item from the form's value."""
+    if kind == "order-steps":
+        return {"order": list(value)}
+    if kind == "recall-number":
+        number = float(unicodedata.normalize("NFKC", value).strip())
+        return {"value": int(number) if number.is_integer() else number}
+    return {"value": value}

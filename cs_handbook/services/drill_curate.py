@@ -38,12 +38,23 @@ class Curation:
         item.status = ItemStatus(status)
         item.updated_at = self.clock.now()
 
-    def fix_item(self, item: DrillItem, *, prompt: str, explanation: str) -> None:
-        """A trainer's correction; the item becomes active again (a regeneration may later replace it)."""
+    def fix_item(self, item: DrillItem, *, prompt: str, explanation: str, answer: dict | None = None) -> bool:
+        """A trainer's correction; the item becomes active again and its leeches are released.
+
+        When the question or its answer changed, everyone who learned the old version gets it again now,
+        marked "changed" (as after a regeneration); returns whether that happened. A later regeneration
+        replaces the fix only if the source document itself changes.
+        """
+        changed = prompt != item.prompt or (answer is not None and answer != item.answer)
         item.prompt, item.explanation = prompt, explanation
+        if answer is not None:
+            item.answer = answer
         item.status = ItemStatus.ACTIVE
         item.updated_at = self.clock.now()
         self.release_leeches([item.id])
+        if changed:
+            self.flag_cards([item.id])
+        return changed
 
     # -- leeches -----------------------------------------------------------
 

@@ -9,6 +9,7 @@ def includeme(config):
     config.add_route("drill.manage", "/manage")
     config.add_route("drill.team_settings", "/manage/teams/{team_id:\\d{1,9}}", factory=DrillTeamResource)
     config.add_route("drill.item_update", "/items/{item_id:\\d{1,9}}", factory=DrillItemResource)
+    config.add_route("drill.item_edit", "/items/{item_id:\\d{1,9}}/edit", factory=DrillItemResource)
     config.add_route("drill.card_reset", "/cards/{card_id:\\d{1,9}}/reset", factory=DrillCardResource)
     config.add_route("drill.heatmap", "/heatmap")
     config.add_demo_builder("cs_handbook.views.drill.demo.build_demo", order=50)

@@ -11,8 +11,9 @@ from ...forms import FormView, flash
 from ...i18n import _
 from ...ids import parse_id
 from ...models.accounts import Account
+from ...models.drill import ItemKind
 from ...permissions import Permission as P
-from ...schemas.drill import ItemUpdateSchema, TeamSettingsSchema
+from ...schemas.drill import ANSWER_KINDS, ItemUpdateSchema, TeamSettingsSchema, answer_of, item_fix_schema
 from ...services import drill_reports as reports
 from ...services.accounts import AccountService
 from ...services.drill import DrillError, DrillService
@@ -64,14 +65,6 @@ def card_reset(request):
                                           _anchor="drill-leeches"))
 
 
-def _validated(request, schema):
-    try:
-        return schema.bind(request=request).deserialize(dict(request.POST))
-    except colander.Invalid as err:
-        messages = "; ".join(f"{k}: {request.localizer.translate(v)}" for k, v in err.asdict().items())
-        raise DrillError("Please correct the form: ${messages}", 400, {"messages": messages}) from err
-
-
 @view_defaults(route_name="drill.team_settings", renderer="drill/team_settings.jinja2", permission=P.DRILL_MANAGE)
 class TeamSettingsView(FormView):
     """One team's caps and target retention; invalid input comes back on the fields with a 400."""
@@ -106,21 +99,57 @@ class TeamSettingsView(FormView):
 
 @view_config(route_name="drill.item_update", request_method="POST", permission=P.DRILL_MANAGE)
 def item_update(request):
-    item = request.context.item
+    """Suspend an item or make it active again."""
     try:
-        data = _validated(request, ItemUpdateSchema())
-        if data["action"] == "save" and not data["prompt"].strip():
-            raise DrillError("The question text cannot be empty.", 400)
-    except DrillError as err:
-        request.tm.doom()
-        return drill_error(request, err)
-    svc = request.find_service(DrillService)
-    if data["action"] == "save":
-        svc.fix_item(item, prompt=data["prompt"].strip(), explanation=data["explanation"].strip())
-    else:
-        svc.set_item_status(item, "suspended" if data["action"] == "suspend" else "active")
-    request.session.flash(_("Item updated."), "success")
+        action = ItemUpdateSchema().bind(request=request).deserialize(dict(request.POST))["action"]
+    except colander.Invalid:
+        return drill_error(request, DrillError("Unknown action.", 400))
+    request.find_service(DrillService).set_item_status(request.context.item,
+                                                       "suspended" if action == "suspend" else "active")
+    flash(request, _("Item updated."))
     return HTTPSeeOther(request.route_url("drill.manage"))
+
+
+@view_defaults(route_name="drill.item_edit", renderer="drill/item_fix.jinja2", permission=P.DRILL_MANAGE)
+class ItemFixView(FormView):
+    """A trainer corrects an item's question, explanation and (generated items) answer."""
+
+    form_options = {"formid": "drill-item"}
+
+    def make_schema(self):
+        return item_fix_schema(self.context.item)
+
+    def appstruct(self):
+        item = self.context.item
+        values = {"prompt": item.prompt, "explanation": item.explanation}
+        if item.kind == "order-steps":
+            values["answer"] = "\n".join(item.answer.get("order") or ())
+        elif item.kind in ANSWER_KINDS:
+            values["answer"] = str(item.answer.get("value", ""))
+        return values
+
+    def template_vars(self):
+        item = self.context.item
+        return {"item": item, "bank": item.kind == ItemKind.BANK_QUESTION}
+
+    @view_config(request_method="GET")
+    def get(self):
+        return super().get()
+
+    @view_config(request_method="POST")
+    def post(self):
+        if self.context.item.kind == ItemKind.BANK_QUESTION:
+            return drill_error(self.request, DrillError("Change bank questions in the question bank.", 409))
+        return super().post()
+
+    def on_success(self, appstruct):
+        item = self.context.item
+        answer = answer_of(item.kind, appstruct["answer"]) if "answer" in appstruct else None
+        changed = self.request.find_service(DrillService).fix_item(
+            item, prompt=appstruct["prompt"], explanation=appstruct["explanation"], answer=answer)
+        flash(self.request, _("Item corrected; everyone who learned it will see it again.") if changed
+              else _("Item updated."))
+        return HTTPSeeOther(self.request.route_url("drill.manage"))
 
 
 @view_config(route_name="drill.heatmap", renderer="drill/heatmap.jinja2", request_method="GET",

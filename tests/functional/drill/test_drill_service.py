@@ -334,3 +334,19 @@ def test_next_due_day_leaves_out_items_that_will_not_come(dbsession):
     assert svc.next_due(account.id) > date(2026, 3, 3)  # the right one, days later
     svc.set_item_status(later, "needs-review")
     assert svc.next_due(account.id) is None
+
+
+def test_a_fix_flags_cards_only_when_the_question_or_answer_changed(dbsession):
+    clock = FixedClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+    account = person()
+    item = DrillItemFactory(prompt="首次响应时限", answer={"value": 60})
+    svc = service(dbsession, clock)
+    answer_all(svc, account, lambda i: True)
+    card = dbsession.query(DrillCard).filter_by(item_id=item.id).one()
+    due = card.due
+    assert svc.fix_item(item, prompt="首次响应时限", explanation="见制度第一条", answer={"value": 60}) is False
+    dbsession.refresh(card)
+    assert (card.source_changed, card.due) == (False, due)  # a better explanation changes no one's schedule
+    assert svc.fix_item(item, prompt="首次响应时限", explanation="", answer={"value": 30}) is True
+    dbsession.refresh(card)
+    assert card.source_changed and card.due <= clock.now()

@@ -103,19 +103,105 @@ def test_bad_settings_come_back_on_their_fields_in_the_readers_language(testapp,
     assert dbsession.get(DrillTeamSettings, team.id) is None  # nothing saved
 
 
-def test_trainer_suspends_and_fixes_items(testapp, dbsession, clock):
+def test_trainer_suspends_and_reactivates_items(testapp, dbsession, clock):
     AccountFactory(username="coach", roles=["trainer"])
     item = DrillItemFactory()
     login(testapp, "coach")
     token = testapp.get("/drill/manage").forms[0]["csrf_token"].value
     testapp.post(f"/drill/items/{item.id}", {"csrf_token": token, "action": "suspend"}, status=303)
-    testapp.post(f"/drill/items/{item.id}", {"csrf_token": token, "action": "save", "prompt": ""}, status=400)
-    testapp.post(f"/drill/items/{item.id}", {"csrf_token": token, "action": "save", "prompt": "新题目",
-                                             "explanation": "新解释"}, status=303)
+    page = testapp.get("/drill/manage")
+    assert "已暂停" in page.text.split('id="drill-attention"')[1]
+    for bad in ("save", "delete", ""):
+        testapp.post(f"/drill/items/{item.id}", {"csrf_token": token, "action": bad}, status=400)
     testapp.post("/drill/items/999999", {"csrf_token": token, "action": "suspend"}, status=404)
-    dbsession.rollback()  # end the test session's snapshot: see what the requests committed
+    dbsession.rollback()
+    assert dbsession.get(DrillItem, item.id).status == "suspended"
+    testapp.post(f"/drill/items/{item.id}", {"csrf_token": token, "action": "activate"}, status=303)
+    dbsession.rollback()
+    assert dbsession.get(DrillItem, item.id).status == "active"
+
+
+def test_fixing_an_answer_brings_the_item_back_to_those_who_learned_it(testapp, dbsession, clock):
+    from cs_handbook.services.drill import DrillService
+
+    AccountFactory(username="coach", roles=["trainer"])
+    learner = AccountFactory(username="driller", team=TeamFactory(), position=PositionFactory())
+    item = DrillItemFactory(prompt="退货时限是几天？", answer={"value": 60}, payload={"unit": "天"},
+                            status="needs-review")
+    DrillItemFactory(prompt="另一道题")
+    svc = DrillService(dbsession, clock)
+    dbsession.get(DrillItem, item.id).status = "active"
+    for entry in svc.queue(learner.id):
+        svc.answer(learner.id, entry.id, {"value": "60"})  # learned the wrong figure, and "right"
+    dbsession.get(DrillItem, item.id).status = "needs-review"
+    dbsession.commit()
+    login(testapp, "coach")
+    manage = testapp.get("/drill/manage")
+    row = manage.text.split('id="drill-attention"')[1].split("</section>")[0]
+    edit = re.search(rf'href="([^"]*/drill/items/{item.id}/edit)"', row).group(1)
+    form = testapp.get(edit).forms["drill-item"]
+    assert (form["prompt"].value, form["answer"].value) == ("退货时限是几天？", "60")
+    for field, bad, message in (("answer", "abc", "请输入数字。"), ("answer", "nan", "请输入数字。"),
+                                ("prompt", "", "必需"), ("prompt", "x" * 2001, "2000")):
+        form = testapp.get(edit).forms["drill-item"]
+        form[field] = bad
+        failed = form.submit("submit", status=400)
+        assert message in failed.html.find(id=f"error-{form[field].id}").text
+        assert failed.forms["drill-item"][field].value == bad  # what was typed is kept
+    form = testapp.get(edit).forms["drill-item"]
+    form["answer"] = "７"  # full-width
+    page = form.submit("submit", status=303).follow()
+    assert "已修改；学过这道题的人会重新练到它。" in page.text
+    dbsession.rollback()
     fixed = dbsession.get(DrillItem, item.id)
-    assert (fixed.prompt, fixed.status) == ("新题目", "active")
+    assert (fixed.answer, fixed.status) == ({"value": 7}, "active")
+    card = dbsession.query(DrillCard).filter_by(item_id=item.id).one()
+    assert card.source_changed and card.due <= clock.now()
+    # The learner meets it again tomorrow, flagged as changed, and 7 is now right.
+    clock.advance(days=1)
+    testapp.reset()
+    login(testapp, "driller")
+    page = testapp.get("/drill/")
+    assert "退货时限是几天？" in page.text and "这道题的内容自上次练习后有更新。" in page.text
+    form = next(f for f in page.forms.values() if "entry_id" in f.fields)
+    form["value"] = "7"
+    assert "drill-feedback is-right" in form.submit().follow().text
+
+
+def test_fixing_choice_and_order_items_keeps_to_their_choices(testapp, dbsession, clock):
+    AccountFactory(username="coach", roles=["trainer"])
+    pick = DrillItemFactory(kind="pick-phrase", prompt="问候", payload={"choices": ["您好", "喂", "干嘛"]},
+                            answer={"value": "喂"})
+    steps = DrillItemFactory(kind="order-steps", prompt="投诉处理", payload={"choices": ["记录", "受理", "回复"]},
+                             answer={"order": ["记录", "受理", "回复"]})
+    login(testapp, "coach")
+    form = testapp.get(f"/drill/items/{pick.id}/edit").forms["drill-item"]
+    assert [o[0] for o in form["answer"].options] == ["您好", "喂", "干嘛"]
+    form["answer"].force_value("再见")  # not one of the choices
+    form.submit("submit", status=400)
+    form["answer"] = "您好"
+    form.submit("submit", status=303)
+    form = testapp.get(f"/drill/items/{steps.id}/edit").forms["drill-item"]
+    assert form["answer"].value.splitlines() == ["记录", "受理", "回复"]
+    form["answer"] = "受理\n记录\n答复"  # a step that is not one of the item's
+    assert "同样的步骤" in form.submit("submit", status=400).text
+    form["answer"] = "受理\n\n记录\n回复\n"
+    form.submit("submit", status=303)
+    dbsession.rollback()
+    assert dbsession.get(DrillItem, pick.id).answer == {"value": "您好"}
+    assert dbsession.get(DrillItem, steps.id).answer == {"order": ["受理", "记录", "回复"]}
+
+
+def test_bank_items_are_fixed_in_the_question_bank(testapp, dbsession, clock):
+    AccountFactory(username="coach", roles=["trainer"])
+    item = DrillItemFactory(kind="bank-question", key="bank:basics/q-x")
+    login(testapp, "coach")
+    page = testapp.get(f"/drill/items/{item.id}/edit")
+    assert "请在题库里修改" in page.text and "drill-item" not in page.forms
+    token = page.forms[0]["csrf_token"].value if page.forms else testapp.get("/drill/manage").forms[0][
+        "csrf_token"].value
+    testapp.post(f"/drill/items/{item.id}/edit", {"csrf_token": token, "prompt": "改", "explanation": ""},
+                 status=409)
 
 
 def test_manager_sees_only_their_teams(testapp, dbsession, clock):
