@@ -21,6 +21,7 @@ from ...schemas.qa import (
     scorecard_schema,
 )
 from ...services.qa import MAX_PAGE, QAError, QAService
+from ...services.qa_intake import zone_of
 from ...services.qa_scoring import DISPUTE_STATUS_TITLES, failed_criteria
 from .common import bad_request
 
@@ -146,6 +147,8 @@ def evaluation_page(request, context, evaluation, **extra) -> dict:
     page = {
         "evaluation": evaluation,
         "transcript": evaluation.transcript,
+        # Times as the agent saw them: their team's zone.
+        "zone": zone_of(evaluation.transcript.agent),
         "criteria": CRITERIA,
         "titles": CRITERION_TITLES,
         "check_titles": CHECK_TITLES,

@@ -155,3 +155,20 @@ def test_the_first_response_limit_is_a_rule_the_check_applies(testapp, dbsession
     form = testapp.get("/qa/rules").forms["deform"]
     form["first_response_seconds"] = "0"
     form.submit("submit", status=400)
+
+
+def test_the_chat_reads_in_the_agent_s_time_with_system_lines_marked(testapp, dbsession):
+    AccountFactory(username="qa1", roles=["qa"])
+    AccountFactory(username="li")  # no team: Asia/Shanghai
+    rows = [("li", "sys-1", "customer", "2026-03-02T10:00:00", "你好"),
+            ("li", "sys-1", "system", "2026-03-02T10:00:01", "【自动回复】客服正在接入"),
+            ("li", "sys-1", "agent", "2026-03-02T10:00:20", "您好，很高兴为您服务！感谢您的咨询，祝您生活愉快！")]
+    service = qa_service(dbsession)
+    service.import_file(conversation_csv(rows), "d.csv")
+    dbsession.flush()
+    service.draw_sample(date(2026, 3, 2))
+    dbsession.commit()
+    login(testapp, "qa1")
+    turns = testapp.get(f"/qa/evaluations/{dbsession.query(Evaluation).one().id}").html.select("ol.transcript li")
+    assert [(li.select_one(".who").text, li.select_one("time").text) for li in turns] == [
+        ("客户", "10:00:00"), ("系统", "10:00:01"), ("客服", "10:00:20")]
