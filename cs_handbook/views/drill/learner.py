@@ -13,12 +13,18 @@ from ...schemas.drill import parse_answer
 from ...services import drill_bank
 from ...services.drill import DrillError, DrillService
 
+# Paragraphs the document page marks with an id (templates/documents/_body.jinja2): script situations.
+# (Duties, facts and procedures have none yet: their links go to the top of the document.)
+LINKED_PARAGRAPHS = ("situation",)
 
-def source_url(request, slug: str) -> str | None:
-    """A link to the source document once the documents area serves it."""
+
+def source_url(request, item) -> str | None:
+    """A link to the item's source paragraph (or document) once the documents area serves it."""
     if request.registry.getUtility(IRoutesMapper).get_route("documents.view") is None:
         return None
-    return request.route_url("documents.view", slug=slug)
+    kind, _sep, key = item.source_anchor.partition(":")
+    anchor = {"_anchor": f"{kind}-{key}"} if kind in LINKED_PARAGRAPHS and key else {}
+    return request.route_url("documents.view", slug=item.source_slug, **anchor)
 
 
 def drill_error(request, err: DrillError):
@@ -43,7 +49,7 @@ def today(request):
             entry = None
         if entry is not None and entry.answered_at is not None:
             item = entry.card.item
-            feedback = {"entry": entry, "item": item, "source_url": source_url(request, item.source_slug)}
+            feedback = {"entry": entry, "item": item, "source_url": source_url(request, item)}
             version = _bank_version(request, item)
             if version is not None:
                 feedback["bank_answer"] = drill_bank.right_answer(version)

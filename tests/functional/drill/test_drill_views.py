@@ -545,3 +545,23 @@ def test_a_matching_item_and_the_pages_own_words_around_generated_items(testapp,
         feedback = page.text.split('class="drill-feedback')[1].split("</section>")[0]
         assert banned_line.format(forbidden.answer["value"]) in feedback
         assert forbidden.explanation in feedback  # the script set's note
+
+
+def test_feedback_links_to_the_paragraph_of_a_duty_or_situation(testapp, dbsession, clock):
+    from ...factories_documents import make_document
+
+    _staff()
+    make_document("scripts/zz-words", title="服务禁用语", body="正文", data={"situations": [
+        {"key": "forbidden", "title": "推诿类禁用语", "manner": "绝不使用",
+         "phrases": [{"text": "不知道", "forbidden": True, "note": "顾客得不到帮助"}, {"text": "我帮您查一下"}]}]})
+    DrillItemFactory(kind="spot-forbidden", prompt="推诿类禁用语", source_slug="scripts/zz-words",
+                     source_anchor="situation:forbidden", source_title="服务禁用语",
+                     payload={"choices": ["我帮您查一下", "不知道"]}, answer={"value": "不知道"})
+    login(testapp, "driller")
+    form = next(f for f in testapp.get("/drill/").forms.values() if "entry_id" in f.fields)
+    form["value"] = "不知道"
+    feedback = form.submit().follow().text.split('class="drill-feedback')[1].split("</section>")[0]
+    link = re.search(r'<a href="([^"]+)">服务禁用语</a>', feedback).group(1)
+    url, fragment = link.split("#")
+    assert fragment == "situation-forbidden"
+    assert f'id="{fragment}">推诿类禁用语</h2>' in testapp.get(url).text  # the paragraph it points to
