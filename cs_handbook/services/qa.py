@@ -79,10 +79,13 @@ class QAService(Scorecards):
     def draw_sample(self, day: date, size: int | None = None) -> int:
         """Sample up to `size` transcripts per agent for `day`; prefill their scorecards. Returns new samples."""
         size = size or self.settings.get(SAMPLE_SIZE_KEY)
+        # Locked: two evaluators drawing the same day at once wait for each other, and the second
+        # reads the first's `sampled` flags (PostgreSQL re-reads locked rows); SQLite writers queue anyway.
         rows = self.dbsession.execute(
             select(Transcript.id, Transcript.agent_id, Transcript.sampled)
             .where(Transcript.day == day)
             .order_by(Transcript.id)
+            .with_for_update()
         ).all()
         by_agent = defaultdict(lambda: {"sampled": 0, "pool": []})
         for transcript_id, agent_id, sampled in rows:

@@ -12,7 +12,7 @@ from cs_handbook.services.qa import QAError
 from tests.conftest import login
 from tests.factories import AccountFactory, TeamFactory, make_team_manager
 from tests.factories_drill import DrillItemFactory
-from tests.factories_qa import conversation_csv, qa_service, sampled
+from tests.factories_qa import conversation_csv, good_conversation, qa_service, sampled
 
 
 def test_sample_is_capped_per_agent_and_repeatable(dbsession):
@@ -172,3 +172,41 @@ def test_the_chat_reads_in_the_agent_s_time_with_system_lines_marked(testapp, db
     turns = testapp.get(f"/qa/evaluations/{dbsession.query(Evaluation).one().id}").html.select("ol.transcript li")
     assert [(li.select_one(".who").text, li.select_one("time").text) for li in turns] == [
         ("客户", "10:00:00"), ("系统", "10:00:01"), ("客服", "10:00:20")]
+
+
+def test_two_evaluators_drawing_the_same_day_at_once_make_one_sample(dbsession, registry):
+    import threading
+
+    import transaction
+    import zope.sqlalchemy
+
+    from cs_handbook.models import sqlite_write_intent
+
+    AccountFactory(username="li")
+    service = qa_service(dbsession)
+    service.import_file(conversation_csv([r for i in range(30) for r in good_conversation("li", f"c-{i}")]), "d.csv")
+    dbsession.commit()
+    barrier, drawn, errors = threading.Barrier(4), [], []
+
+    def draw():
+        sqlite_write_intent.set(True)
+        session = registry["dbsession_factory"]()
+        try:
+            barrier.wait()
+            manager = transaction.TransactionManager(explicit=True)
+            zope.sqlalchemy.register(session, transaction_manager=manager)
+            with manager:
+                drawn.append(qa_service(session).draw_sample(date(2026, 3, 2)))
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+        finally:
+            session.close()
+
+    threads = [threading.Thread(target=draw) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and sorted(drawn) == [0, 0, 0, 20]
+    dbsession.rollback()
+    assert dbsession.query(Evaluation).count() == 20
