@@ -13,6 +13,7 @@ from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..i18n import _
@@ -103,8 +104,15 @@ class TranscriptIntake:
                 seen.add((row.speaker, at, row.text))
                 turns.append((at, row.line, row.speaker, row.text))
         if transcript is None:
-            self._create_transcript(external_id, agent, turns, zone)
-            report.imported += 1
+            try:
+                # A savepoint each: the same file imported twice at once (a double click) makes the second
+                # import find the first's conversation when it inserts, which is a duplicate, not an error.
+                with self.dbsession.begin_nested():
+                    self._create_transcript(external_id, agent, turns, zone)
+            except IntegrityError:
+                report.duplicates += 1
+            else:
+                report.imported += 1
             return
         if transcript.agent_id != agent.id:
             report.errors.append((turns[0][1], _("Conversation ${value} was imported before for another agent."),

@@ -270,3 +270,41 @@ def test_the_import_page_never_fails_on_bad_files(testapp, dbsession):
     page["upload"] = ("y.csv", (H + "li,c-5,agent,0001-01-01T00:00:00,x\n").encode())
     text = page.submit("submit", status=400).text
     assert "第 2 行" in text and "2000" in text and "2100" in text
+
+
+def test_the_same_file_imported_twice_at_once_lands_once(dbsession, registry):
+    import threading
+
+    import transaction
+    import zope.sqlalchemy
+
+    from cs_handbook.models import sqlite_write_intent
+
+    AccountFactory(username="li")
+    dbsession.commit()
+    raw = conversation_csv([row for i in range(10) for row in good_conversation("li", f"c-{i}")])
+    barrier, reports, errors = threading.Barrier(2), [], []
+
+    def load():
+        sqlite_write_intent.set(True)
+        session = registry["dbsession_factory"]()
+        try:
+            barrier.wait()
+            manager = transaction.TransactionManager(explicit=True)
+            zope.sqlalchemy.register(session, transaction_manager=manager)
+            with manager:
+                reports.append(qa_service(session).import_file(raw, "d.csv"))
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+        finally:
+            session.close()
+
+    threads = [threading.Thread(target=load) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sorted((r.imported, r.duplicates) for r in reports) == [(0, 10), (10, 0)]
+    dbsession.rollback()
+    assert _count(dbsession, Transcript) == 10 and _count(dbsession, TranscriptTurn) == 40
