@@ -8,7 +8,7 @@ regeneration updates the item and flags its cards instead.
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .meta import Base
@@ -66,6 +66,12 @@ class DrillCard(Base):
     __table_args__ = (
         UniqueConstraint("account_id", "item_id", name="uq_drill_cards_account_item"),
         Index("ix_drill_cards_account_due", "account_id", "due"),
+        # Each queue build asks for a person's targeted and never-answered cards: usually none or a
+        # handful among thousands, so partial indexes answer without reading the person's other cards.
+        Index("ix_drill_cards_account_targeted", "account_id", "due", sqlite_where=text("targeted_reason IS NOT NULL"),
+              postgresql_where=text("targeted_reason IS NOT NULL")),
+        Index("ix_drill_cards_account_unseen", "account_id", "created_at", sqlite_where=text("last_review IS NULL"),
+              postgresql_where=text("last_review IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

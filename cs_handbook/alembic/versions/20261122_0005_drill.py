@@ -77,6 +77,12 @@ def upgrade():
     )
     with op.batch_alter_table('drill_cards', schema=None) as batch_op:
         batch_op.create_index('ix_drill_cards_account_due', ['account_id', 'due'], unique=False)
+        batch_op.create_index('ix_drill_cards_account_targeted', ['account_id', 'due'], unique=False,
+                              sqlite_where=sa.text('targeted_reason IS NOT NULL'),
+                              postgresql_where=sa.text('targeted_reason IS NOT NULL'))
+        batch_op.create_index('ix_drill_cards_account_unseen', ['account_id', 'created_at'], unique=False,
+                              sqlite_where=sa.text('last_review IS NULL'),
+                              postgresql_where=sa.text('last_review IS NULL'))
         batch_op.create_index(batch_op.f('ix_drill_cards_item_id'), ['item_id'], unique=False)
 
     op.create_table('drill_streaks',
@@ -143,6 +149,8 @@ def downgrade():
     op.drop_table('drill_streaks')
     with op.batch_alter_table('drill_cards', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_drill_cards_item_id'))
+        batch_op.drop_index('ix_drill_cards_account_unseen')
+        batch_op.drop_index('ix_drill_cards_account_targeted')
         batch_op.drop_index('ix_drill_cards_account_due')
 
     op.drop_table('drill_cards')
