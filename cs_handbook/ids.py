@@ -2,12 +2,13 @@ r"""Ids in URLs, query strings and forms: ASCII digits that fit an integer colum
 
 An id the database cannot hold (PostgreSQL's `integer` ends at 2**31 - 1,
 SQLite's at 2**63 - 1) must be a 404 or a 400, never an overflow inside a
-query. Route patterns match ids with `\d{1,9}` (`ID`), so an over-long id
-matches no route; ids from query strings and forms go through `parse_id`. `str.isdigit` is not
+query. Route patterns match ids with `[0-9]{1,9}` (`ID`; not `\d`, which in
+Python also takes "１" and "٣"), so an over-long id matches no route; ids
+from query strings and forms go through `parse_id`. `str.isdigit` is not
 enough on its own: it accepts "²" and other digits `int()` refuses.
 """
 
-ID = r"\d{1,9}"
+ID = r"[0-9]{1,9}"
 MAX_ID = 2**31 - 1
 
 

@@ -1,11 +1,10 @@
-"""Tweens: client address behind proxies, security headers on every response whatever failed, body size, ids."""
+"""Tweens: client address behind proxies, security headers on every response whatever failed, body size, encoding."""
 
 import ipaddress
 import logging
 import sys
 
-from pyramid.events import BeforeTraversal
-from pyramid.httpexceptions import HTTPNotFound, HTTPRequestEntityTooLarge
+from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
 from pyramid.response import Response
 from pyramid.tweens import EXCVIEW
 from pyramid_retry import is_error_retryable
@@ -134,17 +133,21 @@ def body_size_tween_factory(handler, registry):
     return body_size_tween
 
 
-def refuse_non_ascii_digits(event):
-    """A path segment of digits other than 0-9 names nothing: 404.
+def readable_input_tween_factory(handler, registry):
+    def readable_input_tween(request):
+        # webob decodes the query string and form fields as UTF-8 when a view
+        # first reads them; a stray byte (`?q=%B2`) would then be a
+        # UnicodeDecodeError deep inside a view. Read them here, under the
+        # exception view, so such a request is our translated 400 page.
+        try:
+            request.GET  # noqa: B018 - decoding is the point
+            if request.method in ("POST", "PUT", "PATCH"):
+                request.POST  # noqa: B018
+        except UnicodeDecodeError:
+            raise HTTPBadRequest() from None
+        return handler(request)
 
-    Route patterns match ids with `\\d`, which in Python takes every
-    Unicode digit, and `int()` reads them: without this, /admin/accounts/１
-    (a full-width one) would open account 1.
-    """
-    request = event.request
-    for value in (request.matchdict or {}).values():
-        if isinstance(value, str) and value.isdigit() and not value.isascii():
-            raise HTTPNotFound()
+    return readable_input_tween
 
 
 def includeme(config):
@@ -152,5 +155,4 @@ def includeme(config):
     # and a failure pyramid_tm lets through still gets our error page.
     config.add_tween("cs_handbook.tweens.security_headers_tween_factory", over="pyramid_tm.tm_tween_factory")
     config.add_tween("cs_handbook.tweens.body_size_tween_factory", under=EXCVIEW)
-    # After the route matched, before its factory loads anything.
-    config.add_subscriber(refuse_non_ascii_digits, BeforeTraversal)
+    config.add_tween("cs_handbook.tweens.readable_input_tween_factory", under="cs_handbook.tweens.body_size_tween_factory")

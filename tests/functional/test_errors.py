@@ -180,3 +180,18 @@ def test_a_missing_slash_is_added(testapp, dbsession):
     AccountFactory(username="wang")
     login(testapp, "wang")
     assert testapp.get("/handbook?q=x", status=303).location == "http://localhost/handbook/?q=x"
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_bytes_that_are_not_utf8_in_a_query_or_form_get_the_translated_400_page(testapp, dbsession, language):
+    testapp.set_cookie("_LOCALE_", language)
+    title = {"zh_CN": "请求有误", "en": "Bad request"}[language]
+    response = testapp.get("/signin?next=%B2%FF", status=400)
+    assert f"<title>{title} · " in response.text and "Traceback" not in response.text
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    # webob reads a form body leniently: such a post is refused like any other bad form.
+    response = testapp.post("/signin", params=b"csrf_token=x&username=%B2", status=400,
+                            content_type="application/x-www-form-urlencoded")
+    assert "Traceback" not in response.text
+    # The same page with good input still answers.
+    testapp.get("/signin?next=%2Fhandbook%2F", status=200)

@@ -9,8 +9,8 @@ from ...resources.training import (
     SignOffResource,
 )
 
-ITEM = "/items/{item_id:\\d{1,9}}"
-PERSON = "/people/{account_id:\\d{1,9}}"
+ITEM = "/items/{item_id:[0-9]{1,9}}"
+PERSON = "/people/{account_id:[0-9]{1,9}}"
 
 
 def includeme(config):
@@ -25,7 +25,7 @@ def includeme(config):
     config.add_route("training.person.mentor", PERSON + "/mentor", factory=PersonResource)
     config.add_route("training.person.enrol", PERSON + "/enrol", factory=PersonResource)
     config.add_route("training.mentees", "/mentees")
-    config.add_route("training.signoff.decide", "/signoffs/{signoff_id:\\d{1,9}}", factory=SignOffResource)
+    config.add_route("training.signoff.decide", "/signoffs/{signoff_id:[0-9]{1,9}}", factory=SignOffResource)
     config.add_route("training.team", "/team")
     config.add_route("training.review", "/review")
     config.add_route("training.courses", "/courses")
