@@ -155,4 +155,5 @@ def includeme(config):
     # and a failure pyramid_tm lets through still gets our error page.
     config.add_tween("cs_handbook.tweens.security_headers_tween_factory", over="pyramid_tm.tm_tween_factory")
     config.add_tween("cs_handbook.tweens.body_size_tween_factory", under=EXCVIEW)
-    config.add_tween("cs_handbook.tweens.readable_input_tween_factory", under="cs_handbook.tweens.body_size_tween_factory")
+    config.add_tween("cs_handbook.tweens.readable_input_tween_factory",
+                     under="cs_handbook.tweens.body_size_tween_factory")
