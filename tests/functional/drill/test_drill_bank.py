@@ -205,8 +205,6 @@ def test_a_trainers_suspension_outlives_new_versions_and_the_bank_stays_in_step(
 def test_archived_and_deleted_questions_leave_the_drill(dbsession):
     from cs_handbook.services.quizzes_bank import BankService
 
-    if not hasattr(BankService, "archive"):
-        pytest.skip("the bank has no archive yet")
     now = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
     bank = make_bank(dbsession, keys=["q-single", "q-tf"])
     drill_bank.sync(dbsession, now)
