@@ -203,7 +203,6 @@ def test_a_trainers_suspension_outlives_new_versions_and_the_bank_stays_in_step(
 
 
 def test_archived_and_deleted_questions_leave_the_drill(dbsession):
-    from cs_handbook.services.quizzes_bank import BankService
 
     now = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
     bank = make_bank(dbsession, keys=["q-single", "q-tf"])
