@@ -46,7 +46,9 @@ def material_of(dbsession, account_id: int, position_code: str | None) -> Materi
     if path_id is not None:
         for kind, target in dbsession.execute(
                 select(CourseItem.kind, CourseItem.target).join(PathStep, PathStep.course_id == CourseItem.course_id)
-                .where(PathStep.path_id == path_id, CourseItem.kind.in_(("reading", "quiz")), CourseItem.target != "")
+                # A retired item is no longer part of the path (training keeps it only for its history).
+                .where(PathStep.path_id == path_id, CourseItem.kind.in_(("reading", "quiz")), CourseItem.target != "",
+                       CourseItem.retired_at.is_(None))
                 .order_by(PathStep.position, CourseItem.position)):
             (material.readings if kind == "reading" else material.quizzes).append(target.partition("#")[0])
     return material

@@ -220,3 +220,19 @@ def test_archived_and_deleted_questions_leave_the_drill(dbsession):
     drill_bank.sync(dbsession, now)
     assert bank_items(dbsession)["bank:basics/q-single"].status == "active"
     assert drill_bank.in_step(dbsession)
+
+
+def test_a_retired_reading_of_the_path_is_not_drilled_first(dbsession, clock):
+    """Training retires an item instead of deleting it: its document is no longer the person's material."""
+    _path, (day1, _shadow, _day2) = ft.standard_programme()
+    me = ft.new_hire(date(2026, 3, 2))
+    ft.service(dbsession, clock).enrol(me)
+    role = DrillItemFactory(source_slug="roles/cs-agent", source_kind="role", section="roles")
+    DrillItemFactory(source_slug="policies/daily-rules", source_kind="policy", section="policies")
+    retired = next(i for i in day1.items if i.target == "policies/daily-rules")
+    retired.retired_at = clock.now()
+    dbsession.commit()
+    svc = service(dbsession, FixedClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC)))
+    svc.set_settings(me.team_id, new_per_day=1, reviews_per_day=0, target_retention=0.9)
+    # The role profile comes before an ordinary policy once the path no longer lists the policy.
+    assert [e.card.item_id for e in svc.queue(me.id)] == [role.id]
