@@ -31,6 +31,7 @@ ITEMS: list[NavItem] = [
     NavItem("training.mentees", _("My mentees"), P.TRAINING_MENTOR),
     NavItem("training.team", _("Team onboarding"), P.TRAINING_MANAGE),
     NavItem("documents.review_queue", _("Review queue"), P.DOCUMENTS_REVIEW),
+    NavItem("training.review", _("Course review"), P.DOCUMENTS_REVIEW),
     NavItem("documents.mine", _("My documents"), P.DOCUMENTS_CREATE),
     NavItem("documents.new", _("New document"), P.DOCUMENTS_CREATE),
     NavItem("training.courses", _("Courses"), P.TRAINING_AUTHOR),

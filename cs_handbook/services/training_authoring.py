@@ -20,7 +20,7 @@ A course with history is never deleted either: it is archived.
 import hashlib
 
 import yaml
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 
 from ..clock import Clock
 from ..models.accounts import Grant, Scope, ScopedRole
@@ -143,8 +143,9 @@ class AuthoringService:
         return list(courses), list(paths)
 
     def pending_count(self) -> int:
-        courses, paths = self.pending()
-        return len(courses) + len(paths)
+        """Courses and paths waiting for review, counted by the database (the navigation badge, every page)."""
+        return sum(self.dbsession.scalar(select(func.count()).select_from(model).where(model.review_state == PENDING))
+                   for model in (Course, TrainingPath))
 
     def _document_slugs(self, data: dict) -> set[str]:
         from ..models.documents import Document

@@ -1,6 +1,7 @@
 """Views of the training area; `includeme` adds its routes (prefix `/training`),
 the home-page panels and the demo builder."""
 
+from ... import navigation
 from ...resources.training import (
     CourseResource,
     OwnedCourseResource,
@@ -46,6 +47,7 @@ def includeme(config):
     # after the routes, so the panels are appended to the same registry list
     # the directive fills.
     from .learner import home_panel
-    from .review import review_panel
+    from .review import review_badge, review_panel
 
     config.registry.setdefault("home_panels", []).extend([home_panel, review_panel])
+    navigation.register_badge("training.review", review_badge)
