@@ -10,9 +10,10 @@ from pathlib import Path
 import yaml
 
 from ..clock import Clock
-from ..content import ContentReport
+from ..content import ContentReport, Problem
+from ..i18n import _
 from ..models.quizzes import REVIEW_PARTS
-from .quizzes_bank import TYPE_FIELDS, BankService, review_settings
+from .quizzes_bank import MAX_KEY, TYPE_FIELDS, BankService, check_fields, review_settings
 from .quizzes_grading import AnswerError
 
 QUIZ_DEFAULTS = {"description": "", "pass_mark": 80, "time_limit_minutes": None, "attempts_allowed": 0,
@@ -125,22 +126,67 @@ def question_yaml(question) -> dict:
 
 
 def load_questions(bank: BankService, folder: Path, report: ContentReport) -> None:
+    """Load each question file whole or not at all (as documents and training load theirs).
+
+    A file with a bad question is reported, question by question, and left out: loading the
+    rest of it would leave the bank half way between the old file and the new one.
+    """
     for path in sorted((folder / "questions").glob("*.yaml")):
         try:
             doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (UnicodeDecodeError, yaml.YAMLError) as error:
             report.errors.append(f"{path.name}: {error}")
             continue
-        category = bank.ensure_category(path.stem, str(doc.get("category") or path.stem),
-                                        str(doc.get("description") or ""))
-        for position, item in enumerate(doc.get("questions") or []):
-            try:
-                fields, tags = question_fields(item)
-                _, status = bank.save_question(category, item["key"], fields, tags, position=position)
-            except AnswerError as error:
-                report.errors.append(f"{path.name} #{position + 1}: {error.msgid}")
-                continue
-            setattr(report, status, getattr(report, status) + 1)
+        if not isinstance(doc, dict) or not isinstance(doc.get("questions") or [], list):
+            report.errors.append(Problem(_(FILE_NOT_LOADED, mapping={"file": path.name})))
+            continue
+        _load_question_file(bank, path.name, doc, report)
+
+
+FILE_NOT_LOADED = "${file} was not loaded: fix it and load it again."
+BAD_QUESTION = "${file}, question ${number}: ${problem}"
+
+
+class _FileRefused(Exception):
+    """Raised inside a file's savepoint so that its writes are taken back."""
+
+
+def _load_question_file(bank: BankService, name: str, doc: dict, report: ContentReport) -> None:
+    problems: list[tuple[int, str]] = []
+    parsed = []
+    for position, item in enumerate(doc.get("questions") or []):
+        try:
+            fields, tags = question_fields(item)
+            check_fields(fields)  # what the bank checks too, so every bad question is named before writing
+            if len(item["key"]) > MAX_KEY:
+                raise AnswerError("A question needs an ascii key.")
+            parsed.append((position, item["key"], fields, tags))
+        except AnswerError as error:
+            problems.append((position, error.msgid))
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    if not problems:
+        try:
+            with bank.dbsession.begin_nested():
+                category = bank.ensure_category(Path(name).stem, str(doc.get("category") or Path(name).stem),
+                                                str(doc.get("description") or ""))
+                for position, key, fields, tags in parsed:
+                    try:
+                        _question, status = bank.save_question(category, key, fields, tags, position=position)
+                    except AnswerError as error:  # checks only the bank makes (a key taken in the file twice…)
+                        problems.append((position, error.msgid))
+                        continue
+                    counts[status] += 1
+                if problems:
+                    raise _FileRefused
+        except _FileRefused:
+            pass
+    if problems:
+        report.errors += [Problem(_(BAD_QUESTION, mapping={"file": name, "number": position + 1,
+                                                           "problem": _(msgid)})) for position, msgid in problems]
+        report.errors.append(Problem(_(FILE_NOT_LOADED, mapping={"file": name})))
+        return
+    for status, count in counts.items():
+        setattr(report, status, getattr(report, status) + count)
 
 
 def export_questions(bank: BankService, folder: Path) -> int:
@@ -191,7 +237,8 @@ def load_quizzes(bank: BankService, folder: Path, report: ContentReport) -> None
         try:
             doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             settings = quiz_settings(doc)
-            _, status = bank.save_quiz(path.stem, settings, slots=quiz_slots(doc))
+            with bank.dbsession.begin_nested():  # a quiz refused half way leaves nothing behind
+                _, status = bank.save_quiz(path.stem, settings, slots=quiz_slots(doc))
         except (UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError, ValueError) as error:
             report.errors.append(f"{path.name}: {getattr(error, 'msgid', error)}")
             continue

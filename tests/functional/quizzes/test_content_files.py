@@ -34,15 +34,41 @@ def test_load_is_idempotent_and_export_is_byte_for_byte(request_, dbsession, tmp
             assert (tmp_path / sub / path.name).read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), path
 
 
-def test_bad_question_reported_others_loaded(request_, dbsession, tmp_path):
+def test_a_file_with_a_bad_question_is_left_out_whole_and_the_other_files_load(request_, dbsession, tmp_path):
+    """As documents and training do: a file loads entirely or not at all, each bad question named."""
+    from pyramid.interfaces import ILocalizer
+
+    from cs_handbook.content import translated
+    from cs_handbook.services.quizzes_bank import BankService
+
     (tmp_path / "questions").mkdir()
     (tmp_path / "questions" / "c.yaml").write_text(
         "category: 测试\nquestions:\n- key: ok\n  type: truefalse\n  text: 对吗\n  answer: true\n"
-        "- key: bad\n  type: single\n  text: 缺选项\n  options: []\n", encoding="utf-8")
+        "- key: bad\n  type: single\n  text: 缺选项\n  options: []\n"
+        "- key: worse\n  type: nonsense\n  text: 类型不对\n", encoding="utf-8")
+    (tmp_path / "questions" / "good.yaml").write_text(
+        "category: 好的\nquestions:\n- key: fine\n  type: truefalse\n  text: 好吗\n  answer: false\n",
+        encoding="utf-8")
     (tmp_path / "questions" / "gbk.yaml").write_bytes("category: 测试".encode("gbk"))
+    (tmp_path / "questions" / "list.yaml").write_text("- 不是映射\n", encoding="utf-8")
     report = load(request_, tmp_path, None)
-    assert report.created == 1
-    assert len(report.errors) == 2 and report.errors[0].startswith("c.yaml #2")
+    assert report.created == 1  # good.yaml's one question; nothing of c.yaml
+    bank = request_.find_service(BankService)
+    assert bank.category("c") is None and bank.category("good") is not None
+    localizer = request_.registry.getUtility(ILocalizer, name="zh_CN")
+    lines = [translated(line, localizer) for line in report.errors]
+    assert lines[:3] == ["c.yaml 第 2 题：选择题至少需要两个有文字的选项。", "c.yaml 第 3 题：未知的题型。",
+                         "c.yaml 未载入：请改正后重新载入。"], lines
+    assert lines[3].startswith("gbk.yaml") and lines[4] == "list.yaml 未载入：请改正后重新载入。"
+    assert len(lines) == 5
+    # Fixed, the file loads whole.
+    (tmp_path / "questions" / "c.yaml").write_text(
+        "category: 测试\nquestions:\n- key: ok\n  type: truefalse\n  text: 对吗\n  answer: true\n",
+        encoding="utf-8")
+    (tmp_path / "questions" / "gbk.yaml").unlink()
+    (tmp_path / "questions" / "list.yaml").unlink()
+    report = load(request_, tmp_path, None)
+    assert (report.created, report.unchanged, report.errors) == (1, 1, [])
     out = tmp_path / "out"
     export(request_, out, None)
     assert (out / "questions" / "c.yaml").read_text(encoding="utf-8") == (
