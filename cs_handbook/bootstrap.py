@@ -7,8 +7,16 @@ before their processes start, never by a process at start-up.
 
 from pyramid.events import ApplicationCreated
 from pyramid.scripting import prepare
+from sqlalchemy import select
 
 from .models.accounts import Account
+from .models.settings import SiteSetting
+from .services.site_settings import declare
+
+# Written at the end of a first set-up (`initialise`), demo data or not: a later start finds
+# it and leaves the site alone. (Accounts are no sign: without demo data there may be none.)
+SET_UP_KEY = "site.set_up_at"
+declare(SET_UP_KEY, None)
 
 
 def _first_run(event):
@@ -22,7 +30,7 @@ def _first_run(event):
     progress = Progress()
     engine = registry["dbengine"]
     demo = registry.settings["cs_handbook.demo_data"]
-    if not migrations.is_at_head(engine) or not _has_accounts(registry):
+    if not migrations.is_at_head(engine) or not _is_set_up(registry):
         env = prepare(registry=registry)
         try:
             initialise(env, progress, demo=demo)
@@ -32,10 +40,11 @@ def _first_run(event):
         print_demo_signins(progress)
 
 
-def _has_accounts(registry) -> bool:
-    from sqlalchemy import select
-
+def _is_set_up(registry) -> bool:
     with registry["dbsession_factory"]() as session:
+        if session.get(SiteSetting, SET_UP_KEY) is not None:
+            return True
+        # A site set up before the mark was written has its accounts (it was made with demo data).
         return session.scalar(select(Account.id).limit(1)) is not None
 
 

@@ -4,9 +4,11 @@ Used by `cs-handbook init` and by `development.ini`'s automatic first run.
 """
 
 from .. import migrations
+from ..bootstrap import SET_UP_KEY
 from ..content import DEFAULT_CONTENT_DIRS, ContentReport, content_handlers
 from ..demo import DEMO_ACCOUNTS, DEMO_PASSWORD, create_demo_accounts, ensure_positions
 from ..services.accounts import AccountService
+from ..services.site_settings import SiteSettingsService
 
 
 def migrate(registry, progress) -> None:
@@ -51,6 +53,8 @@ def initialise(env, progress, demo=False, admin_password=None) -> None:
             if service.by_username("admin") is None:
                 admin = service.create(username="admin", display_name="Administrator", password=admin_password)
                 service.set_global_roles(admin, {"admin"})
+        settings_service = request.find_service(SiteSettingsService)
+        settings_service.set(SET_UP_KEY, settings_service.clock.now().isoformat())
 
 
 def print_demo_signins(progress, url="http://127.0.0.1:6543") -> None:

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from cs_handbook.bootstrap import SET_UP_KEY
 from cs_handbook.models.accounts import Account, Grant, Scope
+from cs_handbook.models.settings import SiteSetting
 from cs_handbook.scripts.cli import main
 from tests.conftest import login
 from tests.factories import AccountFactory, TeamFactory
@@ -168,4 +170,32 @@ def test_first_run_of_a_development_site_sets_everything_up_once(tmp_path, capsy
     assert "Migrating" not in output and "Content:" not in output
     with again.registry["dbsession_factory"]() as session:
         assert session.scalar(select(func.count()).select_from(Account)) == 8
+        assert session.get(SiteSetting, SET_UP_KEY) is not None
     again.registry["dbengine"].dispose()
+
+
+def test_a_development_site_without_demo_data_is_set_up_once_too(tmp_path, capsys, monkeypatch):
+    """No demo data means no accounts after the set-up: the site still knows it was set up."""
+    from cs_handbook import main as make_app
+    from cs_handbook.models.documents import Document
+    from cs_handbook.scripts import initialize
+
+    policies = tmp_path / "content" / "policies" / "policies"
+    policies.mkdir(parents=True)
+    (policies / "rule.md").write_text("---\ntitle: 规则\nsummary: 一条规则\nsources: ['001']\n---\n\n正文。\n",
+                                      encoding="utf-8")
+    monkeypatch.setattr(initialize, "DEFAULT_CONTENT_DIRS", {"policies": tmp_path / "content" / "policies",
+                                                             "training": tmp_path / "content" / "training"})
+    settings = {"sqlalchemy.url": f"sqlite:///{tmp_path}/site.sqlite", "cs_handbook.auto_init": "true",
+                "cs_handbook.secret": "first-run", "here": str(tmp_path)}
+    first = make_app({}, **settings)
+    assert "Content: 1 created" in capsys.readouterr().err
+    first.registry["dbengine"].dispose()
+    for _start in range(2):
+        again = make_app({}, **settings)
+        output = capsys.readouterr().err
+        assert "Migrating" not in output and "Content:" not in output
+        with again.registry["dbsession_factory"]() as session:
+            assert session.scalar(select(func.count()).select_from(Account)) == 0
+            assert session.scalar(select(func.count()).select_from(Document)) == 1
+        again.registry["dbengine"].dispose()
