@@ -13,9 +13,10 @@ from ...schemas.drill import parse_answer
 from ...services import drill_bank
 from ...services.drill import DrillError, DrillService
 
-# Paragraphs the document page marks with an id (templates/documents/_body.jinja2): script situations.
-# (Duties, facts and procedures have none yet: their links go to the top of the document.)
-LINKED_PARAGRAPHS = ("situation",)
+# Paragraphs the document page marks with an id (templates/documents/_body.jinja2): script situations
+# (situation-<key>) and role-profile duties (duty-<number>). Facts and procedures are front matter the
+# page does not show as such (the body tells them in prose): their links go to the top of the document.
+LINKED_PARAGRAPHS = ("situation", "duty")
 
 
 def source_url(request, item) -> str | None:

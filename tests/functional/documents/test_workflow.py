@@ -137,7 +137,9 @@ def test_role_profile_lists_duties_and_holders(testapp, dbsession, clock):
                   data={"position": "cs-agent", "duties": ["受理咨询", "记录工单"]})
     login(testapp, holder.username)
     page = testapp.get("/handbook/read/roles/cs-agent")
-    assert re.search(r"<ol class=\"duties\"><li>受理咨询</li><li>记录工单</li></ol>", page.text)
+    # Each duty has an id (the drill's source links point at it: duty-1 is the first).
+    assert re.search(r"<ol class=\"duties\"><li id=\"duty-1\">受理咨询</li><li id=\"duty-2\">记录工单</li></ol>",
+                     page.text)
     assert "张小红" in page.text
 
 

@@ -242,3 +242,23 @@ def test_feedback_links_to_the_paragraph_of_a_duty_or_situation(testapp, dbsessi
     url, fragment = link.split("#")
     assert fragment == "situation-forbidden"
     assert f'id="{fragment}">推诿类禁用语</h2>' in testapp.get(url).text  # the paragraph it points to
+
+
+def test_feedback_of_a_duty_links_to_that_duty_on_the_role_profile(testapp, dbsession, clock):
+    from ...factories_documents import make_document
+
+    staff = _staff()
+    slug = f"roles/{staff.position.code}"  # the drill draws only the person's own role profile
+    make_document(slug, title="前台客服岗位职责", body="正文",
+                  data={"position": staff.position.code, "duties": ["受理咨询", "记录工单", "回访客户"]})
+    DrillItemFactory(kind="match-duty-role", prompt="记录工单", source_slug=slug, source_kind="role",
+                     source_anchor="duty:2", source_title="前台客服岗位职责",
+                     payload={"choices": ["前台客服", "质检员"], "number": 2}, answer={"value": "前台客服"})
+    login(testapp, "driller")
+    form = next(f for f in testapp.get("/drill/").forms.values() if "entry_id" in f.fields)
+    form["value"] = "前台客服"
+    feedback = form.submit().follow().text.split('class="drill-feedback')[1].split("</section>")[0]
+    link = re.search(r'<a href="([^"]+)">前台客服岗位职责</a>', feedback).group(1)
+    url, fragment = link.split("#")
+    assert fragment == "duty-2"
+    assert f'<li id="{fragment}">记录工单</li>' in testapp.get(url).text  # the duty it is about
