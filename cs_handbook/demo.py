@@ -7,7 +7,8 @@ from .defaults import POSITIONS
 from .models.accounts import GlobalRole, Scope, ScopedRole
 from .services.accounts import AccountService
 
-DEMO_PASSWORD = "demo-pass-2026"
+# Not a secret: the README publishes it for the demo accounts, which only `--demo` creates.
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105
 
 # username, display name, position, team, global roles, mentor, days since start
 DEMO_ACCOUNTS = [

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from pyramid.i18n import Localizer, TranslationStringFactory, Translations
+from pyramid.i18n import Localizer, Translations, TranslationStringFactory
 from pyramid.interfaces import ILocalizer
 
 DOMAIN = "cs_handbook"

@@ -18,7 +18,8 @@ def includeme(config):
     config.add_route("admin.accounts.roster", "/admin/accounts/roster")
     config.add_route("admin.accounts.edit", "/admin/accounts/{account_id:[0-9]{1,9}}", factory=AccountResource)
     config.add_route("admin.accounts.grants", "/admin/accounts/{account_id:[0-9]{1,9}}/grants", factory=AccountResource)
-    config.add_route("admin.accounts.grant_remove", "/admin/accounts/{account_id:[0-9]{1,9}}/grants/{grant_id:[0-9]{1,9}}/remove",
+    config.add_route("admin.accounts.grant_remove",
+                     "/admin/accounts/{account_id:[0-9]{1,9}}/grants/{grant_id:[0-9]{1,9}}/remove",
                      factory=AccountResource)
     config.add_route("admin.accounts.status", "/admin/accounts/{account_id:[0-9]{1,9}}/status", factory=AccountResource)
     config.add_route("admin.accounts.password", "/admin/accounts/{account_id:[0-9]{1,9}}/password",

@@ -2,7 +2,8 @@
 
 - `backend` is a session fixture parametrised over the databases; the
   PostgreSQL server is started by the run itself and stopped at the end.
-- `app` is the real WSGI app for that backend; `testapp` wraps it in WebTest.
+- `app` is the real WSGI app for that backend; `testapp` wraps it in WebTest
+  (in modules marked `isolated_app`, the app of tests/functional/isolation.py).
 - After each test every table is emptied, so requests commit for real
   (pyramid_tm, CSRF and sessions behave as in production).
 - `dbsession` is a plain session for arranging data and for service tests;
@@ -25,6 +26,8 @@ from cs_handbook.models import Base
 
 from . import factories
 from .pg_server import PostgresServer
+
+pytest_plugins = ["tests.functional.isolation"]
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKENDS = [b for b in os.environ.get("CS_HANDBOOK_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
@@ -143,7 +146,9 @@ def _register_clock(registry, clock):
 
 
 @pytest.fixture
-def testapp(app, dbsession):
+def testapp(request, app, dbsession):
+    if request.node.get_closest_marker("isolated_app"):
+        return request.getfixturevalue("isolated_testapp")
     return webtest.TestApp(app, extra_environ={"REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "localhost"})
 
 

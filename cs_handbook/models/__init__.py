@@ -15,8 +15,7 @@ from sqlalchemy.orm import configure_mappers, sessionmaker
 
 # Import every model module so that the metadata is complete (for Alembic's
 # drift check and for relationships declared by name).
-from . import accounts, audit, documents, drill, notices, qa, quizzes, settings, training  # noqa: F401
-from . import reports  # noqa: F401
+from . import accounts, audit, documents, drill, notices, qa, quizzes, reports, settings, training  # noqa: F401
 from .meta import Base
 
 configure_mappers()
@@ -69,21 +68,21 @@ def _retry_when_disconnected(context):
         mark_error_retryable(context.sqlalchemy_exception)
 
 
-def get_engine(settings, prefix="sqlalchemy.") -> Engine:
-    url = settings[prefix + "url"]
+def get_engine(app_settings, prefix="sqlalchemy.") -> Engine:
+    url = app_settings[prefix + "url"]
     if url.startswith("sqlite"):
         database = make_url(url).database
         if database and database != ":memory:":
             # A fresh checkout has no var/ folder yet.
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = engine_from_config(settings, prefix, connect_args={"check_same_thread": False, "timeout": 10})
+        engine = engine_from_config(app_settings, prefix, connect_args={"check_same_thread": False, "timeout": 10})
         event.listen(engine, "connect", _tune_sqlite)
         # pysqlite's own transaction handling is disabled so that BEGIN is ours.
         event.listen(engine, "connect", lambda c, r: setattr(c, "isolation_level", None))
         event.listen(engine, "begin", _begin)
         event.listen(engine, "handle_error", _retry_when_locked)
         return engine
-    engine = engine_from_config(settings, prefix)
+    engine = engine_from_config(app_settings, prefix)
     event.listen(engine, "handle_error", _retry_when_disconnected)
     return engine
 
@@ -100,12 +99,12 @@ def get_tm_session(session_factory, transaction_manager, request=None):
 
 
 def includeme(config):
-    settings = config.get_settings()
-    settings["tm.manager_hook"] = "pyramid_tm.explicit_manager"
+    app_settings = config.get_settings()
+    app_settings["tm.manager_hook"] = "pyramid_tm.explicit_manager"
     config.include("pyramid_tm")
     config.include("pyramid_retry")
 
-    engine = get_engine(settings)
+    engine = get_engine(app_settings)
     session_factory = get_session_factory(engine)
     config.registry["dbengine"] = engine
     config.registry["dbsession_factory"] = session_factory

@@ -7,7 +7,9 @@ keep the write lock while the following request waits ("database is
 locked"). Here each request runs in a copy of the context and the test's
 own reads use a plain `BEGIN`.
 
-Use it by importing the fixture: `from tests.functional.isolation import testapp  # noqa: F401`.
+A module asks for it with `pytestmark = pytest.mark.isolated_app`: its
+`testapp` is then this one (tests/conftest.py registers this module as a
+plugin and picks the app by the marker).
 """
 
 import contextvars
@@ -28,7 +30,7 @@ class _IsolatedApp:
 
 
 @pytest.fixture
-def testapp(app, dbsession):
+def isolated_testapp(app, dbsession):
     token = sqlite_write_intent.set(False)
     yield webtest.TestApp(_IsolatedApp(app), extra_environ={"REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "localhost"})
     sqlite_write_intent.reset(token)

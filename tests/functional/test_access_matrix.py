@@ -14,7 +14,8 @@ from pyramid.interfaces import IRoutesMapper
 import tests.access
 from tests.access import ROLES, SIGNED_IN, Row, make_people
 from tests.conftest import login
-from tests.functional.isolation import testapp  # noqa: F401
+
+pytestmark = pytest.mark.isolated_app
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # Static views are not routes of ours: they answer every role alike.

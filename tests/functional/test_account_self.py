@@ -1,12 +1,15 @@
 """A signed-in person changes their own password and reads their notices."""
 
+import pytest
 import webtest
 from sqlalchemy import select
 
 from cs_handbook.models.accounts import Account
 from tests.conftest import login
 from tests.factories import AccountFactory
-from tests.functional.isolation import fresh, testapp  # noqa: F401
+from tests.functional.isolation import fresh
+
+pytestmark = pytest.mark.isolated_app
 
 
 def _change(testapp, current, new, confirm=None, status=303):

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from cs_handbook.models.accounts import Account, Grant, Scope, ScopedRole
@@ -10,7 +11,9 @@ from tests.conftest import login
 from tests.factories import AccountFactory, GrantFactory, PositionFactory, TeamFactory
 from tests.factories_documents import make_document
 from tests.factories_training import CourseFactory
-from tests.functional.isolation import fresh, testapp  # noqa: F401
+from tests.functional.isolation import fresh
+
+pytestmark = pytest.mark.isolated_app
 
 
 def _events(dbsession, action):

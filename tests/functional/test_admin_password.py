@@ -1,5 +1,6 @@
 """An admin sets a new password for someone who lost theirs: old sessions end, the change is audited."""
 
+import pytest
 import webtest
 from sqlalchemy import select
 
@@ -7,7 +8,9 @@ from cs_handbook.models.accounts import Account
 from cs_handbook.models.audit import AuditEvent
 from tests.conftest import login
 from tests.factories import DEFAULT_PASSWORD, AccountFactory
-from tests.functional.isolation import _IsolatedApp, fresh, testapp  # noqa: F401
+from tests.functional.isolation import _IsolatedApp, fresh
+
+pytestmark = pytest.mark.isolated_app
 
 NEW_PASSWORD = "brand-new-password-9"
 

@@ -1,5 +1,6 @@
 """Teams are renamed and given a time zone; positions are listed with their role profile and added."""
 
+import pytest
 from sqlalchemy import select
 
 from cs_handbook.models.accounts import Position, Team
@@ -7,7 +8,9 @@ from cs_handbook.models.audit import AuditEvent
 from tests.conftest import login
 from tests.factories import AccountFactory, PositionFactory, TeamFactory
 from tests.factories_documents import make_document
-from tests.functional.isolation import fresh, testapp  # noqa: F401
+from tests.functional.isolation import fresh
+
+pytestmark = pytest.mark.isolated_app
 
 
 def _admin(testapp):

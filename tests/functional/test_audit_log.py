@@ -2,13 +2,16 @@
 
 from datetime import UTC, datetime
 
+import pytest
 import webtest
 from sqlalchemy import select
 
 from cs_handbook.models.audit import AuditEvent
 from tests.conftest import login
 from tests.factories import AccountFactory
-from tests.functional.isolation import fresh, testapp  # noqa: F401
+from tests.functional.isolation import fresh
+
+pytestmark = pytest.mark.isolated_app
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -3,6 +3,7 @@
 import re
 from datetime import UTC, datetime
 
+import pytest
 import webtest
 from sqlalchemy import select
 from webtest import Upload
@@ -13,7 +14,9 @@ from cs_handbook.services.audit import SITE_TIMEZONE_KEY, AuditAction
 from cs_handbook.services.site_settings import SiteSettingsService
 from tests.conftest import login
 from tests.factories import AccountFactory, PositionFactory, TeamFactory
-from tests.functional.isolation import _IsolatedApp, fresh, testapp  # noqa: F401
+from tests.functional.isolation import _IsolatedApp, fresh
+
+pytestmark = pytest.mark.isolated_app
 
 # What must never show in the table: action codes, detail keys, field names, role and reason codes.
 RAW = [re.escape(code) for code in AuditAction.all() if "." in code] + [

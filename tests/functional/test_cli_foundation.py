@@ -17,7 +17,9 @@ from cs_handbook.models.settings import SiteSetting
 from cs_handbook.scripts.cli import main
 from tests.conftest import login
 from tests.factories import AccountFactory, TeamFactory
-from tests.functional.isolation import fresh, testapp  # noqa: F401
+from tests.functional.isolation import fresh
+
+pytestmark = pytest.mark.isolated_app
 
 INI = str(Path(__file__).resolve().parents[2] / "testing.ini")
 

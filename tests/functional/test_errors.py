@@ -23,7 +23,9 @@ from cs_handbook.clock import Clock
 from cs_handbook.models.accounts import Account
 from tests.conftest import csrf_token, login
 from tests.factories import AccountFactory
-from tests.functional.isolation import _IsolatedApp, fresh, testapp  # noqa: F401
+from tests.functional.isolation import _IsolatedApp, fresh
+
+pytestmark = pytest.mark.isolated_app
 
 PAGES = {
     "zh_CN": ("出错了", "错误已记录，请稍后再试。"),

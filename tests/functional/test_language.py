@@ -2,13 +2,16 @@
 
 import re
 
+import pytest
 import webtest
 from sqlalchemy import select
 
 from cs_handbook.models.accounts import Account
 from tests.conftest import login
 from tests.factories import AccountFactory
-from tests.functional.isolation import fresh, testapp  # noqa: F401
+from tests.functional.isolation import fresh
+
+pytestmark = pytest.mark.isolated_app
 
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")

@@ -14,7 +14,9 @@ from cs_handbook.services.accounts import AccountError, AccountService
 from cs_handbook.services.audit import AuditService
 from tests.conftest import login
 from tests.factories import AccountFactory
-from tests.functional.isolation import fresh, testapp  # noqa: F401
+from tests.functional.isolation import fresh
+
+pytestmark = pytest.mark.isolated_app
 
 
 def _admins(dbsession) -> set[str]:

@@ -1,5 +1,6 @@
 """Roster import: all rows or none, bad lines reported by number, bad files refused."""
 
+import pytest
 from sqlalchemy import func, select
 from webtest import Upload
 
@@ -7,7 +8,9 @@ from cs_handbook.models.accounts import Account, Grant, ScopedRole
 from cs_handbook.models.audit import AuditEvent
 from tests.conftest import login
 from tests.factories import AccountFactory, PositionFactory, TeamFactory
-from tests.functional.isolation import fresh, testapp  # noqa: F401
+from tests.functional.isolation import fresh
+
+pytestmark = pytest.mark.isolated_app
 
 HEADER = "username,display_name,email,position,team,start_date,mentor,language\n"
 

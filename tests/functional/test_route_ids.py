@@ -15,8 +15,9 @@ from pyramid.interfaces import IRoutesMapper
 
 from tests.access import ROLES, make_people
 from tests.conftest import login
-from tests.functional.isolation import testapp  # noqa: F401
 from tests.functional.test_access_matrix import ROWS, UNSAFE, _prepare, _token
+
+pytestmark = pytest.mark.isolated_app
 
 BAD_IDS = {
     "over-long": "1234567890",

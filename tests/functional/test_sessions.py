@@ -16,7 +16,9 @@ from cs_handbook.models.accounts import LoginAttempt, LoginSession
 from cs_handbook.scripts.cli import main as cli_main
 from tests.conftest import csrf_token, login
 from tests.factories import AccountFactory
-from tests.functional.isolation import _IsolatedApp, fresh, testapp  # noqa: F401
+from tests.functional.isolation import _IsolatedApp, fresh
+
+pytestmark = pytest.mark.isolated_app
 
 LIFETIME, IDLE = 12 * 3600, 2 * 3600
 

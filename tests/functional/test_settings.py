@@ -12,7 +12,9 @@ from cs_handbook.models.audit import AuditEvent
 from cs_handbook.settings import normalise_settings, parse_networks
 from tests.conftest import login
 from tests.factories import AccountFactory
-from tests.functional.isolation import _IsolatedApp, fresh, testapp  # noqa: F401
+from tests.functional.isolation import _IsolatedApp, fresh
+
+pytestmark = pytest.mark.isolated_app
 
 ROOT = Path(__file__).resolve().parents[2]
 PROXY = "10.0.0.5"

@@ -129,7 +129,8 @@ def fact(pages, value, unit, *label_words, slug_part=None):
     for page, item in all_facts(pages):
         if slug_part and slug_part not in page.slug:
             continue
-        if item.get("value") == value and item.get("unit") == unit and all(w in item.get("label", "") for w in label_words):
+        if (item.get("value") == value and item.get("unit") == unit
+                and all(w in item.get("label", "") for w in label_words)):
             return page, item
     pytest.fail(f"no fact {value} {unit} with label containing {label_words}")
 
@@ -177,7 +178,8 @@ def test_front_matter_required_keys_and_types(pages):
         assert isinstance(meta.get("order", 100), int), f"{where}: order must be an integer"
         sources = meta.get("sources")
         assert isinstance(sources, list) and sources, f"{where}: sources must be a non-empty list"
-        assert all(isinstance(s, str) and s in SEED_IDS for s in sources), f"{where}: sources must be seed ids {sorted(SEED_IDS)}"
+        assert all(isinstance(s, str) and s in SEED_IDS for s in sources), \
+            f"{where}: sources must be seed ids {sorted(SEED_IDS)}"
         tags = meta.get("tags", [])
         assert isinstance(tags, list) and all(isinstance(t, str) and t for t in tags), f"{where}: tags"
         assert isinstance(meta.get("links", []), list), f"{where}: links must be a list"
@@ -192,11 +194,13 @@ def test_procedures_are_well_formed(pages):
         keys = [p.get("key") for p in procs]
         assert len(keys) == len(set(keys)), f"{page.slug}: duplicate procedure keys"
         for proc in procs:
-            assert isinstance(proc.get("key"), str) and ASCII_KEY.match(proc["key"]), f"{page.slug}: procedure key {proc.get('key')!r}"
+            assert isinstance(proc.get("key"), str) and ASCII_KEY.match(proc["key"]), \
+                f"{page.slug}: procedure key {proc.get('key')!r}"
             assert isinstance(proc.get("title"), str) and HAN.search(proc["title"]), f"{page.slug}: procedure title"
             steps = proc.get("steps")
             assert isinstance(steps, list) and len(steps) >= 2, f"{page.slug}/{proc['key']}: at least two steps"
-            assert all(isinstance(s, str) and s.strip() for s in steps), f"{page.slug}/{proc['key']}: steps must be text"
+            assert all(isinstance(s, str) and s.strip() for s in steps), \
+                f"{page.slug}/{proc['key']}: steps must be text"
             assert len(steps) == len(set(steps)), f"{page.slug}/{proc['key']}: duplicate steps"
 
 
@@ -207,10 +211,12 @@ def test_facts_are_well_formed(pages):
         keys = [f.get("key") for f in facts]
         assert len(keys) == len(set(keys)), f"{page.slug}: duplicate fact keys"
         for item in facts:
-            assert isinstance(item.get("key"), str) and ASCII_KEY.match(item["key"]), f"{page.slug}: fact key {item.get('key')!r}"
+            assert isinstance(item.get("key"), str) and ASCII_KEY.match(item["key"]), \
+                f"{page.slug}: fact key {item.get('key')!r}"
             assert isinstance(item.get("label"), str) and HAN.search(item["label"]), f"{page.slug}: fact label"
             value = item.get("value")
-            assert isinstance(value, (int, float)) and not isinstance(value, bool), f"{page.slug}/{item['key']}: value must be a number"
+            assert isinstance(value, (int, float)) and not isinstance(value, bool), \
+                f"{page.slug}/{item['key']}: value must be a number"
             assert isinstance(item.get("unit"), str) and item["unit"].strip(), f"{page.slug}/{item['key']}: unit"
 
 
@@ -252,7 +258,8 @@ def test_simplified_chinese_only(pages):
         text = path.read_text(encoding="utf-8")
         found = sorted({ch for ch in text if ch in TRADITIONAL_ONLY})
         assert not found, f"{path}: Traditional-only characters {found}"
-        assert not PINYIN_ANNOTATION.search(text), f"{path}: garbled pinyin annotation {PINYIN_ANNOTATION.search(text).group(0)!r}"
+        annotation = PINYIN_ANNOTATION.search(text)
+        assert annotation is None, f"{path}: garbled pinyin annotation {annotation.group(0)!r}"
 
 
 def test_no_company_names_from_seeds(pages):
@@ -334,7 +341,8 @@ def test_topic07_logistics_customer_service(pages):
     fact(pages, 9, "类", "评估")
     fact(pages, 100, "条", "评估")
     fact(pages, 1, "次", "座谈会")
-    assert_mentions(meetings, "书面会议纪要", "整改措施", "进度", "每月", "每天或每周", "紧急会议", "快速反应", "客户立场")
+    assert_mentions(meetings, "书面会议纪要", "整改措施", "进度", "每月", "每天或每周",
+                    "紧急会议", "快速反应", "客户立场")
     procedure_matching(pages, ["快速响应", "诚意", "客户立场"])
 
 

@@ -6,12 +6,14 @@ They drive the real app (WebTest), so each runs on SQLite and PostgreSQL.
 
 import itertools
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import login
 from tests.factories import AccountFactory
-from tests.functional.isolation import testapp  # noqa: F401
+
+pytestmark = pytest.mark.isolated_app
 
 CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
 CONTROL = st.characters(min_codepoint=0, max_codepoint=31) | st.sampled_from(["\x7f", "\u200b", "\ufeff", "\u202e"])

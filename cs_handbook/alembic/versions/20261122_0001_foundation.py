@@ -1,13 +1,12 @@
 """foundation: accounts, grants, sessions, audit, settings, notices
 
 Revision ID: 20261122_0001
-Revises: 
+Revises:
 Create Date: 2026-11-22 21:55:08.710539
 """
 
 import sqlalchemy as sa
 from alembic import op
-
 
 revision = '20261122_0001'
 down_revision = None
