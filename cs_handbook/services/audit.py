@@ -23,7 +23,11 @@ def site_zone(settings: SiteSettingsService) -> ZoneInfo:
 
 
 class AuditAction:
-    """The actions the log knows; kept together so the filter page can list them."""
+    """Every action the log records, kept together so the filter page can offer them all.
+
+    Record with these names: a test reads every `record` call of the package (and of the helpers
+    that pass an action on) and fails on an action that is not here or has no name in words.
+    """
 
     SIGNIN = "signin"
     SIGNIN_FAILED = "signin.failed"
@@ -49,6 +53,13 @@ class AuditAction:
     QA_DISPUTED = "qa.disputed"
     QA_DISPUTE_DECIDED = "qa.dispute.decided"
     QA_RULES_CHANGED = "qa.rules.changed"
+    # Quizzes (in words: views/quizzes/audit_words.py).
+    QUIZ_CREATED = "quiz.created"
+    QUIZ_SETTINGS_CHANGED = "quiz.settings_changed"
+    QUIZ_KEY_FIXED = "quiz.key_fixed"
+    QUIZ_ESSAY_MARKED = "quiz.essay_marked"
+    QUIZ_BANK_IMPORTED = "quiz.bank_imported"
+    QUIZ_QUESTION_DELETED = "quiz.question_deleted"
 
     @classmethod
     def all(cls) -> list[str]:

@@ -15,6 +15,7 @@ from ...schemas.accounts import ROLE_TITLES
 from ...services.audit import AuditAction
 from ...services.grant_targets import GrantTargets, kind_of
 from ..qa import audit_words as qa_words
+from ..quizzes import audit_words as quiz_words
 
 ACTION_TITLES = {
     AuditAction.SIGNIN: _("Signed in"),
@@ -36,6 +37,7 @@ ACTION_TITLES = {
     AuditAction.TEAM_UPDATED: _("Team changed"),
     AuditAction.POSITION_CREATED: _("Position added"),
     **qa_words.ACTION_TITLES,
+    **quiz_words.ACTION_TITLES,
 }
 
 FIELD_TITLES = {
@@ -112,6 +114,8 @@ class AuditText:
     def target(self, event) -> str:
         if event.target_type.startswith("qa_"):
             return qa_words.target(event, self.text)
+        if quiz_words.is_quiz_event(event):
+            return quiz_words.target(event, self.text)
         if event.target_type == "account" and event.target_id.isdigit():
             return self.account_name(int(event.target_id))
         if event.target_type == "team" and event.target_id.isdigit():
@@ -126,6 +130,8 @@ class AuditText:
     def details(self, event) -> list[tuple[str, str]]:
         if event.action.startswith("qa."):
             return qa_words.details(event, self.text)
+        if quiz_words.is_quiz_event(event):
+            return quiz_words.details(event, self.text)
         detail = dict(event.detail or {})
         shown = []
         if "role" in detail:

@@ -1,8 +1,8 @@
 """Audit records of the quizzes area (the admin's audit log): who changed a key, a mark, the bank, a quiz.
 
-Actions: quiz.created, quiz.settings_changed, quiz.key_fixed (with the attempts regraded),
-quiz.essay_marked (with the mark before, for a re-mark), quiz.bank_imported,
-quiz.question_deleted. Each lands in the transaction of the change it records.
+Actions (`AuditAction.QUIZ_*`, in words in audit_words.py): quiz.created, quiz.settings_changed,
+quiz.key_fixed (with the attempts regraded), quiz.essay_marked (with the mark before, for a re-mark),
+quiz.bank_imported, quiz.question_deleted. Each lands in the transaction of the change it records.
 """
 
 from ...services.audit import AuditService

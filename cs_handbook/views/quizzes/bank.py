@@ -17,6 +17,7 @@ from ...schemas.quizzes import (
     QuestionSchema,
     type_nodes,
 )
+from ...services.audit import AuditAction
 from ...services.quizzes import AttemptService, QuizError
 from ...services.quizzes_bank import BankService
 from ...services.quizzes_grading import AnswerError
@@ -141,7 +142,7 @@ class AnswerKeyFix(FormView):
                                                                                               appstruct))
         except (AnswerError, QuizError) as error:
             return self.invalid(TYPE_FIELD[version.type], error.msgid)
-        record(self.request, "quiz.key_fixed", "question_version", version.id,
+        record(self.request, AuditAction.QUIZ_KEY_FIXED, "question_version", version.id,
                {"question": version.question.ident, "version": version.number, "regraded": count})
         flash(self.request, _("Answer key fixed; ${count} attempts regraded.", mapping={"count": count}))
         return HTTPSeeOther(self.request.route_url("quizzes.bank"))
@@ -197,7 +198,7 @@ class QuestionDelete(FormView):
             self.request.response.status_int = 409
             flash(self.request, error.msgid, "error")
             return {"form": self.form.render(), **self.template_vars()}
-        record(self.request, "quiz.question_deleted", "question", question_id, {"question": ident})
+        record(self.request, AuditAction.QUIZ_QUESTION_DELETED, "question", question_id, {"question": ident})
         flash(self.request, _("Question ${ident} deleted.", mapping={"ident": ident}))
         return HTTPSeeOther(self.request.route_url("quizzes.bank"))
 
@@ -223,7 +224,7 @@ class ImportView(FormView):
         result = import_bank(self.request.find_service(BankService), raw, appstruct["format"])
         if result.refused:
             return self.invalid("upload", result.refused)
-        record(self.request, "quiz.bank_imported", "question_bank", "",
+        record(self.request, AuditAction.QUIZ_BANK_IMPORTED, "question_bank", "",
                {"format": appstruct["format"], "file": str(appstruct["upload"].get("filename") or "")[:200],
                 "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
                 "refused": len(result.errors)})

@@ -12,6 +12,7 @@ from ...forms import FormView, flash
 from ...i18n import _
 from ...permissions import Permission
 from ...schemas.quizzes import QUESTION_LIST_ID, QuizSchema
+from ...services.audit import AuditAction
 from ...services.quizzes_bank import BankService
 from ...services.quizzes_grading import AnswerError
 from .audit import record
@@ -101,7 +102,7 @@ class QuizBuilder(FormView):
         if status != "unchanged":
             after = snapshot(quiz)
             changed = sorted(name for name in after if before.get(name) != after[name])
-            record(self.request, "quiz.created" if status == "created" else "quiz.settings_changed", "quiz",
-                   quiz.id, {"slug": quiz.slug, "changed": changed})
+            action = AuditAction.QUIZ_CREATED if status == "created" else AuditAction.QUIZ_SETTINGS_CHANGED
+            record(self.request, action, "quiz", quiz.id, {"slug": quiz.slug, "changed": changed})
         flash(self.request, _("Quiz ${slug} saved.", mapping={"slug": quiz.slug}))
         return HTTPSeeOther(self.request.route_url("quizzes.bank"))

@@ -11,6 +11,7 @@ from ...forms import flash
 from ...i18n import _
 from ...models.quizzes import AttemptState
 from ...permissions import Permission
+from ...services.audit import AuditAction
 from ...services.quizzes import AttemptService, QuizError
 from .audit import record
 
@@ -66,7 +67,7 @@ def grade_answer(context, request):
     if error is not None:
         request.response.status_int = 400
         return {"item": item, "mark": raw, "comment": comment, "error": error}
-    record(request, "quiz.essay_marked", "attempt_answer", item.id,
+    record(request, AuditAction.QUIZ_ESSAY_MARKED, "attempt_answer", item.id,
            {"attempt": item.attempt_id, "quiz": item.attempt.quiz.slug, "mark": mark, "points": points,
             "before": before})
     flash(request, _("Mark saved."))
