@@ -77,7 +77,8 @@ def apology(checker: Checker, agent_turns, turns: list[Turn], limit: int) -> Fin
 
 
 def forbidden(checker: Checker, agent_turns) -> list[Finding]:
-    used, excused = [], []
+    used: list[Finding] = []
+    excused: list[Finding] = []
     for index, turn in agent_turns:
         clauses = list(clauses_of(turn.text))
         for phrase in checker.forbidden:
@@ -114,6 +115,8 @@ def find_forbidden(phrase: ForbiddenPhrase, clauses: list[Clause]) -> tuple[Clau
         if part_number == 0:
             first = found
         position = found[0] + (0 if part_number == 0 and len(phrase.parts) == 1 else 1)
+    if first is None:  # a phrase of punctuation only ("……") has no parts to find
+        return None
     at, hit = first
     return clauses[at], hit, excuse(phrase, clauses, at, hit)
 

@@ -169,7 +169,7 @@ class Checker:
     def best_phrase(self, group: str, clauses) -> tuple[PolitePhrase | None, int, str]:
         best, best_score, best_sentence = None, 0, ""
         for candidate in self.polite[group]:
-            covered, sentence = 0, ""
+            covered, sentence = 0.0, ""
             for number, (text, pattern) in enumerate(candidate.clauses):
                 found = _find_clause(text, pattern, clauses)
                 if found is not None:

@@ -7,7 +7,7 @@ import pytest
 from cs_handbook.services import qa_rules as R
 from cs_handbook.services.qa_checks import unhappy_turn
 from cs_handbook.services.qa_etiquette import Turn, check_transcript, speaker_role
-from cs_handbook.services.qa_scripts import checker_for
+from cs_handbook.services.qa_scripts import ScriptPhrase, checker_for
 from cs_handbook.services.qa_text import Pattern, clauses_of, match
 from tests.unit.test_qa_etiquette_labelled import load_phrases
 
@@ -150,6 +150,14 @@ def test_innocent_context_is_not_counted_and_says_why(phrases, text, context):
     assert all(f.ok for f in found), text
     excused = [f for f in found if f.rule]
     assert excused and excused[0].rule == context.title and excused[0].phrase, text
+
+
+def test_a_forbidden_phrase_of_punctuation_only_is_never_found(phrases):
+    # The phrase form accepts any non-empty text; "……" has no words to look for (the check used to crash).
+    dots = ScriptPhrase("forbidden", "……", forbidden=True, source="scripts/dots")
+    found = findings([*phrases, dots], ("customer", 0, "你好"), ("agent", 20, "……好的，马上为您查询。"),
+                     check="forbidden")
+    assert [f.ok for f in found] == [True]
 
 
 def test_quoted_words_are_not_the_agent_s(phrases):
