@@ -6,8 +6,10 @@ is idempotent; exporting writes the canonical form, so load → export
 reproduces the files byte for byte.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from translationstring import TranslationString
 
@@ -18,6 +20,8 @@ DEFAULT_CONTENT_DIRS = {"policies": PROJECT_ROOT / "policies", "training": PROJE
 class Problem(str):
     """A conflict or error of a load: reads as English text, and keeps its translatable `message`
     so the CLI can print it in the reader's language (`translated`)."""
+
+    message: TranslationString
 
     def __new__(cls, message: TranslationString):
         problem = super().__new__(cls, _resolve(message, None))
@@ -62,8 +66,8 @@ class ContentReport:
 class ContentHandler:
     name: str
     folder: str  # "policies" or "training"
-    load: object  # load(request, folder: Path, progress) -> ContentReport
-    export: object  # export(request, folder: Path, progress) -> int (files written)
+    load: Callable[[Any, Path, Any], ContentReport]  # load(request, folder, progress)
+    export: Callable[[Any, Path, Any], int]  # export(request, folder, progress) -> files written
     order: int = 100
 
 

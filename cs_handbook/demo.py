@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from .clock import Clock
 from .defaults import POSITIONS
-from .models.accounts import GlobalRole, Scope, ScopedRole
+from .models.accounts import Account, GlobalRole, Scope, ScopedRole
 from .services.accounts import AccountService
 
 # Not a secret: the README publishes it for the demo accounts, which only `--demo` creates.
@@ -41,7 +41,7 @@ def create_demo_accounts(request, progress) -> dict:
     today = request.find_service(Clock).now().date()
     ensure_positions(service)
     teams = {name: service.ensure_team(name) for name in ("客服一组", "客服二组")}
-    accounts = {}
+    accounts: dict[str, Account] = {}
     progress.start("demo accounts", len(DEMO_ACCOUNTS))
     for username, display_name, position, team, roles, mentor, days in DEMO_ACCOUNTS:
         account = service.by_username(username)

@@ -9,12 +9,14 @@ same transaction as the change.
 
 from dataclasses import dataclass
 
+from pyramid.request import Request
+
 
 @dataclass
 class QuizAttemptGraded:
     """An attempt was graded (or regraded)."""
 
-    request: object
+    request: Request
     account_id: int
     quiz_slug: str
     attempt_id: int
@@ -26,7 +28,7 @@ class QuizAttemptGraded:
 class DocumentPublished:
     """A version of a document became the published one (first publish or an approved working copy)."""
 
-    request: object
+    request: Request
     document_id: int
     slug: str
     kind: str
@@ -37,7 +39,7 @@ class DocumentPublished:
 class DocumentArchived:
     """A document was archived: staff no longer read it and search no longer finds it."""
 
-    request: object
+    request: Request
     document_id: int
     slug: str
     kind: str
@@ -52,7 +54,7 @@ class DocumentRestored:
     None when it had never been published and is a draft again.
     """
 
-    request: object
+    request: Request
     document_id: int
     slug: str
     kind: str
@@ -63,7 +65,7 @@ class DocumentRestored:
 class CriterionFailed:
     """A QA evaluation failed an agent on a scorecard criterion (the drill adds targeted items)."""
 
-    request: object
+    request: Request
     account_id: int
     criterion: str
     evaluation_id: int

@@ -65,9 +65,9 @@ def table_bytes(fmt: str, headers: Sequence[str], rows: Iterable[Sequence], shee
     sheet.append([_xlsx_cell(sheet, h) for h in headers])
     for row in rows:
         sheet.append([_xlsx_cell(sheet, v) for v in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    xlsx = io.BytesIO()
+    workbook.save(xlsx)
+    return xlsx.getvalue()
 
 
 def table_response(

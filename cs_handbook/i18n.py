@@ -6,8 +6,10 @@ Chinese catalogs colander and deform ship for their own messages.
 """
 
 import io
+from importlib.resources import files
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from pyramid.i18n import Localizer, Translations, TranslationStringFactory
@@ -34,7 +36,7 @@ def load_catalog(locale_name: str, domain: str = DOMAIN) -> Translations:
     Each area keeps its messages in its own file (`cs_handbook.po`,
     `documents.po` …) so that areas can be worked on side by side.
     """
-    merged = None
+    merged: Catalog | None = None
     for path in sorted((LOCALE_DIR / locale_name / "LC_MESSAGES").glob("*.po")):
         with path.open("rb") as po:
             catalog = read_po(po, locale=locale_name, domain=domain)
@@ -44,6 +46,8 @@ def load_catalog(locale_name: str, domain: str = DOMAIN) -> Translations:
         for message in catalog:
             if message.id and message.string:
                 merged[message.id] = message
+    if merged is None:
+        raise FileNotFoundError(f"No .po files for {locale_name} in {LOCALE_DIR}")
     buffer = io.BytesIO()
     write_mo(buffer, merged)
     buffer.seek(0)
@@ -53,10 +57,8 @@ def load_catalog(locale_name: str, domain: str = DOMAIN) -> Translations:
 def build_translations(locale_name: str) -> Translations:
     translations = load_catalog(locale_name)
     for package, library_locale in _LIBRARY_CATALOGS[locale_name]:
-        module = __import__(package)
-        mo_dir = Path(module.__file__).parent / "locale"
-        mo_file = mo_dir / library_locale / "LC_MESSAGES" / f"{package}.mo"
-        if mo_file.exists():
+        mo_file = files(package) / "locale" / library_locale / "LC_MESSAGES" / f"{package}.mo"
+        if mo_file.is_file():
             with mo_file.open("rb") as fp:
                 translations.add(Translations(fp, domain=package), merge=False)
     return translations

@@ -134,7 +134,7 @@ def diff_lines(old: str, new: str, budget: _Budget | None = None) -> list[DiffRo
                     rows.append(DiffRow("replace", *_char_diff(la, rb, budget)))
                 elif la is not None:
                     rows.append(DiffRow("delete", _marked(la, [(0, len(la))], "del"), Markup("")))
-                else:
+                elif rb is not None:
                     rows.append(DiffRow("insert", Markup(""), _marked(rb, [(0, len(rb))], "ins")))
         elif op == "delete":
             rows += [DiffRow("delete", _marked(x, [(0, len(x))], "del"), Markup("")) for x in a[i1:i2]]

@@ -2,11 +2,17 @@
 re-verification, the archive (a mixin: one service class, kept in small files)."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ..models.documents import Document, DocumentLink, DocumentState, DocumentTag, DocumentTransition, DocumentVersion
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from sqlalchemy.orm import Session
 
 S = DocumentState
 
@@ -24,13 +30,18 @@ class PendingReview:
     def compare_ids(self) -> tuple[int, int] | None:
         """The versions a reviewer compares: what staff read now → what would be published."""
         document = self.document
-        if document.published_version_id is None:
+        if document.published_version_id is None or document.latest_version_id is None:
             return None
         return document.published_version_id, document.latest_version_id
 
 
 class DocumentListsMixin:
     """Lists of DocumentService (needs `dbsession` and `today()`)."""
+
+    if TYPE_CHECKING:
+        dbsession: Session
+
+        def today(self) -> date: ...
 
     def _visible_stmt(self, see_all: bool):
         stmt = select(Document).where(Document.published_version_id.is_not(None), Document.state != S.ARCHIVED)
@@ -63,7 +74,7 @@ class DocumentListsMixin:
     def pending_reviews(self) -> list[PendingReview]:
         """The review queue: each pending document with who submitted it, when, and what they said."""
         documents = self.pending()
-        submissions = {}
+        submissions: dict[int, DocumentTransition] = {}
         if documents:
             rows = self.dbsession.scalars(
                 select(DocumentTransition).where(DocumentTransition.document_id.in_([d.id for d in documents]),
@@ -79,7 +90,8 @@ class DocumentListsMixin:
         return reviews
 
     def pending_count(self) -> int:
-        return self.dbsession.scalar(select(func.count()).select_from(Document).where(Document.state == S.PENDING))
+        pending = select(func.count()).select_from(Document).where(Document.state == S.PENDING)
+        return self.dbsession.scalar(pending) or 0
 
     def owned_ids(self, account_id: int) -> set[int]:
         """Documents `account_id` looks after: those they created and those an owner grant gives them."""

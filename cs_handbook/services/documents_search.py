@@ -8,6 +8,7 @@ the MATCH / tsquery syntax cannot inject operators.
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 from sqlalchemy import select, text
@@ -15,6 +16,10 @@ from sqlalchemy.orm import joinedload
 
 from ..models.documents import Document
 from .documents_render import index_tokens, plain_text, query_tokens, segment
+
+if TYPE_CHECKING:
+    from sqlalchemy import Select
+    from sqlalchemy.orm import Session
 
 SNIPPET_CHARS = 120
 
@@ -103,7 +108,8 @@ MAX_MATCHES = 500
 def _split_query(query: str) -> tuple[list[str], list[str]]:
     """(words the index holds, single characters it does not): jieba does not index every
     character on its own, so a one-character word is looked for in the indexed text with LIKE."""
-    words, characters = [], []
+    words: list[str] = []
+    characters: list[str] = []
     for token in query_tokens(query):
         (characters if len(token) == 1 else words).append(token)
     return words, characters
@@ -169,6 +175,11 @@ def snippet(source: str, query: str) -> Markup:
 class DocumentSearchMixin:
     """DocumentService.search (needs `_visible_stmt` from the lists mixin)."""
 
+    if TYPE_CHECKING:
+        dbsession: Session
+
+        def _visible_stmt(self, see_all: bool) -> Select: ...
+
     def search(self, query: str, kind: str | None = None, see_all: bool = False, page: int = 1,
                per_page: int = 20) -> SearchPage:
         """A page of the matches the reader may see, each with a highlighted snippet."""
@@ -190,6 +201,7 @@ class DocumentSearchMixin:
         for document_id in shown:
             document = documents[document_id]
             v = document.published_version
+            assert v is not None  # only published documents are visible
             # Phrases, duties and steps are searched: a match there must show (and be marked) too.
             source = " ".join((v.summary, plain_text(v.body_html), data_text(v.data)))
             hits.append(SearchHit(document.id, document.slug, v.title, document.kind, snippet(source, query)))

@@ -8,11 +8,19 @@ one say nothing about it).
 """
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import select, update
 
 from ..models.drill import DrillCard, DrillItem, ItemKind, ItemStatus
 from .drill_generate import ItemSpec
+
+if TYPE_CHECKING:
+    from sqlalchemy import CursorResult
+    from sqlalchemy.orm import Session
+
+    from ..clock import Clock
+    from .notices import NoticeService
 
 LEECH_NOTICE_KEY = "drill-leech-{card_id}"
 REGENERATED_FIELDS = ("kind", "prompt", "payload", "answer", "explanation", "source_slug", "source_kind",
@@ -31,6 +39,11 @@ class RegenReport:
 
 class Curation:
     """Trainers' fixes, leech resets and regeneration (mixed into `DrillService`)."""
+
+    if TYPE_CHECKING:
+        dbsession: Session
+        clock: Clock
+        notices: NoticeService
 
     # -- items -------------------------------------------------------------
 
@@ -124,9 +137,10 @@ class Curation:
         self.dbsession.flush()
         self.dbsession.execute(update(DrillCard).where(DrillCard.item_id.in_(item_ids), DrillCard.due > now)
                                .values(due=now), execution_options={"synchronize_session": "fetch"})
-        return self.dbsession.execute(update(DrillCard).where(DrillCard.item_id.in_(item_ids))
-                                      .values(source_changed=True),
-                                      execution_options={"synchronize_session": "fetch"}).rowcount
+        flagged = self.dbsession.execute(update(DrillCard).where(DrillCard.item_id.in_(item_ids))
+                                         .values(source_changed=True),
+                                         execution_options={"synchronize_session": "fetch"})
+        return cast("CursorResult[Any]", flagged).rowcount
 
     def retire_sources(self, slugs: set[str] | None = None, *, keep: set[str] | None = None) -> int:
         """Send the active generated items of `slugs` (or of every document not in `keep`) to needs-review.
@@ -142,5 +156,6 @@ class Curation:
         if keep is not None:
             stmt = stmt.where(DrillItem.source_slug.not_in(keep))
         self.dbsession.flush()
-        return self.dbsession.execute(stmt.values(status=ItemStatus.NEEDS_REVIEW, updated_at=self.clock.now()),
-                                      execution_options={"synchronize_session": "fetch"}).rowcount
+        retired = self.dbsession.execute(stmt.values(status=ItemStatus.NEEDS_REVIEW, updated_at=self.clock.now()),
+                                         execution_options={"synchronize_session": "fetch"})
+        return cast("CursorResult[Any]", retired).rowcount

@@ -12,10 +12,21 @@ a day (`targeted_per_day`); the rest wait for the next days. Answering a card
 clears the mark.
 """
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import or_, select, update
 
 from ..models.drill import DrillCard, DrillItem, DrillQueueEntry, ItemStatus
 from . import drill_queue
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from sqlalchemy.orm import Session
+
+    from ..clock import Clock
+    from ..models.accounts import Account
+    from .drill import Settings
 
 ROLE = "{role}"  # the person's own role profile, resolved from their position
 # QA criterion (models/qa.py CRITERIA) → the paragraphs that teach it.
@@ -69,6 +80,16 @@ def target_condition(targets):
 class Targeting:
     """`add_targeted_items` (mixed into `DrillService`)."""
 
+    if TYPE_CHECKING:
+        dbsession: Session
+        clock: Clock
+
+        def account(self, account_id: int) -> Account: ...
+        def today(self, account: Account) -> date: ...
+        def settings(self, team_id: int | None) -> Settings: ...
+        def _lock_person(self, account_id: int) -> None: ...
+        def _entries(self, account_id: int, day: date) -> list[DrillQueueEntry]: ...
+
     def add_targeted_items(self, account_id: int, targets, reason: str) -> int:
         """Ask for the items of `targets` (one target or a list) to be drilled soon; returns how many cards.
 
@@ -113,7 +134,7 @@ class Targeting:
         room = self.settings(account.team_id).targeted_per_day - sum(1 for e in entries if e.targeted)
         queued = {e.card_id for e in entries}
         taken = {drill_queue.anchor_of(e.card.item.source_slug, e.card.item.source_anchor) for e in entries}
-        joining = []
+        joining: list[DrillCard] = []
         for card, item in marked:
             anchor = drill_queue.anchor_of(item.source_slug, item.source_anchor)
             if len(joining) >= room:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ..i18n import _
 from ..models.accounts import Account, Scope, ScopedRole, Team
 from ..models.documents import Document
+from ..models.meta import Base
 from ..models.training import Course
 
 
@@ -72,7 +73,9 @@ class GrantTargets:
         return []
 
     def exists(self, scope: str, scope_id: int) -> bool:
-        model = {Scope.TEAM: Team, Scope.ACCOUNT: Account, Scope.COURSE: Course, Scope.DOCUMENT: Document}.get(scope)
+        models: dict[str, type[Base]] = {Scope.TEAM: Team, Scope.ACCOUNT: Account, Scope.COURSE: Course,
+                                         Scope.DOCUMENT: Document}
+        model = models.get(scope)
         return model is not None and self.dbsession.get(model, scope_id) is not None
 
     def names(self, targets) -> dict[tuple[str, int], str]:

@@ -9,11 +9,21 @@ their own transcript. Re-scoring a finished card before any dispute is
 allowed and recorded, criterion by criterion.
 """
 
+from typing import TYPE_CHECKING
+
 from ..events import CriterionFailed
 from ..i18n import _
 from ..models.accounts import Account
 from ..models.qa import CRITERIA, Dispute, Evaluation
 from .audit import AuditAction
+
+if TYPE_CHECKING:
+    from pyramid.registry import Registry
+    from pyramid.request import Request
+    from sqlalchemy.orm import Session
+
+    from ..clock import Clock
+    from .audit import AuditService
 
 QA_SCORED = AuditAction.QA_SCORED
 QA_RESCORED = AuditAction.QA_RESCORED
@@ -42,6 +52,13 @@ def failed_criteria(evaluation: Evaluation) -> list[str]:
 
 class Scorecards:
     """The scoring half of QAService (which supplies dbsession, clock, registry, request and audit)."""
+
+    if TYPE_CHECKING:
+        dbsession: Session
+        clock: Clock
+        registry: Registry | None
+        request: Request | None
+        audit: AuditService | None
 
     def _record(self, action: str, actor: Account, evaluation: Evaluation, **detail) -> None:
         if self.audit is not None:

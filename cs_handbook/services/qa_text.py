@@ -56,7 +56,9 @@ class Clause:
 
 def words_of(text: str) -> tuple[list[str], dict[int, int], dict[int, int]]:
     """jieba words without particles, with the offsets where words start and end."""
-    words, starts, ends = [], {}, {}
+    words: list[str] = []
+    starts: dict[int, int] = {}
+    ends: dict[int, int] = {}
     for word, start, end in jieba.tokenize(text, HMM=False):
         if word.isspace() or word in PARTICLES:
             # Transparent: a match may end after the particle ("人呢") but the word is not counted.

@@ -91,12 +91,12 @@ def clean_path(data: dict) -> dict:
 
 def course_to_dict(course: Course) -> dict:
     """The published structure (retired items left out), as the files hold it."""
-    data = {"title": course.title}
+    data: dict[str, object] = {"title": course.title}
     if course.description:
         data["description"] = course.description
     items = []
     for item in course.active_items:
-        entry = {"key": item.key, "kind": item.kind, "title": item.title}
+        entry: dict[str, object] = {"key": item.key, "kind": item.kind, "title": item.title}
         if item.target:
             entry["target"] = item.target
         entry["minutes"] = item.minutes
@@ -254,6 +254,7 @@ class AuthoringService:
 
     def publish(self, obj) -> None:
         """Apply the working copy to the published rows (checked again: things may have gone since)."""
+        assert obj.draft is not None  # only a working copy is reviewed (draft and review_state go together)
         if isinstance(obj, Course):
             data = self.check_course(obj.draft)
             self.apply_course(obj, data)

@@ -11,11 +11,18 @@ enrolment or a move counts quizzes passed earlier and may complete the path.
 """
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from ..i18n import _
 from ..models.accounts import Account, Position
 from ..models.training import Enrolment, PublishState, TrainingPath
 from .training_errors import TrainingError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ..clock import Clock
+    from ..models.training import Certificate
 
 # Accounts whose start date is older than this are not enrolled automatically
 # (a manager can still enrol them by hand).
@@ -25,6 +32,15 @@ AUTO_ENROL_MAX_DAYS = 90
 class EnrolmentMixin:
     """Needs `dbsession`, `clock`, `enrolment_for()`, `path_for_position()`, `sync_quiz_passes()`
     and `_check_complete()` from TrainingService."""
+
+    if TYPE_CHECKING:
+        dbsession: Session
+        clock: Clock
+
+        def enrolment_for(self, account_id: int) -> Enrolment | None: ...
+        def path_for_position(self, code: str) -> TrainingPath | None: ...
+        def sync_quiz_passes(self, account: Account, enrolment: Enrolment | None = None) -> None: ...
+        def _check_complete(self, account: Account) -> Certificate | None: ...
 
     def enrol(self, account: Account, path: TrainingPath | None = None, start_date: date | None = None,
               finish_by: date | None = None) -> Enrolment:
@@ -56,6 +72,7 @@ class EnrolmentMixin:
         self.dbsession.flush()
         self.dbsession.expire(enrolment)
         enrolment = self.enrolment_for(account.id)
+        assert enrolment is not None  # written just above
         # A quiz passed before the enrolment (or on the old path) counts here too.
         self.sync_quiz_passes(account, enrolment)
         self._check_complete(account)

@@ -6,14 +6,28 @@ area is reached through its models only (loose coupling: it notifies
 `QuizAttemptGraded`, it never calls us).
 """
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import select
 
 from ..models.accounts import Account
 from ..models.training import CourseItem, Enrolment, ItemKind, ProgressState
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ..models.training import Certificate
+
 
 class QuizProgressMixin:
     """Needs `dbsession`, `enrolment_for()`, `_set_state()` and `_check_complete()` from TrainingService."""
+
+    if TYPE_CHECKING:
+        dbsession: Session
+
+        def enrolment_for(self, account_id: int) -> Enrolment | None: ...
+        def _set_state(self, account_id: int, item_id: int, state: str) -> None: ...
+        def _check_complete(self, account: Account) -> Certificate | None: ...
 
     def _passing_attempts(self, quiz_slugs: set[str], account_id: int | None = None) -> list[tuple[int, str]]:
         """(account id, quiz slug) of graded attempts that passed."""

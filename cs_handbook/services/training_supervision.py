@@ -16,6 +16,8 @@ managers (linking the person's page), renewed only when the count changes.
 When items get done the notice's count follows, and it goes at zero.
 """
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -24,6 +26,14 @@ from ..models.notices import Notice
 from ..models.training import Enrolment, ItemKind, OverdueMark, ProgressState, SignOff
 from .training_errors import TrainingError, TrainingForbidden
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ..clock import Clock
+    from ..models.training import Certificate
+    from .notices import NoticeService
+    from .training import ItemRow, Summary
+
 OVERDUE_SELF = "${count} onboarding items are overdue."
 OVERDUE_OTHERS = "${name}: ${count} onboarding items are overdue."
 
@@ -31,6 +41,19 @@ OVERDUE_OTHERS = "${name}: ${count} onboarding items are overdue."
 class SupervisionMixin:
     """Needs `dbsession`, `clock`, `notices`, `link()`, `summary()`, `item_on_path()`,
     `_set_state()`, `_check_complete()` and `managers_of()` from TrainingService."""
+
+    if TYPE_CHECKING:
+        dbsession: Session
+        clock: Clock
+        notices: NoticeService
+
+        def link(self, route: str, **kw) -> str: ...
+        def enrolment_for(self, account_id: int) -> Enrolment | None: ...
+        def summary(self, account: Account, enrolment: Enrolment | None = None) -> Summary: ...
+        def item_on_path(self, account: Account, item_id: int) -> ItemRow | None: ...
+        def _set_state(self, account_id: int, item_id: int, state: str) -> None: ...
+        def _check_complete(self, account: Account) -> Certificate | None: ...
+        def managers_of(self, person: Account) -> list[int]: ...
 
     # -- sign-off requests ------------------------------------------------
 
@@ -89,9 +112,9 @@ class SupervisionMixin:
 
     def decide(self, actor: Account, signoff: SignOff, approve: bool, note: str = "") -> None:
         # Lock the request first: of two decisions at once, the second sees the first.
-        signoff = self.dbsession.scalar(select(SignOff).where(SignOff.id == signoff.id).with_for_update(of=SignOff)
-                                        .execution_options(populate_existing=True))
-        person = self.dbsession.get(Account, signoff.account_id)
+        signoff = self.dbsession.scalars(select(SignOff).where(SignOff.id == signoff.id).with_for_update(of=SignOff)
+                                         .execution_options(populate_existing=True)).one()
+        person = self.dbsession.get_one(Account, signoff.account_id)
         if not self.can_supervise(actor, person):
             raise TrainingForbidden()
         if signoff.decided_at is not None:
@@ -148,7 +171,7 @@ class SupervisionMixin:
         returns the number of new marks."""
         marked = 0
         for enrolment in list(self.dbsession.scalars(select(Enrolment).order_by(Enrolment.id))):
-            person = self.dbsession.get(Account, enrolment.account_id)
+            person = self.dbsession.get_one(Account, enrolment.account_id)
             if not person.is_active:
                 continue
             overdue = [row for row in self.summary(person, self.enrolment_for(person.id)).rows if row.overdue]
