@@ -34,7 +34,8 @@ def flash(request, message, queue="success", mapping=None):
 class FormView:
     """Subclass with `schema`, `template`; override `appstruct()`, `on_success()`."""
 
-    schema = None
+    # Each subclass names its schema, or overrides make_schema().
+    schema: type[colander.Schema]
     buttons: tuple = ()
     form_options: dict = {}
 
