@@ -29,6 +29,7 @@ requires = [
 ]
 
 tests_require = [
+    "axe-playwright-python>=0.1.8",  # bundles axe-core (MPL-2.0) for tests/browser/test_accessibility.py
     "factory-boy>=3.3",
     "hypothesis>=6.100",
     "playwright>=1.45",

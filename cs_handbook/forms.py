@@ -4,6 +4,8 @@ A form view subclasses `FormView`, names its schema and template, and
 implements `on_success(appstruct)`; `get` and `post` do the rest.
 """
 
+import copy
+
 import colander
 import deform
 from pyramid.httpexceptions import HTTPSeeOther
@@ -13,8 +15,38 @@ from .i18n import _
 
 def make_form(request, schema, buttons=(), **kwargs) -> deform.Form:
     bound = schema.bind(request=request, **kwargs.pop("bind", {}))
+    label_bare_inputs(bound, request.localizer.translate)
     buttons = buttons or (deform.Button("submit", request.localizer.translate(_("Save"))),)
     return deform.Form(bound, buttons=buttons, **kwargs)
+
+
+_TEXT_TYPES = (colander.String, colander.Integer, colander.Float, colander.Decimal)
+
+
+def _with_attributes(node, name: str, added: dict, default_widget) -> None:
+    # A copy: widget instances are shared by every binding of a schema class.
+    widget = copy.copy(getattr(node, "widget", None) or default_widget())
+    setattr(widget, name, {**(getattr(widget, name, None) or {}), **added})
+    node.widget = widget
+
+
+def label_bare_inputs(node, translate) -> None:
+    """Name the inputs deform draws without a <label>: the rows of a sequence of plain
+    fields (accepted answers, steps) and the date and time halves of a date-time field."""
+    for child in node.children:
+        if isinstance(child.typ, colander.Sequence):
+            for item in child.children:
+                # deform's default widget for these is a text input; others keep their own.
+                if getattr(item, "widget", None) is not None or isinstance(item.typ, _TEXT_TYPES):
+                    _with_attributes(item, "attributes", {"aria-label": translate(item.title)},
+                                     deform.widget.TextInputWidget)
+        elif isinstance(child.typ, colander.DateTime):
+            title = translate(child.title)
+            for half, label in (("date", _("${field}: date", mapping={"field": title})),
+                                ("time", _("${field}: time", mapping={"field": title}))):
+                _with_attributes(child, f"{half}_attributes", {"aria-label": translate(label)},
+                                 deform.widget.DateTimeInputWidget)
+        label_bare_inputs(child, translate)
 
 
 def validate(request, form: deform.Form):

@@ -14,6 +14,7 @@ from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.threadlocal import get_current_request
 
 from . import navigation
+from .i18n import _
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -23,6 +24,8 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 CSRF_MARK = f"\x00csrf-{secrets.token_hex(8)}\x00"
 NAME_MARK = f"\x00name-{secrets.token_hex(8)}\x00"
 _SHARED = "_render_shared"
+# Translated as its punctuation: ": " in English, "：" in Chinese.
+LABEL_COLON = _(": ")
 _MARKS = re.compile(f"({re.escape(CSRF_MARK)}|{re.escape(NAME_MARK)})")
 
 
@@ -47,6 +50,8 @@ def add_renderer_globals(event):
         event["get_csrf_token"] = lambda: get_csrf_token(request)
         event["signed_in_name"] = lambda: request.identity.display_name if request.identity else ""
     event["static"] = lambda path: request.static_path(f"{STATIC_DIR}/{path}")
+    # "Label: value" in the reader's punctuation: Chinese takes the full-width colon (岗位：…).
+    event["colon"] = lambda: request.localizer.translate(LABEL_COLON)
 
 
 def render_shared(renderer_name: str, value: dict, request) -> tuple:

@@ -68,7 +68,7 @@ def test_manager_dashboard_export_then_transcript_scored_and_seen(page, browser,
     page.select_option("select[name=team]", str(people["second"].id))
     with page.expect_navigation():
         page.click("form.reports-filters button[type=submit]")
-    assert page.inner_text("h1") == "团队看板: 客服二组"
+    assert page.inner_text("h1") == "团队看板：客服二组"
     assert _accounts(page) == ["han"]
     han = page.locator("tr[data-account=han]")
     assert han.locator("td.quiz-average").inner_text() == "60.0" and han.locator("td.pass-rate").inner_text() == "0.0"

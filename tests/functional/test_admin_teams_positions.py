@@ -47,7 +47,7 @@ def test_admin_renames_a_team_and_sets_its_time_zone(testapp, dbsession):
         "boss", "team", str(team_id),
         {"changes": {"name": ["客服一组", "华东客服组"], "timezone": ["Asia/Shanghai", "Asia/Urumqi"]}})
     row = next(tr for tr in testapp.get("/admin/audit").html.select("tbody tr") if "修改团队" in tr.text)
-    assert "名称: 客服一组 → 华东客服组" in row.text and "时区: Asia/Shanghai → Asia/Urumqi" in row.text
+    assert "名称：客服一组 → 华东客服组" in row.text and "时区：Asia/Shanghai → Asia/Urumqi" in row.text
     # Saving without a change records nothing.
     testapp.get(f"/admin/teams/{team_id}").forms["team"].submit("submit", status=303)
     assert len(_events(dbsession, "team.updated")) == 1
@@ -121,6 +121,6 @@ def test_admin_adds_a_position_and_bad_ones_are_400(testapp, dbsession):
         {"code": "night-desk", "name": "夜间值班客服"}]
     row = next(tr for tr in testapp.get("/admin/audit").html.select("tbody tr") if "新增岗位" in tr.text)
     assert [td.get_text(" ", strip=True) for td in row.find_all("td")][3:5] == [
-        "夜间值班客服", "代码: night-desk ; 名称: 夜间值班客服"]
+        "夜间值班客服", "代码：night-desk ; 名称：夜间值班客服"]
     # The new position is offered on the account form.
     assert "夜间值班客服" in testapp.get("/admin/accounts/new").text

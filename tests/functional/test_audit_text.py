@@ -101,16 +101,16 @@ def test_every_event_reads_as_words_in_chinese(app, testapp, dbsession):
     assert raw == [], text
     rows = {(row[2], row[3]): row[4] for row in _rows(page)}
     assert rows[("修改账号", "张晓明 (xiaoming)")] == (
-        "显示名称: 张小明 → 张晓明; 团队: — → 客服一组; 入职日期: — → 2026-03-02; 导师: — → 李老师 (laoshi); "
-        "语言: 简体中文 → English")
-    assert rows[("授予角色", "张晓明 (xiaoming)")] == "角色: 培训师"
-    assert rows[("授予角色", "李老师 (laoshi)")] in ("角色: 导师 · 张晓明 (xiaoming)", "角色: 团队经理 · 客服一组")
+        "显示名称：张小明 → 张晓明; 团队：— → 客服一组; 入职日期：— → 2026-03-02; 导师：— → 李老师 (laoshi); "
+        "语言：简体中文 → English")
+    assert rows[("授予角色", "张晓明 (xiaoming)")] == "角色：培训师"
+    assert rows[("授予角色", "李老师 (laoshi)")] in ("角色：导师 · 张晓明 (xiaoming)", "角色：团队经理 · 客服一组")
     assert {row[4] for row in _rows(page) if row[2] == "授予角色" and row[3] == "李老师 (laoshi)"} == {
-        "角色: 导师 · 张晓明 (xiaoming)", "角色: 团队经理 · 客服一组"}
-    assert rows[("登录失败", "")] == "原因: 用户名或密码错误"
-    assert rows[("无权访问", "页面 /admin/audit")] == "请求: 打开"
-    assert rows[("导入花名册", "")] == "新建: 1; 更新: 0"
-    assert rows[("创建账号", "新人甲 (new.one)")] == "用户名: new.one"
+        "角色：导师 · 张晓明 (xiaoming)", "角色：团队经理 · 客服一组"}
+    assert rows[("登录失败", "")] == "原因：用户名或密码错误"
+    assert rows[("无权访问", "页面 /admin/audit")] == "请求：打开"
+    assert rows[("导入花名册", "")] == "新建：1; 更新：0"
+    assert rows[("创建账号", "新人甲 (new.one)")] == "用户名：new.one"
     assert {"停用账号", "启用账号", "管理员设置了新密码", "登录"} <= {row[2] for row in _rows(page)}
     # The action filter lists actions by name too.
     options = [o.get_text() for o in page.html.select("select[name=action] option")]

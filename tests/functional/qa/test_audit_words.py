@@ -35,11 +35,11 @@ def test_qa_events_read_as_words(app, dbsession, clock):
     assert set(qa_rows) == {"聊天记录已评分", "聊天记录评分已修改", "聊天记录评分被申诉", "聊天记录申诉已处理",
                             "积分规则已修改"}
     changed = qa_rows["聊天记录评分已修改"].text
-    assert "评分卡 #" in changed and "问候语: 达标 → 不达标" in changed
+    assert "评分卡 #" in changed and "问候语：达标 → 不达标" in changed
     decided = qa_rows["聊天记录申诉已处理"].text
-    assert "改为达标的项目: 产品知识" in decided and "已支持：评分卡已更正" in decided
+    assert "改为达标的项目：产品知识" in decided and "已支持：评分卡已更正" in decided
     rules = qa_rows["积分规则已修改"].text
-    assert "2026-04 起的积分规则" in rules and "每天最多扣分: 1 → 2" in rules and "低于 18 分：奖金扣 80。" in rules
+    assert "2026-04 起的积分规则" in rules and "每天最多扣分：1 → 2" in rules and "低于 18 分：奖金扣 80。" in rules
     for row in qa_rows.values():
         for pattern in RAW:
             assert not re.search(pattern, row.text), (pattern, row.text)

@@ -11,7 +11,7 @@ from tests.factories_quizzes import make_quiz
 
 EXPLANATION = "因为……"  # every sample question's explanation
 CORRECT = "实际感受与期望之间的差距"  # q-single's right option (the taker chooses the other)
-OPTION_FEEDBACK = "价格高低: 价格只是感受的一部分"  # the feedback of q-single's wrong option
+OPTION_FEEDBACK = "价格高低：价格只是感受的一部分"  # the feedback of q-single's wrong option
 SOURCE = "阅读出处文档"
 SCORE = '<strong class="score">0.0%</strong>'
 QUESTION_MARK = "0.00 / 1.0"

@@ -298,9 +298,9 @@ def test_trainers_refresh_statistics_from_the_page(testapp, dbsession, clock):
     assert "计算于 2026-03-02 17:00 (Asia/Shanghai)。" in page.text  # 09:00 UTC in the reader's zone
     cells = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in page.html.select(".stats-table tbody tr")]
     assert cells[0][:2] == ["首问负责制要求第一位接待者负责到底。", "判断题"]
-    assert cells[0][-1] == "正确: 1；错误: 1"
-    assert cells[1][1] == "排序题" and "记录 → 受理 → 分析 → 处理 → 反馈: 1" in cells[1][-1]
-    assert "受理 → 记录 → 分析 → 处理 → —: 1" in cells[1][-1]
+    assert cells[0][-1] == "正确：1；错误：1"
+    assert cells[1][1] == "排序题" and "记录 → 受理 → 分析 → 处理 → 反馈：1" in cells[1][-1]
+    assert "受理 → 记录 → 分析 → 处理 → —：1" in cells[1][-1]
     dbsession.rollback()
     assert dbsession.scalar(select(QuizStats)).data["attempts"] == 2
 
