@@ -44,6 +44,7 @@ ITEMS: list[NavItem] = [
     NavItem("drill.heatmap", _("Drill retention heat-map"), P.DRILL_TEAM_VIEW),
     NavItem("admin.accounts", _("Accounts"), P.ACCOUNTS_MANAGE),
     NavItem("admin.audit", _("Audit log"), P.AUDIT_READ),
+    NavItem("admin.settings", _("Site settings"), P.SETTINGS_MANAGE),
 ]
 
 

@@ -28,6 +28,7 @@ def includeme(config):
     config.add_route("admin.teams.edit", "/admin/teams/{team_id:[0-9]{1,9}}")
     config.add_route("admin.positions", "/admin/positions")
     config.add_route("admin.audit", "/admin/audit")
+    config.add_route("admin.settings", "/admin/settings")
 
     config.include(".views.documents", route_prefix="/handbook")
     config.include(".views.training", route_prefix="/training")

@@ -40,8 +40,9 @@ class Team(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
-    # The drill's day boundary and the QA sample day follow the team's zone.
-    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    # The drill's day boundary and the QA sample day follow the team's zone (given when the team is
+    # made: the site's zone unless the admin picks another, see zones.py).
+    timezone: Mapped[str] = mapped_column(String(64))
 
 
 class Position(Base):

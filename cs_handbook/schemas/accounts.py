@@ -157,7 +157,7 @@ def timezone_names() -> tuple[str, ...]:
 class TeamSchema(CSRFSchema):
     name = text_node(_("Team name"), max_length=100)
     timezone = colander.SchemaNode(
-        colander.String(), title=_("Time zone"), default="Asia/Shanghai",
+        colander.String(), title=_("Time zone"),
         description=_("The team's day (daily drill, QA sampling) begins at midnight in this zone."),
         widget=colander.deferred(lambda node, kw: deform.widget.SelectWidget(
             values=[(name, name) for name in timezone_names()])),

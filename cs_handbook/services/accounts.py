@@ -9,6 +9,7 @@ from ..clock import Clock
 from ..i18n import _
 from ..models.accounts import Account, GlobalRole, Grant, LoginSession, Position, Scope, ScopedRole, Team
 from ..passwords import hash_password, verify_password
+from ..zones import site_zone_name
 from .audit import AuditAction, AuditService
 from .grant_targets import GrantTargets, kind_of
 
@@ -101,10 +102,11 @@ class AccountService:
                           detail={"code": code, "name": name}, ip=ip)
         return position
 
-    def ensure_team(self, name: str, timezone: str = "Asia/Shanghai") -> Team:
+    def ensure_team(self, name: str, timezone: str | None = None) -> Team:
+        """The team of this name, made (in `timezone`, else the site's zone) if there is none."""
         team = self.team_by_name(name)
         if team is None:
-            team = Team(name=name, timezone=timezone)
+            team = Team(name=name, timezone=timezone or site_zone_name(self.dbsession))
             self.dbsession.add(team)
             self.dbsession.flush()
         return team

@@ -1,25 +1,11 @@
 """AuditService: append-only record of security-relevant events."""
 
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 
 from ..clock import Clock
 from ..models.audit import AuditEvent
-from .site_settings import SiteSettingsService, declare
-
-# The zone the site's people live in: the audit log shows and filters its
-# times in it (events are stored in UTC).
-SITE_TIMEZONE_KEY = "site.timezone"
-declare(SITE_TIMEZONE_KEY, "Asia/Shanghai")
-
-
-def site_zone(settings: SiteSettingsService) -> ZoneInfo:
-    try:
-        return ZoneInfo(str(settings.get(SITE_TIMEZONE_KEY)))
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("Asia/Shanghai")
 
 
 class AuditAction:

@@ -24,6 +24,7 @@ from ..models.drill import (
     ItemKind,
     ItemStatus,
 )
+from ..zones import zone_name_of
 from . import drill_bank, drill_queue
 from .drill_curate import LEECH_NOTICE_KEY, Curation
 from .drill_scheduler import LEECH_LAPSES, copy_to_row, day_end_utc, local_day, rating_for, scheduler_for, to_fsrs
@@ -128,8 +129,8 @@ class DrillService(Curation, Targeting):
         self._accounts[account_id] = account
         return account
 
-    def tz_of(self, account: Account) -> str | None:
-        return account.team.timezone if account.team else None
+    def tz_of(self, account: Account) -> str:
+        return zone_name_of(self.dbsession, account)
 
     def today(self, account: Account) -> date:
         return local_day(self.clock.now(), self.tz_of(account))

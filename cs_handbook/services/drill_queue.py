@@ -20,6 +20,7 @@ from ..models.accounts import Team
 from ..models.drill import DrillCard, DrillItem, DrillQueueEntry, ItemKind, ItemStatus
 from ..models.quizzes import Question, Quiz, QuizSlot
 from ..models.training import CourseItem, Enrolment, PathStep, PublishState, TrainingPath
+from ..zones import site_zone_name
 from .drill_scheduler import day_end_utc, local_day
 
 # After the path and the role profile: scripts, policies, handbook, bank questions.
@@ -231,7 +232,9 @@ def panel_figures(dbsession, account_id: int, team_id: int | None, now: datetime
         .where(DrillQueueEntry.account_id == account_id,
                DrillQueueEntry.day.between(now.date() - timedelta(days=1), now.date() + timedelta(days=1)))
         .group_by(DrillQueueEntry.day)).all()
-    today = local_day(now, rows[0][3] if rows and zone is not None else None)
+    if not rows:
+        return {"built": False, "left": 0, "total": 0}
+    today = local_day(now, rows[0][3] if zone is not None else site_zone_name(dbsession))
     row = next((r for r in rows if r[0] == today), None)
     if row is None:
         return {"built": False, "left": 0, "total": 0}

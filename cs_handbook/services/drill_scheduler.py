@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fsrs import Card, Rating, Scheduler, State
 
-DEFAULT_TZ = "Asia/Shanghai"
+from ..zones import DEFAULT_SITE_ZONE
+
 LEECH_LAPSES = 8  # Anki's default leech threshold
 CONFIDENCE_RATINGS = {"hard": Rating.Hard, "easy": Rating.Easy}
 
@@ -55,10 +56,11 @@ def retrievability(stability: float | None, last_review: datetime | None, now: d
 
 
 def zone(name: str | None) -> ZoneInfo:
+    """The zone named (callers pass the person's, `zones.zone_name_of`); a name that is none, the default."""
     try:
-        return ZoneInfo(name or DEFAULT_TZ)
+        return ZoneInfo(name or DEFAULT_SITE_ZONE)
     except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_TZ)
+        return ZoneInfo(DEFAULT_SITE_ZONE)
 
 
 def local_day(now: datetime, tz_name: str | None) -> date:

@@ -10,7 +10,6 @@ agent's team's local time.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -19,9 +18,8 @@ from sqlalchemy.orm import selectinload
 from ..i18n import _
 from ..models.accounts import Account
 from ..models.qa import Transcript, TranscriptTurn
+from ..zones import zone_of
 from . import qa_import
-
-DEFAULT_ZONE = "Asia/Shanghai"
 
 
 @dataclass
@@ -32,11 +30,6 @@ class ImportReport:
     errors: list[tuple[int, str, dict]] = field(default_factory=list)
     notices: list[tuple[str, dict]] = field(default_factory=list)
     unit: str = "line"  # what the numbers of `errors` count: "line" (CSV) or "row" (JSON)
-
-
-def zone_of(agent: Account) -> ZoneInfo:
-    """The zone an agent's transcripts are dated in: their team's."""
-    return ZoneInfo(agent.team.timezone if agent.team else DEFAULT_ZONE)
 
 
 class TranscriptIntake:
@@ -96,7 +89,7 @@ class TranscriptIntake:
                                   {"value": name}))
             return
         agent = agents[rows[0].agent]
-        zone = zone_of(agent)
+        zone = zone_of(self.dbsession, agent)  # the agent's team's, else the site's
         turns, seen = [], set()
         for row in sorted(rows, key=lambda r: r.line):
             at = (row.at if row.at.tzinfo else row.at.replace(tzinfo=zone)).astimezone(UTC)

@@ -31,6 +31,7 @@ from ..models.drill import DrillReviewLog, DrillStreak
 from ..models.qa import Evaluation
 from ..models.quizzes import Quiz, QuizGrade
 from ..models.training import Course, CourseItem, Enrolment, ItemKind, ItemProgress, PathStep, ProgressState
+from ..zones import site_zone_name
 from .qa import QAService
 from .qa_ledger import compute_line
 from .training import deadline
@@ -39,7 +40,6 @@ RETENTION_DAYS = 30
 WEAK_BELOW = 0.7  # a topic answered right less often than this is shown as a weak point
 PAGE_SIZE = 50
 NO_TEAM = 0  # in a set of team ids: the people who belong to no team (team ids start at 1)
-DEFAULT_ZONE = "Asia/Shanghai"
 
 
 @dataclass(frozen=True)
@@ -322,9 +322,10 @@ class ReportsService:
         return self._measure(found, month)
 
     def _measure(self, found, month: date) -> list[PersonRow]:
-        rows = {r[0]: PersonRow(Person(r[0], r[1], r[2], r[3], r[4], r[5] or DEFAULT_ZONE)) for r in found}
-        if not rows:
+        if not found:
             return []
+        site_zone = site_zone_name(self.dbsession)  # for the people without a team
+        rows = {r[0]: PersonRow(Person(r[0], r[1], r[2], r[3], r[4], r[5] or site_zone)) for r in found}
         conn = self._connection()
         dialect = conn.dialect.name
         month_start, month_end = month_bounds(month)

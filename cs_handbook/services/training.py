@@ -19,7 +19,7 @@ Counting
 
 Deadlines and overdue
   A step's items are due on start_date + due_day. The deadline, in the local
-  time of the person's team (`Team.timezone`; Asia/Shanghai without a team),
+  time of the person (`zones.zone_of`: their team's zone, the site's without a team),
   is 12:00 that day for a morning ("am") step, else 00:00 the next day.
   With a finish-by date on the enrolment (`Enrolment.finish_by`), no deadline
   is later than 00:00 of the day after it. Overdue = required, not done, not
@@ -62,6 +62,7 @@ from ..models.training import (
     PublishState,
     TrainingPath,
 )
+from ..zones import zone_of
 from .notices import NoticeService
 from .training_enrolment import AUTO_ENROL_MAX_DAYS, EnrolmentMixin
 from .training_errors import TrainingError, TrainingForbidden
@@ -70,7 +71,6 @@ from .training_supervision import SupervisionMixin
 
 __all__ = ["AUTO_ENROL_MAX_DAYS", "TrainingError", "TrainingForbidden", "TrainingService"]
 
-DEFAULT_ZONE = "Asia/Shanghai"
 # Where notices point when the service runs without a request (tests, hooks).
 DEFAULT_LINKS = {
     "training.mine": "/training/",
@@ -197,7 +197,7 @@ class TrainingService(EnrolmentMixin, QuizProgressMixin, SupervisionMixin):
     # -- progress ----------------------------------------------------------
 
     def zone(self, account: Account) -> ZoneInfo:
-        return ZoneInfo(account.team.timezone if account.team else DEFAULT_ZONE)
+        return zone_of(self.dbsession, account)
 
     def today(self, account: Account) -> date:
         """The date where the person works."""

@@ -100,4 +100,9 @@ ROWS = [
     Row("admin.audit", "GET", "/admin/audit?action=signin.ok&since=2020-01-01&until=2026-03-01", ADMIN_ONLY_GET),
     # A filter that is not understood: said so, with a 400.
     Row("admin.audit", "GET", "/admin/audit?since=2020-01-01&until=bad&page=%C2%B2", only(400, "admin")),
+    Row("admin.settings", "GET", "/admin/settings", ADMIN_ONLY_GET),
+    Row("admin.settings", "POST", "/admin/settings", only(303, "admin"),
+        data={"timezone": "Asia/Urumqi", "submit_grace_seconds": "45"}),
+    Row("admin.settings", "POST", "/admin/settings", only(400, "admin"),
+        data={"timezone": "Mars/Olympus", "submit_grace_seconds": "²"}),
 ]

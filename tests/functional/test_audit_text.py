@@ -10,8 +10,9 @@ from webtest import Upload
 
 from cs_handbook.models.accounts import Account
 from cs_handbook.models.audit import AuditEvent
-from cs_handbook.services.audit import SITE_TIMEZONE_KEY, AuditAction
+from cs_handbook.services.audit import AuditAction
 from cs_handbook.services.site_settings import SiteSettingsService
+from cs_handbook.zones import SITE_TIMEZONE_KEY
 from tests.conftest import login
 from tests.factories import AccountFactory, PositionFactory, TeamFactory
 from tests.functional.isolation import _IsolatedApp, fresh

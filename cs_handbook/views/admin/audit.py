@@ -9,8 +9,8 @@ from ...i18n import _
 from ...ids import parse_id
 from ...permissions import Permission
 from ...services.accounts import AccountService
-from ...services.audit import AuditAction, AuditService, site_zone
-from ...services.site_settings import SiteSettingsService
+from ...services.audit import AuditAction, AuditService
+from ...zones import site_zone
 from .audit_text import AuditText, action_title
 
 PAGE_SIZE = 50
@@ -72,7 +72,8 @@ def _parse_filters(params, zone) -> tuple[dict, list]:
              request_method="GET")
 def audit_log(request):
     params = request.params
-    zone = site_zone(request.find_service(SiteSettingsService))
+    # Events are stored in UTC; the log shows and filters them in the site's zone.
+    zone = site_zone(request.dbsession)
     parsed, errors = _parse_filters(params, zone)
     filters = {k: params.get(k, "")[:64] for k in FILTER_KEYS}
     now = request.find_service(Clock).now().astimezone(zone)

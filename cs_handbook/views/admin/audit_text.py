@@ -16,6 +16,7 @@ from ...services.audit import AuditAction
 from ...services.grant_targets import GrantTargets, kind_of
 from ..qa import audit_words as qa_words
 from ..quizzes import audit_words as quiz_words
+from .settings import SETTING_TITLES
 
 ACTION_TITLES = {
     AuditAction.SIGNIN: _("Signed in"),
@@ -122,6 +123,9 @@ class AuditText:
             return self.team_names.get(int(event.target_id), f"#{event.target_id}")
         if event.target_type == "position" and event.target_id.isdigit():
             return self.positions.get(int(event.target_id), f"#{event.target_id}")
+        if event.target_type == "setting":
+            title = SETTING_TITLES.get(event.target_id)
+            return self.text(title) if title is not None else event.target_id
         if event.target_type == "route":
             path = (event.detail or {}).get("path") or event.target_id
             return self.text(_("Page ${path}", mapping={"path": path}))
@@ -130,6 +134,8 @@ class AuditText:
     def details(self, event) -> list[tuple[str, str]]:
         if event.action.startswith("qa."):
             return qa_words.details(event, self.text)
+        if event.action == AuditAction.SETTING_CHANGED and isinstance((event.detail or {}).get("key"), str):
+            return [self.setting(event.detail)]
         if quiz_words.is_quiz_event(event):
             return quiz_words.details(event, self.text)
         detail = dict(event.detail or {})
@@ -158,6 +164,13 @@ class AuditText:
             title = DETAIL_TITLES.get(key) or FIELD_TITLES.get(key) or key
             shown.append((self.text(title), self.text(value)))
         return shown
+
+    def setting(self, detail: dict) -> tuple[str, str]:
+        """("Site time zone", "Asia/Shanghai → Europe/London"): the setting by its name, before and after."""
+        title = SETTING_TITLES.get(detail["key"])
+        value = str(detail.get("value"))
+        return (self.text(title) if title is not None else detail["key"],
+                f"{detail['before']} → {value}" if "before" in detail else value)
 
     def field(self, name: str) -> str:
         return self.text(FIELD_TITLES.get(name, name))

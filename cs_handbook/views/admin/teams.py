@@ -10,12 +10,16 @@ from ...permissions import Permission
 from ...schemas.accounts import TeamSchema
 from ...services.accounts import AccountError, AccountService
 from ...services.accounts_overview import teams_with_counts
+from ...zones import site_zone_name
 
 
 @view_defaults(route_name="admin.teams", renderer="admin/teams.jinja2", permission=Permission.ACCOUNTS_MANAGE)
 class TeamsView(FormView):
     schema = TeamSchema
     form_options = {"formid": "team"}
+
+    def appstruct(self):
+        return {"timezone": site_zone_name(self.request.dbsession)}  # a new team works in the site's zone
 
     def template_vars(self):
         return {"teams": teams_with_counts(self.request.dbsession)}

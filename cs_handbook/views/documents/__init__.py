@@ -1,7 +1,6 @@
 """Views of the documents area; `includeme` adds its routes (included under /handbook)."""
 
 import re
-from zoneinfo import ZoneInfo
 
 from pyramid.events import BeforeRender, subscriber
 from translationstring import TranslationString
@@ -12,14 +11,13 @@ from ...permissions import Permission
 from ...resources import Root
 from ...resources.documents import DocumentResource
 from ...services.documents import LOAD_COMMENT, STATE_LABELS, WORKING_COPY_COMMENT
+from ...zones import reader_zone
 
 KIND_LABELS = {"handbook": _("Handbook page"), "policy": _("Policy"), "role": _("Role profile"),
                "scripts": _("Script set")}
 ACTION_LABELS = {"submit": _("Submit for review"), "approve": _("Approve"), "send_back": _("Send back"),
                  "withdraw": _("Withdraw from review"),
                  "archive": _("Archive"), "restore": _("Restore")}
-# Times are stored in UTC and shown in the reader's team zone, else the site's (the department's) zone.
-SITE_ZONE = "Asia/Shanghai"
 _SYSTEM_COMMENTS = {WORKING_COPY_COMMENT: _("Working copy started"), LOAD_COMMENT: _("Loaded from the content files")}
 _REVERT = re.compile(r"^revert to v(\d+)$")
 
@@ -56,14 +54,9 @@ def _labels(event):
                       "local_time": lambda at: local_time(request, at), "time_zone": zone_label(request)})
 
 
-def reader_zone(request) -> str:
-    identity = getattr(request, "identity", None)
-    account = identity.account if identity is not None else None
-    return account.team.timezone if account is not None and account.team is not None else SITE_ZONE
-
-
 def zone_label(request) -> str:
-    zone = reader_zone(request)
+    # Times are stored in UTC and shown in the reader's zone (their team's, else the site's).
+    zone = reader_zone(request).key
     label = _ZONE_LABELS.get(zone)
     return request.localizer.translate(label) if label else zone
 
@@ -73,7 +66,7 @@ _ZONE_LABELS = {"Asia/Shanghai": _("Beijing time (UTC+8)"), "UTC": _("UTC")}
 
 def local_time(request, at) -> str:
     """`at` (aware UTC) as the reader's wall-clock time; pages say which zone (`time_zone`)."""
-    return at.astimezone(ZoneInfo(reader_zone(request))).strftime("%Y-%m-%d %H:%M") if at else ""
+    return at.astimezone(reader_zone(request)).strftime("%Y-%m-%d %H:%M") if at else ""
 
 
 def _pending_badge(request):

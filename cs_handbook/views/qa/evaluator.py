@@ -21,8 +21,8 @@ from ...schemas.qa import (
     scorecard_schema,
 )
 from ...services.qa import MAX_PAGE, QAError, QAService
-from ...services.qa_intake import zone_of
 from ...services.qa_scoring import DISPUTE_STATUS_TITLES, failed_criteria
+from ...zones import zone_of
 from .common import bad_request
 
 MAX_UPLOAD = 4 * 1024 * 1024
@@ -147,8 +147,8 @@ def evaluation_page(request, context, evaluation, **extra) -> dict:
     page = {
         "evaluation": evaluation,
         "transcript": evaluation.transcript,
-        # Times as the agent saw them: their team's zone.
-        "zone": zone_of(evaluation.transcript.agent),
+        # Times as the agent saw them: their team's zone (the site's without a team).
+        "zone": zone_of(request.dbsession, evaluation.transcript.agent),
         "criteria": CRITERIA,
         "titles": CRITERION_TITLES,
         "check_titles": CHECK_TITLES,

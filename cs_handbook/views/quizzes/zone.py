@@ -1,22 +1,17 @@
 """Dates on quiz pages in the reader's zone, the zone named (times are stored in UTC).
 
-The zone is that of the person's team (`Team.timezone`), else the site's
-default; trainers enter a quiz's open and close dates in the same zone.
+The zone is the reader's (`zones.reader_zone`: their team's, else the site's);
+trainers enter a quiz's open and close dates in the same zone.
 """
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-DEFAULT_ZONE = "Asia/Shanghai"
+from ...zones import reader_zone
 
 
 def zone_of(request) -> ZoneInfo:
-    identity = request.identity
-    team = identity.account.team if identity is not None else None
-    try:
-        return ZoneInfo(team.timezone if team is not None and team.timezone else DEFAULT_ZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_ZONE)
+    return reader_zone(request)
 
 
 def to_local(value: datetime | None, zone: ZoneInfo) -> datetime | None:

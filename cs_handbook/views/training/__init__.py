@@ -1,6 +1,8 @@
 """Views of the training area; `includeme` adds its routes (prefix `/training`),
 the home-page panels and the demo builder."""
 
+from pyramid.events import BeforeRender, subscriber
+
 from ... import navigation
 from ...resources.training import (
     CourseResource,
@@ -9,9 +11,18 @@ from ...resources.training import (
     PersonResource,
     SignOffResource,
 )
+from ...zones import zoned_time
 
 ITEM = "/items/{item_id:[0-9]{1,9}}"
 PERSON = "/people/{account_id:[0-9]{1,9}}"
+
+
+@subscriber(BeforeRender)
+def _times(event):
+    """Training pages show times (sign-off requests) in the reader's zone, named: `zoned_time(at)`."""
+    request = event.get("request")
+    if request is not None and str(event.get("renderer_name", "")).startswith("training/"):
+        event["zoned_time"] = zoned_time(request)
 
 
 def includeme(config):
