@@ -125,3 +125,13 @@ def test_scorecard_names_the_zone_of_the_conversation_times(testapp, dbsession, 
     page = testapp.get(f"/qa/evaluations/{evaluation_id}")
     assert page.html.select_one(".qa-zone").get_text(strip=True) == "时间按Asia/Shanghai显示。"
     assert page.html.select_one("h1").get_text(strip=True) == "评分表：c-1"
+
+
+def test_team_dashboard_says_there_are_no_scores_instead_of_an_empty_histogram(testapp, new_hire):
+    boss = factories.AccountFactory(username="boss", roles=[GlobalRole.MANAGER])
+    factories.make_team_manager(boss, new_hire.team)
+    login(testapp, "boss")
+    page = testapp.get("/reports/")
+    assert "还没有测验成绩，暂无成绩分布可显示。" in page.html.select_one(".reports-no-scores").get_text()
+    assert len(page.html.select(".reports-charts svg")) == 1  # onboarding progress only
+    assert page.html.select_one("td.team").get_text(strip=True) == "客服一组"
