@@ -135,3 +135,11 @@ def test_team_dashboard_says_there_are_no_scores_instead_of_an_empty_histogram(t
     assert "还没有测验成绩，暂无成绩分布可显示。" in page.html.select_one(".reports-no-scores").get_text()
     assert len(page.html.select(".reports-charts svg")) == 1  # onboarding progress only
     assert page.html.select_one("td.team").get_text(strip=True) == "客服一组"
+
+
+def test_print_view_links_back_to_the_page_on_screen_only(testapp, new_hire):
+    login(testapp, "li")
+    page = testapp.get("/handbook/print/handbook/basics/what-is-service")
+    back = page.html.select_one("main p.no-print a")
+    assert back.get_text(strip=True) == "← 返回页面"
+    assert back["href"].endswith("/handbook/read/handbook/basics/what-is-service")
