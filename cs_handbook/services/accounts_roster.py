@@ -42,7 +42,7 @@ class RosterImport:
             result.errors.append((1, _("Missing columns: ${columns}"), {"columns": ", ".join(sorted(missing))}))
             return result
         rows = []
-        seen = set()
+        seen: set[str] = set()
         while True:
             # line_num counts physical lines (a quoted field may span lines):
             # a row is reported by the line it starts on.
@@ -86,8 +86,9 @@ class RosterImport:
             self.accounts.update(account, actor=actor, ip=ip, **fields)
             result.updated += 1
         if mentor_name:
-            # Parsing checked the mentor exists or comes on an earlier row.
-            self.accounts.update(account, actor=actor, ip=ip, mentor_id=self.accounts.by_username(mentor_name).id)
+            mentor = self.accounts.by_username(mentor_name)
+            assert mentor is not None  # parsing checked the mentor exists or comes on an earlier row
+            self.accounts.update(account, actor=actor, ip=ip, mentor_id=mentor.id)
 
     def _parse_roster_row(self, row: dict, seen: set) -> tuple[dict, tuple | None]:
         get = lambda key: (row.get(key) or "").strip()  # noqa: E731

@@ -33,7 +33,7 @@ from .documents_search import DocumentSearchMixin, index_document, unindex_docum
 
 S = DocumentState
 # (from states, to state) per action; who may act is the views' permission.
-TRANSITIONS = {
+TRANSITIONS: dict[str, tuple[set[str], str | None]] = {
     "submit": ({S.DRAFT}, S.PENDING),
     "approve": ({S.PENDING}, S.PUBLISHED),
     "send_back": ({S.PENDING}, S.DRAFT),
@@ -47,7 +47,7 @@ TRANSITIONS = {
 }
 DATE_KEYS = ("effective", "expires", "review_due")
 # What readers see for each state (the stored value stays the English key).
-STATE_LABELS = {S.DRAFT: _("Draft"), S.PENDING: _("Pending review"), S.PUBLISHED: _("Published"),
+STATE_LABELS: dict[str, str] = {S.DRAFT: _("Draft"), S.PENDING: _("Pending review"), S.PUBLISHED: _("Published"),
                 S.ARCHIVED: _("Archived")}
 # Comments the site writes itself; stored in English, shown translated.
 WORKING_COPY_COMMENT = "working copy"
@@ -157,6 +157,7 @@ class DocumentService(DocumentListsMixin, DocumentSearchMixin):
 
     def _as_published(self, document: Document) -> PublishedDocument:
         v = document.published_version
+        assert v is not None  # only readable (published) documents are shown to other areas
         return PublishedDocument(document.id, document.slug, v.title, document.kind, v.summary, dict(v.data or {}),
                                  v.body_html, list(v.tags or ()), v.id)
 
@@ -241,7 +242,7 @@ class DocumentService(DocumentListsMixin, DocumentSearchMixin):
         if action == "approve" and self.is_own_change(document, actor):
             raise DocumentError(_("You submitted or wrote this change, so another reviewer must approve it."),
                                 field="comment")
-        if action == "restore":
+        if target is None:  # restore: where to depends on the document
             target = self._restored_state(document)
         self._log(document, document.state, target, actor, comment)
         document.state = target
@@ -290,6 +291,7 @@ class DocumentService(DocumentListsMixin, DocumentSearchMixin):
 
     def _publish(self, document: Document) -> None:
         version = document.latest_version
+        assert version is not None  # every document is created with its first version
         document.published_version = version
         document.published_at = self.clock.now()
         document.title = version.title
@@ -325,8 +327,8 @@ class DocumentService(DocumentListsMixin, DocumentSearchMixin):
         _check_content(title, tags, data)
         number = (base.number + 1) if base is not None else 1
         if base is not None:
-            number = self.dbsession.scalar(select(func.max(DocumentVersion.number))
-                                           .where(DocumentVersion.document_id == document.id)) + 1
+            number = self.dbsession.execute(select(func.max(DocumentVersion.number))
+                                            .where(DocumentVersion.document_id == document.id)).scalar_one() + 1
         version = DocumentVersion(document_id=document.id, number=number, base_version_id=base.id if base else None,
                                   author_id=author.id if author else None, created_at=self.clock.now(),
                                   comment=comment or "", title=title, summary=summary or "", body_md=body_md or "",

@@ -33,7 +33,7 @@ from typing import NamedTuple
 
 from pyramid.interfaces import IRoutesMapper
 from pyramid.response import Response
-from sqlalchemy import event, inspect, select
+from sqlalchemy import Executable, event, inspect, select
 
 from ..clock import Clock
 from ..i18n import negotiate_locale
@@ -115,16 +115,22 @@ def _changes_pages(session) -> bool:
 def bump_generation(session) -> None:
     """Give the documents generation a new random value, in the session's transaction."""
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     value, now = secrets.token_hex(8), datetime.now(UTC)
     # An upsert: two first writers at once must not fail on the primary key.
     # Random rather than a counter, so an emptied table (tests) never brings
     # back a value some cached page was stored under.
-    connection.execute(insert(SiteSetting.__table__).values(key=GENERATION_KEY, value=value, updated_at=now)
-                       .on_conflict_do_update(index_elements=["key"], set_={"value": value, "updated_at": now}))
+    row = {"key": GENERATION_KEY, "value": value, "updated_at": now}
+    changed = {"value": value, "updated_at": now}
+    upsert: Executable
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        upsert = postgresql.insert(SiteSetting).values(row).on_conflict_do_update(index_elements=["key"], set_=changed)
+    else:
+        from sqlalchemy.dialects import sqlite
+
+        upsert = sqlite.insert(SiteSetting).values(row).on_conflict_do_update(index_elements=["key"], set_=changed)
+    connection.execute(upsert)
 
 
 def _before_flush(session, flush_context, instances) -> None:
@@ -176,9 +182,9 @@ class HitQuery:
 
     def __call__(self, token_hash: str) -> list | None:
         """The rows, or None if the database could not answer (the full path then takes the request)."""
-        params = {**self.params, "token_hash": token_hash}
-        if self.positions is not None:
-            params = [params[name] for name in self.positions]
+        named = {**self.params, "token_hash": token_hash}
+        # SQLite's driver takes them by name; the PostgreSQL statement by position.
+        params = named if self.positions is None else [named[name] for name in self.positions]
         connection = self.engine.raw_connection()
         try:
             driver = connection.driver_connection

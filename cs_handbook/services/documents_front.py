@@ -12,6 +12,7 @@ round-trips; ours leaves both as strings and the schema judges them.
 """
 
 from pathlib import Path
+from typing import NoReturn
 
 import colander
 import yaml
@@ -56,7 +57,7 @@ class FileError(ValueError):
         super().__init__("; ".join(problems))
 
 
-def _fail(path, line, msgid, **mapping):
+def _fail(path, line, msgid, **mapping) -> NoReturn:
     raise FileError([problem(msgid, path, line, **mapping)])
 
 

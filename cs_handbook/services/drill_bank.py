@@ -197,7 +197,7 @@ def _order(n: int, seed: str) -> list[int]:
 def present(item: DrillItem, version: QuestionVersion) -> dict:
     """What the page shows: option, item and pair numbers in a shuffled but stable order per item."""
     data = version.data
-    shown = {"qtype": version.type}
+    shown: dict[str, object] = {"qtype": version.type}
     if version.type in ("single", "multiple"):
         options = data.get("options") or []
         shown["options"] = [(i, options[i]["text"]) for i in _order(len(options), item.key)]

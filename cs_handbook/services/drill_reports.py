@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import aliased
 
 from ..models.accounts import Account, Grant, Scope, ScopedRole, Team
@@ -32,7 +32,7 @@ class LeechPage:
 def leeches(dbsession, team_id: int | None = None, page: int = 1,
             per_page: int = LEECHES_PER_PAGE) -> LeechPage:
     """The held-back cards, most lapses first, of one team or everyone; a page past the end is the last one."""
-    where = [DrillCard.leech.is_(True)]
+    where: list[ColumnElement[bool]] = [DrillCard.leech.is_(True)]
     if team_id is not None:
         where.append(Account.team_id == team_id)
     total = dbsession.scalar(select(func.count()).select_from(DrillCard)
@@ -93,7 +93,8 @@ def heatmap(dbsession, team_ids: list[int], now) -> tuple[list[str], list[HeatRo
             .where(DrillCard.account_id.in_([p.id for p in people]), DrillCard.last_review.is_not(None),
                    DrillCard.stability > 0)
             .group_by(DrillCard.account_id, title))
-    cells, positions = {}, {}
+    cells: dict[tuple[int, str], tuple[int, int]] = {}
+    positions: dict[str, int] = {}
     for account_id, section, position, recall, count in dbsession.execute(stmt):
         cells[(account_id, section)] = (round(100 * float(recall)), count)
         positions[section] = min(position, positions.get(section, position))

@@ -2,8 +2,10 @@
 
 import random
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -67,7 +69,7 @@ class QAService(Scorecards):
         self.request = request
         self.audit = audit
         # Callable returning the ScriptPhrases of the published script sets.
-        self.phrase_source = phrase_source or (lambda: [])
+        self.phrase_source: Callable[[], list[ScriptPhrase]] = phrase_source or (lambda: [])
 
     # -- import ----------------------------------------------------------
 
@@ -87,13 +89,13 @@ class QAService(Scorecards):
             .order_by(Transcript.id)
             .with_for_update()
         ).all()
-        by_agent = defaultdict(lambda: {"sampled": 0, "pool": []})
+        by_agent: defaultdict[int, dict[str, Any]] = defaultdict(lambda: {"sampled": 0, "pool": []})
         for transcript_id, agent_id, sampled in rows:
             if sampled:
                 by_agent[agent_id]["sampled"] += 1
             else:
                 by_agent[agent_id]["pool"].append(transcript_id)
-        chosen = []
+        chosen: list[int] = []
         for agent_id, entry in by_agent.items():
             wanted = max(0, size - entry["sampled"])
             # Seeded by agent and day: the same sample whoever draws it, and when.
@@ -147,7 +149,7 @@ class QAService(Scorecards):
               exclude_agent: int | None = None, page: int = 1, per_page: int = PER_PAGE) -> Page:
         """Drafts waiting to be scored, filtered, oldest day first, a page at a time."""
         query = self._drafts(day, team_id, agent_id, exclude_agent)
-        total = self.dbsession.scalar(select(func.count()).select_from(query.subquery()))
+        total = self.dbsession.execute(select(func.count()).select_from(query.subquery())).scalar_one()
         items = self.dbsession.scalars(
             query.options(selectinload(Evaluation.transcript))
             .order_by(Evaluation.day, Evaluation.id).offset((page - 1) * per_page).limit(per_page)
@@ -156,13 +158,13 @@ class QAService(Scorecards):
 
     def scored_count(self, agent_id: int, month: date) -> int:
         start, end = month_bounds(month)
-        return self.dbsession.scalar(select(func.count(Evaluation.id)).where(
+        return self.dbsession.execute(select(func.count(Evaluation.id)).where(
             Evaluation.agent_id == agent_id, Evaluation.day >= start, Evaluation.day < end,
-            Evaluation.status == "final"))
+            Evaluation.status == "final")).scalar_one()
 
     def pending_count(self, day: date | None = None, exclude_agent: int | None = None) -> int:
         query = self._drafts(day=day, exclude_agent=exclude_agent)
-        return self.dbsession.scalar(select(func.count()).select_from(query.subquery()))
+        return self.dbsession.execute(select(func.count()).select_from(query.subquery())).scalar_one()
 
     def open_disputes(self, exclude_agent: int | None = None) -> list[Dispute]:
         query = select(Dispute).where(Dispute.status == "open").order_by(Dispute.id)
@@ -171,9 +173,9 @@ class QAService(Scorecards):
         return list(self.dbsession.scalars(query.options(selectinload(Dispute.evaluation))))
 
     def count_sampled(self, day: date) -> int:
-        return self.dbsession.scalar(
+        return self.dbsession.execute(
             select(func.count(Transcript.id)).where(Transcript.day == day, Transcript.sampled.is_(True))
-        )
+        ).scalar_one()
 
     # -- what an agent sees ----------------------------------------------
 

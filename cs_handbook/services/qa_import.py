@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from ..i18n import _
 from .qa_etiquette import speaker_role
@@ -87,7 +88,7 @@ def decode(raw: bytes, result: ParseResult) -> str:
     except UnicodeDecodeError:
         pass
     chunks = raw.split(b"\n")
-    utf8_lines = []
+    utf8_lines: list[str | None] = []
     for chunk in chunks:
         try:
             utf8_lines.append(chunk.decode("utf-8"))
@@ -125,9 +126,9 @@ def parse_timestamp(value) -> datetime | None:
     text = unicodedata.normalize("NFKC", str(value)).strip()
     chinese = _CHINESE_DATE.match(text)
     if chinese:
-        parts = [int(p) if p else 0 for p in chinese.groups()]
+        year, month, day, hour, minute, second = (int(p) if p else 0 for p in chinese.groups())
         try:
-            return datetime(*parts)
+            return datetime(year, month, day, hour, minute, second)
         except ValueError:
             return None
     text = text.replace("/", "-").replace("Z", "+00:00").replace("z", "+00:00")
@@ -137,7 +138,7 @@ def parse_timestamp(value) -> datetime | None:
         return None
 
 
-def _field(value, name: str) -> str | None:
+def _field(value, name: str) -> str | float | None:
     """A cell as text; None if the JSON gave something that is not a scalar."""
     if value is None:
         return ""
@@ -149,7 +150,7 @@ def _field(value, name: str) -> str | None:
 
 
 def _row(line: int, record: dict, result: ParseResult) -> None:
-    values = {}
+    values: dict[str, Any] = {}  # text; the timestamp may be a number (Unix time)
     for key in REQUIRED_COLUMNS:
         value = _field(record.get(key), key)
         if value is None:

@@ -151,6 +151,7 @@ class AttemptService:
                 if slot.question not in chosen and slot.question.archived_at is None:
                     chosen.append(slot.question)
                 continue
+            assert slot.category is not None  # a slot holds a question or draws from a category
             pool = [q for q in slot.category.questions if q not in chosen and q.archived_at is None]
             self.rng.shuffle(pool)
             # Unseen questions first; seen ones fill up only when the category runs short.
@@ -362,7 +363,7 @@ class AttemptService:
             Attempt.deadline <= self.clock.now() - self.submit_grace())))
         done = 0
         for attempt_id in ids:
-            done += self.finish(self.attempt(attempt_id))
+            done += self.finish(self.dbsession.get_one(Attempt, attempt_id))
         return done
 
 

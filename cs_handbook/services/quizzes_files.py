@@ -6,6 +6,7 @@ Only those two subfolders of `training/` are ours. Loading is idempotent
 """
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -196,7 +197,7 @@ def export_questions(bank: BankService, folder: Path) -> int:
     for category in bank.categories():
         if category.slug in GENERATED_CATEGORIES:
             continue
-        doc = {"category": category.title}
+        doc: dict[str, object] = {"category": category.title}
         if category.description:
             doc["description"] = category.description
         doc["questions"] = [question_yaml(q) for q in sorted(category.questions, key=lambda q: q.position)]
@@ -209,7 +210,7 @@ def export_questions(bank: BankService, folder: Path) -> int:
 
 
 def quiz_settings(doc: dict) -> dict:
-    settings = {"title": str(doc.get("title") or "").strip()}
+    settings: dict[str, Any] = {"title": str(doc.get("title") or "").strip()}
     if not settings["title"]:
         raise AnswerError("A quiz needs a title.")
     for name, default in QUIZ_DEFAULTS.items():

@@ -18,6 +18,7 @@ full marks or none; the import notes it.
 """
 
 import re
+from typing import Any
 
 SPECIAL = "\\~=#{}:"
 
@@ -152,7 +153,7 @@ def parse_gift(text: str) -> tuple[list[dict], list[tuple[int, str]]]:
     category, title = "imported", "imported"
     position = 0
     for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
-        meta = {"ordering": False, "tags": [], "source": "", "points": 1.0, "explanation": ""}
+        meta: dict[str, Any] = {"ordering": False, "tags": [], "source": "", "points": 1.0, "explanation": ""}
         body = []
         for line in block.split("\n"):
             stripped = line.strip()
@@ -225,7 +226,7 @@ def _parse_question(source: str, category: str, title: str, meta: dict) -> dict:
         if meta["ordering"]:
             fields.update(type="ordering", data={"items": [p["right"] for p in pairs]})
         else:
-            data = {"pairs": [p for p in pairs if p["left"]]}
+            data: dict[str, object] = {"pairs": [p for p in pairs if p["left"]]}
             distractors = [p["right"] for p in pairs if not p["left"]]
             if distractors:
                 data["distractors"] = distractors
@@ -234,14 +235,14 @@ def _parse_question(source: str, category: str, title: str, meta: dict) -> dict:
         accepted = []
         for _, chunk in answers:
             text = _split_unescaped(chunk, "#")[0][1].strip()
-            weight = WEIGHT.match(text)
-            if weight:
-                if float(weight.group(1)) < 100:
-                    if float(weight.group(1)) > 0:
+            marked = WEIGHT.match(text)
+            if marked:
+                if float(marked.group(1)) < 100:
+                    if float(marked.group(1)) > 0:
                         notes.append("Answers with partial credit were left out: a short answer earns full marks "
                                      "or none.")
                     continue
-                text = text[weight.end():]
+                text = text[marked.end():]
             accepted.append(unescape(text))
         fields.update(type="short", data={"answers": accepted})
     elif answers:
@@ -254,7 +255,7 @@ def _parse_question(source: str, category: str, title: str, meta: dict) -> dict:
             if match:
                 weighted = True
                 weight, answer_text = float(match.group(1)), answer_text[match.end():]
-            option = {"text": unescape(answer_text)}
+            option: dict[str, object] = {"text": unescape(answer_text)}
             if weight > 0:
                 option["correct"] = True
             if len(parts) > 1 and unescape(parts[1][1]):

@@ -184,7 +184,7 @@ def _parse_question(node, kind: str, category: str, title: str) -> dict:
     if kind == "multichoice":
         options = []
         for answer in answers:
-            option = {"text": _get(answer, "text")}
+            option: dict[str, object] = {"text": _get(answer, "text")}
             if float(answer.get("fraction", "0")) > 0:
                 option["correct"] = True
             feedback = _get(answer, "feedback/text")
@@ -205,7 +205,7 @@ def _parse_question(node, kind: str, category: str, title: str) -> dict:
         fields.update(type="short", data={"answers": [text for fraction, text in fractions if fraction >= 100]})
     elif kind == "matching":
         sides = [(_get(s, "text"), _get(s, "answer/text")) for s in node.findall("subquestion")]
-        data = {"pairs": [{"left": left, "right": right} for left, right in sides if left]}
+        data: dict[str, object] = {"pairs": [{"left": left, "right": right} for left, right in sides if left]}
         distractors = [right for left, right in sides if not left and right]
         if distractors:
             data["distractors"] = distractors

@@ -143,7 +143,8 @@ class StatsService:
             .where(Attempt.quiz_id == quiz.id, Attempt.state == AttemptState.GRADED)
             .order_by(Attempt.id)
             .options(selectinload(Attempt.questions).selectinload(AttemptQuestion.version))).all()
-        table, by_team = [], {}
+        table: list[list[tuple]] = []
+        by_team: dict[str, list[list[tuple]]] = {}
         versions: dict[int, set] = {}
         for attempt, _team in found:
             for q in attempt.questions:

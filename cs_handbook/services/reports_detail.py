@@ -138,8 +138,8 @@ class QuizReport:
 
     @property
     def average(self) -> float | None:
-        finished = self.finished
-        return round(sum(a.score_percent for a in finished) / len(finished), 1) if finished else None
+        scores = [a.score_percent for a in self.finished if a.score_percent is not None]
+        return round(sum(scores) / len(scores), 1) if scores else None
 
 
 def quiz_report(dbsession, quiz: Quiz, team_ids: set[int] | None) -> QuizReport:

@@ -35,7 +35,8 @@ def refresh(service: ReportsService, month: date, progress=None) -> RollupResult
     now = service.clock.now()
     session.execute(delete(TeamRollup))
     session.execute(delete(PersonRollup))
-    people, teams, after = 0, set(), 0
+    people, after = 0, 0
+    teams: set[int] = set()
     while rows := service.rows_by_id(after, month, CHUNK):
         session.execute(insert(PersonRollup), [
             {"account_id": r.person.id, "team_id": r.person.team_id, "progress_percent": r.progress,

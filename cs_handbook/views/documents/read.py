@@ -7,7 +7,7 @@ from sqlalchemy import select
 from ...i18n import _
 from ...ids import parse_id
 from ...models.accounts import Account, Position
-from ...models.documents import DocumentKind
+from ...models.documents import Document, DocumentKind
 from ...permissions import Permission
 from ...services import documents_cache
 from ...services.documents import DocumentService
@@ -25,7 +25,7 @@ def index(request):
     service = _service(request)
     see_all = can_see_all(request)
     documents = service.listed(see_all=see_all)
-    by_section = {}
+    by_section: dict[int | None, list[Document]] = {}
     for document in documents:
         by_section.setdefault(document.section_id, []).append(document)
     sections = [(s, by_section.get(s.id, [])) for s in service.sections() if by_section.get(s.id)]

@@ -60,7 +60,7 @@ def today(request):
     return {
         "current": current,
         "item": current.card.item if current else None,
-        "bank": drill_bank.present(current.card.item, version) if version is not None else None,
+        "bank": drill_bank.present(current.card.item, version) if current and version is not None else None,
         "feedback": feedback,
         "answered": sum(1 for e in queue if e.answered_at is not None),
         "total": len(queue),

@@ -21,7 +21,7 @@ def _int(value: str):
 
 def answers_from_form(attempt, post) -> dict:
     by_position = {q.position: q for q in attempt.questions}
-    answers = {}
+    answers: dict[int, object] = {}
     for raw in post.getall("shown"):
         position = _int(raw)
         question = by_position.get(position)
