@@ -32,6 +32,7 @@ tests_require = [
     "axe-playwright-python>=0.1.8",  # bundles axe-core (MPL-2.0) for tests/browser/test_accessibility.py
     "factory-boy>=3.3",
     "hypothesis>=6.100",
+    "mypy>=1.10",
     "playwright>=1.45",
     "pytest>=8.0",
     "pytest-cov>=5.0",
