@@ -93,10 +93,6 @@ def _principals(account_id: int, team_id: int | None, grants) -> list[str]:
     return sorted(set(principals))
 
 
-def principals_for(account: Account) -> list[str]:
-    return _principals(account.id, account.team_id, ((g.role, g.scope_type, g.scope_id) for g in account.grants))
-
-
 def _as_utc(value) -> datetime:
     # The page cache runs the query on a bare DBAPI cursor: SQLite then gives
     # the stored text, PostgreSQL a naive datetime; the ORM an aware one.

@@ -112,11 +112,6 @@ class NewDocumentSchema(DocumentSchema):
                                   validator=_section_validator, missing="", insert_before="title")
 
 
-class CommentSchema(CSRFSchema):
-    comment = colander.SchemaNode(colander.String(), title=_("Comment"), preparer=trimmed,
-                                  validator=colander.Length(max=1000), missing="")
-
-
 
 # -- the structured part: role profiles, script sets, and any page's procedures and facts --------
 # Every message names its field: in a long form with many phrases, "Required" alone does not say where.

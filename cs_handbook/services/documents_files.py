@@ -18,7 +18,6 @@ from .documents import LOAD_COMMENT, DocumentError, DocumentService
 from .documents_front import FileError, dump_yaml, key_line, parse_file, parse_section, problem, render_file
 
 KIND_BY_FOLDER = {"handbook": "handbook", "policies": "policy", "roles": "role", "scripts": "scripts"}
-FOLDER_BY_KIND = {v: k for k, v in KIND_BY_FOLDER.items()}
 SLUG_PART = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 SLUG_MAX = 200
 

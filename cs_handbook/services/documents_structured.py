@@ -38,7 +38,6 @@ SITUATIONS = {
 DEPARTMENTS = {"large": _("Customer retention centre (large)"), "small": _("Customer service department (small)"),
                "general": _("General")}
 KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-STRUCTURED_KEYS = ("position", "position_name", "department", "duties", "situations", "procedures", "facts")
 
 
 def situation_keys(data: dict | None) -> list[str]:

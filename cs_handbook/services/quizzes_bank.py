@@ -17,7 +17,6 @@ from ..models.quizzes import (
     AttemptQuestion,
     Question,
     QuestionCategory,
-    QuestionType,
     QuestionVersion,
     Quiz,
     QuizSlot,
@@ -140,9 +139,6 @@ class BankService:
 
     def question_in(self, category: QuestionCategory, key: str) -> Question | None:
         return self.dbsession.scalar(select(Question).where(Question.category_id == category.id, Question.key == key))
-
-    def question_by_id(self, question_id: int) -> Question | None:
-        return self.dbsession.get(Question, question_id)
 
     def save_question(self, category: QuestionCategory, key: str, fields: dict, tags=(), position=None) -> tuple:
         """Create or update; returns (question, "created" | "updated" | "unchanged")."""
@@ -268,5 +264,3 @@ class BankService:
             self.dbsession.flush()
         return quiz, status
 
-
-QUESTION_TYPES = tuple(t.value for t in QuestionType)
