@@ -131,6 +131,15 @@ class RosterSchema(CSRFSchema):
     default_password = new_password_node(_("Initial password for new accounts"))
 
 
+def _grant_target(node, kw):
+    """The target must be one the grant may be given on (`allowed`), listed or not: the list is
+    short (`choices`, narrowed by a filter), the site may hold thousands."""
+    def check(node, value):
+        if not kw["allowed"](value):
+            raise colander.Invalid(node, _("Choose one from the list."))
+    return check
+
+
 class GrantSchema(CSRFSchema):
     """One kind of scoped grant (bound as `kind`) and its target, picked from `choices`."""
 
@@ -141,8 +150,7 @@ class GrantSchema(CSRFSchema):
         title=colander.deferred(lambda node, kw: kw["kind"].target_title),
         widget=colander.deferred(lambda node, kw: deform.widget.SelectWidget(
             values=[("", "—")] + [(str(id_), name) for id_, name in kw["choices"]])),
-        validator=colander.deferred(lambda node, kw: colander.OneOf(
-            [id_ for id_, _name in kw["choices"]], msg_err=_("Choose one from the list."))),
+        validator=colander.deferred(_grant_target),
     )
 
 

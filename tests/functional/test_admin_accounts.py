@@ -289,6 +289,47 @@ def test_scoped_grants_are_picked_by_name_shown_by_name_and_removed(testapp, dbs
     assert _grant_list(testapp.get(f"/admin/accounts/{ids['lead']}")) == ["无。"]
 
 
+def test_grant_targets_of_a_large_site_are_listed_a_few_at_a_time_and_found_by_a_filter(testapp, dbsession):
+    """A site with thousands of documents does not put them all in the page: the list is short, a
+    filter (a plain GET form) narrows it on the server, and any target that exists is accepted."""
+    from cs_handbook.services.grant_targets import LIST_LIMIT
+
+    person_id = AccountFactory(username="lead").id
+    courses = [CourseFactory(title=f"课程{n:03d}") for n in range(LIST_LIMIT + 5)]
+    wanted = CourseFactory(title="附：新人入职第一天")  # sorts after 课
+    last_id, wanted_id = courses[-1].id, wanted.id
+    make_document("handbook/basics/page", title="客户服务的含义")
+    _admin(testapp)
+    page = testapp.get(f"/admin/accounts/{person_id}")
+    listed = [text for value, _s, text in _grant_form(page, "owner:course")["scope_id"].options if value]
+    assert len(listed) == LIST_LIMIT and "附：新人入职第一天" not in listed and "课程000" in listed
+    assert "只列出前 50 项" in page.text
+    # Only the long list gets a filter; the document list is short.
+    filters = {f.fields["find"][0].value: f for f in page.forms.values() if "find" in f.fields}
+    assert set(filters) == {"owner:course"}
+    filters["owner:course"]["q"] = "入职"
+    page = filters["owner:course"].submit()
+    assert [text for value, _s, text in _grant_form(page, "owner:course")["scope_id"].options if value] == [
+        "附：新人入职第一天"]
+    assert page.html.select_one("#find-grant-owner-course")["value"] == "入职"
+    form = _grant_form(page, "owner:course")
+    form["scope_id"] = str(wanted_id)
+    form.submit("submit", status=303)
+    # By id too; and a course the short list did not show is accepted when it exists.
+    page = testapp.get(f"/admin/accounts/{person_id}", {"find": "owner:course", "q": str(last_id)})
+    assert [v for v, _s, _t in _grant_form(page, "owner:course")["scope_id"].options if v] == [str(last_id)]
+    _add_grant(testapp, person_id, "owner:course", courses[LIST_LIMIT + 1].id)
+    assert {g.scope_id for g in _account(dbsession, "lead").grants} == {wanted_id, courses[LIST_LIMIT + 1].id}
+    # Nothing found, or a filter that is nonsense: the page says so or ignores it, never a 500.
+    page = testapp.get(f"/admin/accounts/{person_id}", {"find": "owner:course", "q": "不存在的课程"})
+    assert "没有与“不存在的课程”相符的项。" in page.text and "grant-owner-course" not in page.forms
+    for params in ({"find": "owner:quiz", "q": "x"}, {"find": "owner:course", "q": "\x00" + "长" * 500},
+                   {"find": "owner:course", "q": "99999999999999999999"}, {"find": "owner:course", "q": "%_"}):
+        assert testapp.get(f"/admin/accounts/{person_id}", params).status_int == 200
+    # A target that is not there is still refused.
+    _add_grant(testapp, person_id, "owner:course", wanted_id + 1000, status=400)
+
+
 def test_a_mentor_grant_moves_the_mentee_from_their_old_mentor(testapp, dbsession):
     old, new = AccountFactory(username="old.mentor"), AccountFactory(username="new.mentor")
     mentee = AccountFactory(username="mentee")

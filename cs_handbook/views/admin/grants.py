@@ -12,34 +12,63 @@ from ...models.accounts import Scope, ScopedRole
 from ...permissions import Permission
 from ...schemas.accounts import GrantSchema
 from ...services.accounts import AccountError, AccountService
-from ...services.grant_targets import GRANT_KINDS, GrantTargets
+from ...services.grant_targets import GRANT_KINDS, LIST_LIMIT, GrantTargets
+
+FILTER_MAX = 100  # characters of a filter kept
 
 
-def _grant_form(request, account, kind, targets: GrantTargets) -> deform.Form:
-    choices = targets.choices(kind.scope, exclude_account_id=account.id)
+def form_id(kind) -> str:
+    return f"grant-{kind.key.replace(':', '-')}"
+
+
+def _grant_form(request, account, kind, targets: GrantTargets, words: str = "", keep=None) -> deform.Form:
+    """The form of one kind: a short list of targets (`words` narrows it), `keep` (an id sent back with
+    a refused form) listed too; any target the grant may be given on is accepted, listed or not."""
+    choices, more = targets.choices(kind.scope, exclude_account_id=account.id, words=words)
+    if isinstance(keep, int) and keep not in {id_ for id_, _name in choices} and targets.allowed(
+            kind.scope, keep, account.id):
+        name = targets.names([(kind.scope, keep)]).get((kind.scope, keep))
+        choices = [(keep, name)] + choices if name is not None else choices
     schema = GrantSchema(title=kind.title)
-    form = make_form(request, schema, bind={"kind": kind, "choices": choices},
-                     formid=f"grant-{kind.key.replace(':', '-')}",
+    form = make_form(request, schema, bind={"kind": kind, "choices": choices,
+                                            "allowed": lambda id_: targets.allowed(kind.scope, id_, account.id)},
+                     formid=form_id(kind),
                      buttons=(deform.Button("submit", request.localizer.translate(_("Add grant"))),),
                      action=request.route_url("admin.accounts.grants", account_id=account.id))
     form.has_choices = bool(choices)
+    form.more = more
     return form
 
 
+def filter_words(request) -> tuple[str | None, str]:
+    """(kind key, words) of the target filter in the query string (?find=owner:document&q=…)."""
+    kind = request.GET.get("find", "")
+    words = "".join(ch for ch in request.GET.get("q", "") if ch.isprintable())[:FILTER_MAX].strip()
+    return (kind, words) if kind in GRANT_KINDS else (None, "")
+
+
 def grants_section(request, account, failed=None) -> dict:
-    """The account's scoped grants by name, and a form per kind (`failed` = (kind key, rendered form))."""
+    """The account's scoped grants by name, and a form per kind (`failed` = (kind key, rendered form)).
+
+    Each form lists a few targets by name; where a kind has more (a site's thousands of documents),
+    a filter above it narrows the list through the query string, so it works without scripts."""
     targets = GrantTargets(request.dbsession)
+    find, words = filter_words(request)
     forms = []
     for kind in GRANT_KINDS.values():
+        kind_words = words if kind.key == find else ""
         if failed is not None and failed[0] == kind.key:
-            forms.append({"kind": kind, "html": failed[1], "has_choices": True})
+            forms.append({"kind": kind, "html": failed[1], "has_choices": True, "filter": False, "words": "",
+                          "more": False, "form_id": form_id(kind)})
             continue
-        form = _grant_form(request, account, kind, targets)
+        form = _grant_form(request, account, kind, targets, kind_words)
         forms.append({"kind": kind, "html": form.render({"role": kind.key}) if form.has_choices else "",
-                      "has_choices": form.has_choices})
+                      "has_choices": form.has_choices, "more": form.more, "words": kind_words,
+                      # A filter where there is a list to narrow, or one was used.
+                      "filter": form.more or bool(kind_words), "form_id": form_id(kind)})
     return {"scoped_grants": [{**item, "label": translated(request, item["label"]),
                                "name": translated(request, item["name"])} for item in targets.describe(account.grants)],
-            "grant_forms": forms}
+            "grant_forms": forms, "grant_list_limit": LIST_LIMIT}
 
 
 def translated(request, text) -> str:
@@ -60,7 +89,8 @@ def add_grant(request):
     kind = GRANT_KINDS.get(request.POST.get("role", ""))
     if kind is None:
         return _refused(request, account, _("Unknown kind of grant."))
-    form = _grant_form(request, account, kind, GrantTargets(request.dbsession))
+    posted = parse_id(request.POST.get("scope_id", ""))
+    form = _grant_form(request, account, kind, GrantTargets(request.dbsession), keep=posted)
     try:
         appstruct = form.validate(request.POST.items())
     except deform.ValidationFailure as failure:
