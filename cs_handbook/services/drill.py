@@ -8,6 +8,7 @@ everyone fails, the retention heat-map) are in `drill_reports.py`.
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import case, func, select
 
@@ -32,7 +33,7 @@ from .drill_targets import Targeting
 from .notices import NoticeService
 
 LEECH_NOTICE = _("${name} keeps failing a drill item (${lapses} lapses): ${item}")
-DEFAULTS = {"new_per_day": 5, "reviews_per_day": 20, "target_retention": 0.9, "targeted_per_day": 3}
+DEFAULTS: dict[str, Any] = {"new_per_day": 5, "reviews_per_day": 20, "target_retention": 0.9, "targeted_per_day": 3}
 LIMITS = {"new_per_day": (0, 50), "reviews_per_day": (0, 500), "target_retention": (0.7, 0.97),
           "targeted_per_day": (0, 20)}
 

@@ -148,7 +148,7 @@ class TrainingService(EnrolmentMixin, QuizProgressMixin, SupervisionMixin):
     """Look-ups, the progress summary, readings and completion here; enrolment, quizzes and
     supervision in the mixed-in halves (training_enrolment, training_quizzes, training_supervision)."""
 
-    def __init__(self, dbsession, clock: Clock, notices: NoticeService | None, route_path=None):
+    def __init__(self, dbsession, clock: Clock, notices: NoticeService, route_path=None):
         self.dbsession = dbsession
         self.clock = clock
         self.notices = notices

@@ -30,10 +30,11 @@ def _parse_filters(params, zone) -> tuple[dict, list]:
     errors = []
     page = 1
     if params.get("page", ""):
-        page = parse_id(params["page"])
-        if page is None:
+        asked = parse_id(params["page"])
+        if asked is None:
             errors.append(_("The page number is not valid."))
-            page = 1
+        else:
+            page = asked
     bounds = {}
     for key, message in (("since", _("The start date is not valid (use YYYY-MM-DD).")),
                          ("until", _("The end date is not valid (use YYYY-MM-DD)."))):
@@ -45,10 +46,11 @@ def _parse_filters(params, zone) -> tuple[dict, list]:
         except ValueError:
             errors.append(message)
             continue
+        bound: date | None = day
         if key == "until":
             # Up to the end of that day: the start of the next one.
-            day = day + timedelta(days=1) if day < date.max else None
-        bounds[key] = _day_start(day, zone) if day is not None else None
+            bound = day + timedelta(days=1) if day < date.max else None
+        bounds[key] = _day_start(bound, zone) if bound is not None else None
     target = None
     if params.get("target", ""):
         target = parse_id(params["target"])

@@ -1,6 +1,7 @@
 """The QA evaluator's pages: the queue, the import, the daily sample and the scorecard."""
 
 from datetime import date
+from typing import Any
 
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config, view_defaults
@@ -34,7 +35,8 @@ def _today(request) -> date:
 
 def queue_filters(request) -> dict:
     """The queue's filters from the query string: day, team, agent (username), page; a 400 for a bad one."""
-    params, found = request.params, {"day": None, "team": None, "agent": None, "page": 1}
+    params = request.params
+    found: dict[str, Any] = {"day": None, "team": None, "agent": None, "page": 1}
     if params.get("day"):
         try:
             found["day"] = date.fromisoformat(params["day"])
