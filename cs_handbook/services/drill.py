@@ -178,9 +178,6 @@ class DrillService(Curation, Targeting):
         """
         return [e for e in self.queue(account_id) if e.answered_at is not None or available(e.card.item)]
 
-    def next_entry(self, account_id: int) -> DrillQueueEntry | None:
-        return next((e for e in self.day(account_id) if e.answered_at is None), None)
-
     def entry(self, account_id: int, entry_id: int, lock: bool = False) -> DrillQueueEntry:
         """One of this person's queue entries; `lock` holds its row (and reloads it) until the transaction ends."""
         if lock:
