@@ -7,6 +7,8 @@ from (`views/qa/…`, `services/qa_import.py`, `templates/qa/…` → `qa.po`),
 the foundation's `cs_handbook.po` otherwise.
 """
 
+import ast
+import functools
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -33,6 +35,7 @@ def owner_of(path: str) -> str:
     return "cs_handbook.po"
 
 
+@functools.cache
 def extracted_messages() -> dict[str, set[str]]:
     """msgid -> the files (path:line) it appears in."""
     with (ROOT / "babel.cfg").open() as cfg:
@@ -114,3 +117,34 @@ def test_no_msgid_translated_two_ways(locale):
                 clashes.append(f"{msgid!r}: {earlier[0]} says {earlier[1]!r}, {path.name} says {message.string!r}")
             seen.setdefault(msgid, (path.name, message.string))
     assert not clashes, "\n".join(clashes)
+
+
+def written_strings() -> set[str]:
+    """Every string written in the package: Python string constants and quoted strings in templates.
+
+    Some messages are not in a `_()` babel can see: a service keeps a msgid in an error or a constant
+    and the page translates it later (`_(error.msgid)`), or a `_()` sits inside another's mapping.
+    """
+    found = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found.add(node.value)
+    quoted = re.compile(r'"((?:[^"\\]|\\.)*)"|\'((?:[^\'\\]|\\.)*)\'')
+    for path in PACKAGE.rglob("*.jinja2"):
+        for match in quoted.finditer(path.read_text(encoding="utf-8")):
+            found.add(match[1] if match[1] is not None else match[2])
+    return found
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_every_catalog_entry_is_used_somewhere(locale):
+    # A message nothing shows any more only misleads whoever translates or rewords it.
+    used = set(extracted_messages()) | written_strings()
+    unused = []
+    for path in sorted((LOCALE_DIR / locale / "LC_MESSAGES").glob("*.po")):
+        for message in read_catalog(path):
+            msgid = message.id if isinstance(message.id, str) else message.id[0]
+            if msgid and msgid not in used:
+                unused.append(f"  {path.name}: {msgid!r}")
+    assert not unused, f"{locale} catalog entries no code or template uses:\n" + "\n".join(unused)
