@@ -76,7 +76,7 @@ def test_person_page_shows_weak_points(testapp, known):
     assert "first:b" in page.text  # the overdue item is named
     # Weak points of every kind, together at the top (alice's QA cards have no failed criterion recorded).
     assert [li.get_text(strip=True) for li in page.html.find("ul", class_="weak-points")("li")] == [
-        "测验: 规章制度 (25.0%)"]
+        "测验：规章制度 (25.0%)"]
 
 
 def test_person_of_another_team_is_forbidden_and_unknown_is_not_found(testapp, known):
@@ -194,7 +194,7 @@ def test_person_page_shows_qa_results_of_the_month_by_criterion(testapp, dbsessi
                     ["服务态度", "7", "100.0", ""], ["产品知识", "7", "100.0", ""], ["响应及时性", "7", "100.0", ""],
                     ["表达清晰", "7", "100.0", ""]]
     assert [li.get_text(strip=True) for li in page.html.find("ul", class_="weak-points")("li")] == [
-        "测验: 规章制度 (25.0%)", "质检: 问候语 (57.1%)"]
+        "测验：规章制度 (25.0%)", "质检：问候语 (57.1%)"]
     failed = [li.get_text(strip=True) for li in page.html.find("ul", class_="qa-failed")("li")]
     assert failed == ["2026-03-02: 结束语、服务用语"] + ["2026-03-02: 问候语"] * 3
     svg = page.html.find("svg", attrs={"aria-label": lambda v: v and v.startswith("质检各项达标率")})
