@@ -93,10 +93,6 @@ class PageCache:
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
 
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
 
 # -- the generation ---------------------------------------------------------------------------------
 
