@@ -50,7 +50,8 @@ class ResetPasswordSchema(CSRFSchema):
     new_password = new_password_node(_("New password"))
 
 
-ROLE_TITLES = {
+# Keyed by role name: the audit log looks roles up by the stored string.
+ROLE_TITLES: dict[str, str] = {
     GlobalRole.TRAINER: _("Trainer"),
     GlobalRole.REVIEWER: _("Reviewer"),
     GlobalRole.MANAGER: _("Manager"),
