@@ -77,7 +77,7 @@ def test_a_bad_row_is_reported_by_line_and_nothing_is_imported(testapp, dbsessio
             + "good9,好人九,not-an-email,,,,,\n").encode()  # line 12
     response = _upload(testapp, body, status=400)
     errors = [li.text for li in response.html.select("ul.import-errors li")]
-    assert [e.split(":")[0] for e in errors] == [f"第 {n} 行" for n in range(4, 13)]
+    assert [e.split("：")[0] for e in errors] == [f"第 {n} 行" for n in range(4, 13)]
     assert "用户名无效" in errors[0] and "未知的岗位：nowhere" in errors[1] and "日期无效" in errors[2]
     assert "good1 重复出现" in errors[3] and "未知的团队：无此组" in errors[5] and "未知的导师：ghost" in errors[6]
     assert "未导入任何数据" in response.text
@@ -137,8 +137,8 @@ def test_a_mentor_who_is_the_row_itself_or_disabled_is_reported_by_line(testapp,
             + "ann,Ann,,,,,GONE,\n").encode()          # line 6: disabled, even named again on line 5
     response = _upload(testapp, body, status=400)
     errors = [li.text for li in response.html.select("ul.import-errors li")]
-    assert errors == ["第 3 行: 不能把本人设为自己的导师。", "第 4 行: 导师 gone 的账号已停用。",
-                      "第 6 行: 导师 gone 的账号已停用。"]
+    assert errors == ["第 3 行：不能把本人设为自己的导师。", "第 4 行：导师 gone 的账号已停用。",
+                      "第 6 行：导师 gone 的账号已停用。"]
     assert _count(dbsession) == before
     fresh(dbsession)
     assert dbsession.scalar(select(Account).where(Account.username == "lina")) is None
