@@ -6,14 +6,16 @@ Page: a fresh SQLite database (and with --pg a throw-away PostgreSQL server,
 tests/pg_server.py) made with `cs-handbook init --demo`, plus 200 generated
 handbook pages in one section; cs_handbook runs with production.ini's
 settings in one waitress process pinned to core 0, the load generator on
-core 1 (bench/common.py), signed in as the demo admin, GET of one generated
-page, measured twice: the cached path (the same page again and again,
-served from the process's page cache after one indexed query that checks
-the session and the documents generation, `services/documents_cache.py`)
-and the uncached path (a second server with `cs_handbook.page_cache_size = 0`:
-every request loads the document and renders the template), plus the
-section index page uncached. Each figure is a ratio to the bare hello app
-(bench/hello.py) measured in the same run.
+core 1 (bench/common.py), GET of one generated page by two readers: a
+staff member (newhire1, the common case) and a reviewer (the demo admin,
+whose navigation shows the review badges). Each is measured twice: the
+cached path (the same page again and again, served from the process's
+page cache after one indexed query that checks the session and the
+documents generation, plus one for the reviewer's badge counts,
+`services/documents_cache.py`) and the uncached path (a second server with
+`cs_handbook.page_cache_size = 0`: every request loads the document and
+renders the template), plus the section index page uncached. Each figure
+is a ratio to the bare hello app (bench/hello.py) measured in the same run.
 
 Search: 10,000 generated Chinese documents of about 600 characters (words
 drawn from jieba's own dictionary, Zipf-weighted) indexed as on publish;
@@ -44,6 +46,11 @@ SEARCH_DOCS = 10_000
 DOC_CHARS = 600
 WORDS_PER_LENGTH = 60
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+# A staff reader (no badges: the common case) and a reviewer (badges the documents generation does not cover).
+READERS = ("newhire1", "admin")
+# The product's measured goals (DESIGN.md): page throughput as a share of the bare app's, search p95 and recall.
+GOAL_CACHED, GOAL_UNCACHED = 0.20, 0.07
+GOAL_SEARCH_P95_MS, GOAL_RECALL = 20.0, 0.95
 
 
 # -- generated text -------------------------------------------------------------------------------
@@ -112,12 +119,15 @@ def add_pages(url: str, count: int, make_text) -> str:
 
 
 def _serve(ini: Path, port: int, env: dict, paths: dict, args) -> dict:
-    """Start cs_handbook on `ini`, sign in as the demo admin, measure each of `paths` (name → path)."""
+    """Start cs_handbook on `ini`; for each reader, sign in and measure each of `paths` (name → path)."""
     with common.ServerProcess([common.PYTHON, "-c", PSERVE, str(ini)], port, env=env) as server:
         server.wait_ready("/healthz", timeout=120)
-        cookie = sign_in(port)
-        return {name: common.measure(port, path, cookie=cookie, runs=args.runs, duration=args.duration)
-                for name, path in paths.items()}
+        results: dict = {}
+        for reader in READERS:
+            cookie = sign_in(port, reader)
+            results[reader] = {name: common.measure(port, path, cookie=cookie, runs=args.runs,
+                                                    duration=args.duration) for name, path in paths.items()}
+        return results
 
 
 def bench_page(name: str, url: str, workdir: Path, args, make_text) -> dict:
@@ -134,8 +144,9 @@ def bench_page(name: str, url: str, workdir: Path, args, make_text) -> dict:
     port = common.free_port()
     uncached = _serve(write_ini(workdir, port, {"cs_handbook.page_cache_size": 0}, name="uncached.ini"), port, env,
                       {"page": page, "section": "/handbook/section/handbook/bench"}, args)
-    return {"backend": name, "pages": PAGES, "handbook_page_cached": cached["page"],
-            "handbook_page_uncached": uncached["page"], "section_page_uncached": uncached["section"]}
+    return {"backend": name, "pages": PAGES, "readers": {
+        reader: {"handbook_page_cached": cached[reader]["page"], "handbook_page_uncached": uncached[reader]["page"],
+                 "section_page_uncached": uncached[reader]["section"]} for reader in READERS}}
 
 
 # -- the search benchmark -------------------------------------------------------------------------
@@ -251,17 +262,40 @@ def main(argv=None) -> int:
             for name, make_url in backends:
                 if not args.skip_page:
                     page = bench_page(name, make_url("page"), Path(tmp), args, make_text)
-                    page["cached_page_vs_bare"] = common.ratios(page["handbook_page_cached"], bare)
-                    page["page_vs_bare"] = common.ratios(page["handbook_page_uncached"], bare)
-                    page["section_vs_bare"] = common.ratios(page["section_page_uncached"], bare)
+                    for figures in page["readers"].values():
+                        figures["cached_page_vs_bare"] = common.ratios(figures["handbook_page_cached"], bare)
+                        figures["page_vs_bare"] = common.ratios(figures["handbook_page_uncached"], bare)
+                        figures["section_vs_bare"] = common.ratios(figures["section_page_uncached"], bare)
                     results["page"].append(page)
                 if not args.skip_search:
                     results["search"].append(bench_search(name, make_url("search"), vocab, make_text, rng, args.docs))
     finally:
         if pg is not None:
             pg.stop()
+    results["summary"] = summary(results)
     print(json.dumps(results, indent=2, ensure_ascii=False))
     return 0
+
+
+def summary(results: dict) -> list[str]:
+    """One line per figure against its goal, for reading the run at a glance."""
+    lines = []
+    for page in results["page"]:
+        for reader, figures in page["readers"].items():
+            for name, key, goal in (("cached page", "cached_page_vs_bare", GOAL_CACHED),
+                                    ("uncached page", "page_vs_bare", GOAL_UNCACHED),
+                                    ("section page (uncached)", "section_vs_bare", None)):
+                value = figures[key]["req_per_s_vs_bare"]
+                verdict = "no goal of its own" if goal is None else f"goal ≥ {goal}" + ("" if value >= goal else
+                                                                                         ", MISSED")
+                lines.append(f"{page['backend']} {reader} {name}: {value:.3f} of bare ({verdict})")
+    for search in results["search"]:
+        for length, figures in search["by_length"].items():
+            met = figures["p95_ms"] <= GOAL_SEARCH_P95_MS and (figures["recall_vs_like"] or 0) >= GOAL_RECALL
+            lines.append(f"{search['backend']} search {length}: p95 {figures['p95_ms']} ms, recall "
+                         f"{figures['recall_vs_like']} (goal ≤ {GOAL_SEARCH_P95_MS} ms, ≥ {GOAL_RECALL})"
+                         + ("" if met else " MISSED"))
+    return lines
 
 
 if __name__ == "__main__":

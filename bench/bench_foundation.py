@@ -49,8 +49,8 @@ def write_ini(directory: Path, port: int, settings: dict | None = None, name: st
     return path
 
 
-def sign_in(port: int) -> str:
-    """Sign in through the real form; returns the Cookie header of the session."""
+def sign_in(port: int, username: str = DEMO_USER) -> str:
+    """Sign in through the real form as `username` (a demo account); returns the Cookie header of the session."""
     conn = client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request("GET", "/signin")
     response = conn.getresponse()
@@ -58,7 +58,7 @@ def sign_in(port: int) -> str:
     cookies = _cookies(response)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
         r'value="([^"]+)"[^>]*name="csrf_token"', page)
-    body = urllib.parse.urlencode({"csrf_token": token.group(1), "username": DEMO_USER, "password": DEMO_PASSWORD,
+    body = urllib.parse.urlencode({"csrf_token": token.group(1), "username": username, "password": DEMO_PASSWORD,
                                    "submit": "submit"})
     conn.request("POST", "/signin", body=body, headers={
         "Content-Type": "application/x-www-form-urlencoded", "Cookie": _header(cookies)})

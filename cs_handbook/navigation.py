@@ -5,12 +5,17 @@ listed here before its pages exist.
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from markupsafe import Markup
 from pyramid.interfaces import IRoutesMapper
 
 from .i18n import _
 from .permissions import Permission as P
 from .resources import ROOT_ACL, Root
+
+if TYPE_CHECKING:
+    from sqlalchemy import Select
 
 
 @dataclass(frozen=True)
@@ -20,6 +25,11 @@ class NavItem:
     permission: str
     # A callable(request) -> int shown as a badge (the review queue count).
     badge: object = None
+    # The same count as one Core statement of one integer column (the reader's account id
+    # bound as `account_id` if it needs it): the page cache runs it to fill the badge into
+    # a page it shares between readers. An entry registered with a statement gets its
+    # callable from it, so the two can never disagree.
+    badge_query: "Select | None" = None
 
 
 ITEMS: list[NavItem] = [
@@ -48,11 +58,30 @@ ITEMS: list[NavItem] = [
 ]
 
 
-def register_badge(route: str, badge) -> None:
-    """Attach a badge callable to the entry of `route` (called by the owning area)."""
+def register_badge(route: str, badge=None, *, query=None) -> None:
+    """Attach a badge to the entry of `route` (called by the owning area): a callable(request) -> int,
+    or better a statement (`NavItem.badge_query`), which also lets the page cache share the page."""
+    if query is not None:
+        badge = _query_badge(query)
     for index, item in enumerate(ITEMS):
         if item.route == route:
-            ITEMS[index] = NavItem(item.route, item.label, item.permission, badge)
+            ITEMS[index] = NavItem(item.route, item.label, item.permission, badge, query)
+
+
+def _query_badge(query):
+    def badge(request):
+        identity = request.identity
+        return request.dbsession.execute(query, {"account_id": identity.id if identity else None}).scalar_one()
+
+    return badge
+
+
+def badge_html(request, count) -> Markup:
+    """The badge beside an entry: nothing for no count, else the number with what it means for a screen reader."""
+    if not count:
+        return Markup("")
+    label = request.localizer.translate(_("${count} waiting", mapping={"count": count}))
+    return Markup(' <span class="badge" aria-label="{}">{}</span>').format(label, count)
 
 
 def items_for(request) -> list[dict]:
@@ -67,6 +96,11 @@ def items_for(request) -> list[dict]:
 # it is worked out once per combination; badges and "current" per request.
 _ACL_PRINCIPALS = frozenset(ace[1] for ace in ROOT_ACL)
 _visible: dict[tuple, list[tuple]] = {}
+
+
+def visible_items(request) -> list[NavItem]:
+    """The entries this reader sees (without computing their badges)."""
+    return [item for item, _url, _label in _visible_items(request)]
 
 
 def _visible_items(request) -> list[tuple]:
@@ -87,5 +121,6 @@ def _visible_items(request) -> list[tuple]:
 
 def _items_for(request) -> list[dict]:
     current = request.matched_route.name if request.matched_route is not None else None
-    return [{"route": item.route, "url": url, "label": label, "badge": item.badge(request) if item.badge else None,
-             "current": current == item.route} for item, url, label in _visible_items(request)]
+    return [{"route": item.route, "url": url, "label": label, "badged": item.badge is not None,
+             "badge": item.badge(request) if item.badge else None, "current": current == item.route}
+            for item, url, label in _visible_items(request)]

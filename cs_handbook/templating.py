@@ -23,10 +23,12 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 # process, so no document text can contain one.
 CSRF_MARK = f"\x00csrf-{secrets.token_hex(8)}\x00"
 NAME_MARK = f"\x00name-{secrets.token_hex(8)}\x00"
+# A navigation badge filled in per reader: the marker names the entry's route.
+_BADGE_PREFIX = f"\x00badge-{secrets.token_hex(8)}-"
 _SHARED = "_render_shared"
 # Translated as its punctuation: ": " in English, "：" in Chinese.
 LABEL_COLON = _(": ")
-_MARKS = re.compile(f"({re.escape(CSRF_MARK)}|{re.escape(NAME_MARK)})")
+_MARKS = re.compile(f"({re.escape(CSRF_MARK)}|{re.escape(NAME_MARK)}|{re.escape(_BADGE_PREFIX)}[^\x00]+\x00)")
 
 
 def _deform_translator(term):
@@ -43,32 +45,60 @@ def add_renderer_globals(event):
     request = event.get("request")
     if request is None:
         return
-    if request.__dict__.get(_SHARED):
+    shared = request.__dict__.get(_SHARED)
+    if shared is not None:
         event["get_csrf_token"] = lambda: CSRF_MARK
         event["signed_in_name"] = lambda: NAME_MARK
+        # A badge the shared page may keep (its key covers it) is drawn; any other is a marker.
+        event["nav_badge"] = lambda item: (escape(_BADGE_PREFIX + item["route"] + "\x00")
+                                           if item["badged"] and item["route"] not in shared
+                                           else navigation.badge_html(request, item["badge"]))
     else:
         event["get_csrf_token"] = lambda: get_csrf_token(request)
         event["signed_in_name"] = lambda: request.identity.display_name if request.identity else ""
+        event["nav_badge"] = lambda item: navigation.badge_html(request, item["badge"])
     event["static"] = lambda path: request.static_path(f"{STATIC_DIR}/{path}")
     # "Label: value" in the reader's punctuation: Chinese takes the full-width colon (岗位：…).
     event["colon"] = lambda: request.localizer.translate(LABEL_COLON)
 
 
-def render_shared(renderer_name: str, value: dict, request) -> tuple:
-    """Render a page any reader with the same key may get: literal UTF-8 parts and markers."""
-    request.__dict__[_SHARED] = True
+def render_shared(renderer_name: str, value: dict, request, kept_badges=frozenset()) -> tuple:
+    """Render a page any reader with the same key may get: literal UTF-8 parts and markers.
+
+    Navigation badges are markers filled in per reader, except those of
+    `kept_badges` (routes whose count the caller's key already covers).
+    """
+    request.__dict__[_SHARED] = frozenset(kept_badges)
     try:
         html = render(renderer_name, value, request=request)
     finally:
         del request.__dict__[_SHARED]
-    return tuple(part if part in (CSRF_MARK, NAME_MARK) else part.encode() for part in _MARKS.split(html))
+    return tuple(part if _MARKS.fullmatch(part) else part.encode() for part in _MARKS.split(html))
 
 
-def fill_shared(parts: tuple, request) -> bytes:
-    """The page of `render_shared` for this reader."""
+def shared_badges(parts: tuple) -> tuple[str, ...]:
+    """The routes of the badges a shared page fills in per reader."""
+    return tuple(part[len(_BADGE_PREFIX):-1] for part in parts
+                 if isinstance(part, str) and part.startswith(_BADGE_PREFIX))
+
+
+def fill_shared(parts: tuple, request, badges: dict | None = None) -> bytes:
+    """The page of `render_shared` for this reader; `badges` gives the counts (route → count) of
+    its badge markers, else they are those of the navigation (`navigation.items_for`)."""
     values = {CSRF_MARK: get_csrf_token(request).encode(),
               NAME_MARK: str(escape(request.identity.display_name)).encode()}
-    return b"".join(values[part] if isinstance(part, str) else part for part in parts)
+
+    def value(part: str) -> bytes:
+        if part in values:
+            return values[part]
+        route = part[len(_BADGE_PREFIX):-1]
+        if badges is not None:
+            count = badges.get(route)
+        else:
+            count = next((item["badge"] for item in navigation.items_for(request) if item["route"] == route), None)
+        return str(navigation.badge_html(request, count)).encode()
+
+    return b"".join(value(part) if isinstance(part, str) else part for part in parts)
 
 
 def includeme(config):

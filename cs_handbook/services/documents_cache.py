@@ -13,11 +13,15 @@ then served from memory, but never on trust:
 - The key is what the page depends on: the page, the reader's language,
   the site address (links are absolute), the day (expiry dates) and the
   reader's global roles (navigation, edit links, expired pages, badges).
-  A document's owner, a page with flash messages, a query string, or a
-  navigation badge the generation does not cover always take the full
-  path.
+  A document's owner, a page with flash messages or a query string always
+  take the full path.
 - What differs per reader inside a shared page (the CSRF token, their name)
   is left as markers and filled in per request (`templating.render_shared`).
+  So are the navigation badges the generation does not cover (the course
+  review queue, the QA queue): a hit counts them afresh with the statements
+  their areas registered (`NavItem.badge_query`), all in one more query on
+  the same connection. A reader shown a badge that has no statement always
+  takes the full path.
 
 A miss takes the ordinary path: routing, permissions, the view. The tween
 only tells the view the generation it read *before* rendering, so a change
@@ -27,6 +31,7 @@ committed while the page renders leaves the entry already out of date.
 import secrets
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from itertools import chain
 from typing import NamedTuple
@@ -41,7 +46,7 @@ from ..models.accounts import Account, Position
 from ..models.documents import Document, DocumentLink, DocumentSection, DocumentTag, DocumentTransition, DocumentVersion
 from ..models.settings import SiteSetting
 from ..security import IDENTITY_QUERY, identity_from_rows, session_token_hash
-from ..templating import fill_shared
+from ..templating import fill_shared, shared_badges
 
 GENERATION_KEY = "cache.documents_generation"
 REGISTRY_KEY = "documents_page_cache"
@@ -53,6 +58,7 @@ COVERED_BADGES = frozenset({"documents.review_queue"})
 
 GENERATION_QUERY = select(SiteSetting.value).where(SiteSetting.key == GENERATION_KEY)
 HIT_QUERY = IDENTITY_QUERY.add_columns(GENERATION_QUERY.scalar_subquery().label("generation"))
+HIT = "hit"  # its key among the compiled statements (the badges' are tuples of routes)
 
 # What a cached page shows: its document, versions, section, links, the
 # review-queue count and, on role pages, the people holding the position.
@@ -64,6 +70,8 @@ class Entry(NamedTuple):
     generation: str
     document_id: int
     parts: tuple
+    # The routes of the badges `parts` leaves to be filled in per reader.
+    badges: tuple = ()
 
 
 class PageCache:
@@ -157,48 +165,106 @@ def _has_flash(request) -> bool:
     return any(key.startswith("_f_") for key in request.session)
 
 
-def response_for(request, parts) -> Response:
-    return Response(body=fill_shared(parts, request), content_type="text/html", charset="UTF-8")
+def response_for(request, parts, badges: dict | None = None) -> Response:
+    return Response(body=fill_shared(parts, request, badges), content_type="text/html", charset="UTF-8")
 
 
-class HitQuery:
-    """HIT_QUERY compiled once and run on a bare DBAPI connection outside any transaction.
+class DatabaseUnavailable(Exception):
+    """The bare connection failed (most likely one the server dropped): the full path takes the request."""
 
-    A hit is one statement: SQLAlchemy's per-statement work and a BEGIN /
-    ROLLBACK pair around it cost more than the statement itself.
+
+class RawStatements:
+    """Statements compiled once and run on a bare DBAPI connection outside any transaction.
+
+    A hit is one statement (two for a reader with badges): SQLAlchemy's
+    per-statement work and a BEGIN / ROLLBACK pair around it cost more than
+    the statement itself.
     """
 
     def __init__(self, engine):
         self.engine = engine
-        compiled = HIT_QUERY.compile(dialect=engine.dialect)
-        self.sql = str(compiled)
-        self.params = compiled.construct_params({"token_hash": ""})
-        self.positions = compiled.positiontup
         self.postgresql = engine.dialect.name == "postgresql"
+        self._compiled: dict = {}
 
-    def __call__(self, token_hash: str) -> list | None:
-        """The rows, or None if the database could not answer (the full path then takes the request)."""
-        named = {**self.params, "token_hash": token_hash}
-        # SQLite's driver takes them by name; the PostgreSQL statement by position.
-        params = named if self.positions is None else [named[name] for name in self.positions]
+    def compile(self, key, statement) -> None:
+        compiled = statement.compile(dialect=self.engine.dialect)
+        self._compiled[key] = (str(compiled), compiled.construct_params(_check=False), compiled.positiontup)
+
+    def __contains__(self, key) -> bool:
+        return key in self._compiled
+
+    @contextmanager
+    def cursor(self):
+        """A function running a compiled statement by key: (key, params) -> rows."""
         connection = self.engine.raw_connection()
         try:
             driver = connection.driver_connection
             if self.postgresql:
                 driver.autocommit = True
             cursor = connection.cursor()
-            cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
+
+            def run(key, params: dict) -> list:
+                sql, defaults, positions = self._compiled[key]
+                named = {**defaults, **params}
+                # SQLite's driver takes them by name; the PostgreSQL statement by position.
+                cursor.execute(sql, named if positions is None else [named[name] for name in positions])
+                return cursor.fetchall()
+
+            yield run
             cursor.close()
             if self.postgresql:
                 driver.autocommit = False
-            return rows
         except self.engine.dialect.loaded_dbapi.Error:
-            # Most likely a connection the server dropped: never reuse it.
+            # Never reuse a connection that failed.
             connection.invalidate()
-            return None
+            raise DatabaseUnavailable() from None
+        except BaseException:
+            # Nor one left in autocommit by a failure of the caller's.
+            connection.invalidate()
+            raise
         finally:
             connection.close()
+
+
+def badge_statement(routes: tuple[str, ...]):
+    """One statement counting the badges of `routes` (each a column), from their areas' statements."""
+    from .. import navigation
+
+    queries = {item.route: item.badge_query for item in navigation.ITEMS if item.badge_query is not None}
+    return select(*(queries[route].scalar_subquery().label(f"b{i}") for i, route in enumerate(routes)))
+
+
+def _lookup(request, run, route, cache, statements) -> Response | None:
+    """The cached page for this request, or None (the tween then takes the full path)."""
+    match = route.match(request.path_info)
+    if match is None:
+        return None
+    token_hash = session_token_hash(request)
+    if token_hash is None or _has_flash(request):
+        return None
+    rows = run(HIT, {"token_hash": token_hash})
+    identity = identity_from_rows(request, rows)
+    if identity is None:
+        # Signed out, revoked or disabled: the full path refuses it.
+        return None
+    # Checked a moment ago: the full path need not ask again.
+    request.__dict__["_identity"] = identity
+    generation = rows[0][-1]
+    key = page_key(request, match["slug"], identity)
+    entry = cache.get(key)
+    if entry is None or entry.generation != generation or _is_owner(identity, entry.document_id):
+        cache.misses += 1
+        if generation is not None:
+            request.__dict__[PENDING] = (key, generation)
+        return None
+    badges = None
+    if entry.badges:
+        if entry.badges not in statements:
+            statements.compile(entry.badges, badge_statement(entry.badges))
+        counts = run(entry.badges, {"account_id": identity.id})[0]
+        badges = dict(zip(entry.badges, counts, strict=True))
+    cache.hits += 1
+    return response_for(request, entry.parts, badges)
 
 
 def page_cache_tween_factory(handler, registry):
@@ -208,36 +274,18 @@ def page_cache_tween_factory(handler, registry):
     route = registry.getUtility(IRoutesMapper).get_route(ROUTE)
     if route is None:
         return handler
-    hit_query = HitQuery(registry["dbengine"])
+    statements = RawStatements(registry["dbengine"])
+    statements.compile(HIT, HIT_QUERY)
 
     def page_cache_tween(request):
         if request.method != "GET" or request.query_string:
             return handler(request)
-        match = route.match(request.path_info)
-        if match is None:
-            return handler(request)
-        token_hash = session_token_hash(request)
-        if token_hash is None or _has_flash(request):
-            return handler(request)
-        rows = hit_query(token_hash)
-        if rows is None:
-            return handler(request)
-        identity = identity_from_rows(request, rows)
-        if identity is None:
-            # Signed out, revoked or disabled: the full path refuses it.
-            return handler(request)
-        # Checked a moment ago: the full path need not ask again.
-        request.__dict__["_identity"] = identity
-        generation = rows[0][-1]
-        key = page_key(request, match["slug"], identity)
-        entry = cache.get(key)
-        if entry is not None and entry.generation == generation and not _is_owner(identity, entry.document_id):
-            cache.hits += 1
-            return response_for(request, entry.parts)
-        cache.misses += 1
-        if generation is not None:
-            request.__dict__[PENDING] = (key, generation)
-        return handler(request)
+        try:
+            with statements.cursor() as run:
+                response = _lookup(request, run, route, cache, statements)
+        except DatabaseUnavailable:
+            response = None
+        return handler(request) if response is None else response
 
     return page_cache_tween
 
@@ -249,18 +297,19 @@ def store(request, document_id: int, parts) -> bool:
     if pending is None or cache is None:
         return False
     key, generation = pending
-    cache.put(key, Entry(generation, document_id, parts))
+    cache.put(key, Entry(generation, document_id, parts, shared_badges(parts)))
     return True
 
 
 def cacheable(request, document_id: int) -> bool:
-    """Whether the page of `document_id` may be shared with this reader's peers."""
+    """Whether the page of `document_id` may be shared with this reader's peers: not its owner's, and
+    every badge the reader sees is covered by the generation or can be counted on a hit."""
     from .. import navigation
 
     if PENDING not in request.__dict__ or _is_owner(request.identity, document_id):
         return False
-    uncovered = {item.route for item in navigation.ITEMS if item.badge} - COVERED_BADGES
-    return not uncovered.intersection(item["route"] for item in navigation.items_for(request))
+    return all(item.route in COVERED_BADGES or item.badge_query is not None
+               for item in navigation.visible_items(request) if item.badge)
 
 
 def includeme(config):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from ..clock import Clock
@@ -132,7 +132,8 @@ class QAService(Scorecards):
 
     # -- the evaluator's queue ------------------------------------------
 
-    def _drafts(self, day=None, team_id=None, agent_id=None, exclude_agent=None):
+    @staticmethod
+    def _drafts(day=None, team_id=None, agent_id=None, exclude_agent=None):
         query = select(Evaluation).where(Evaluation.status == "draft")
         if day is not None:
             query = query.where(Evaluation.day == day)
@@ -289,6 +290,13 @@ def phrases_of(script_sets) -> list[ScriptPhrase]:
                     phrases.append(ScriptPhrase(situation.get("key", ""), phrase["text"], bool(phrase.get("forbidden")),
                                                 slug, title, situation.get("title", "")))
     return phrases
+
+
+def waiting_badge_query():
+    """The navigation badge of evaluators: `pending_count(exclude_agent=<the reader>)` as one statement,
+    the reader's id bound as `account_id` (the documents page cache runs it beside its own check)."""
+    drafts = QAService._drafts(exclude_agent=bindparam("account_id"))
+    return select(func.count()).select_from(drafts.subquery())
 
 
 def factory(context, request):

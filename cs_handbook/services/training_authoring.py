@@ -118,6 +118,15 @@ def path_to_dict(path: TrainingPath) -> dict:
     return {"title": path.title, "steps": steps}
 
 
+def pending_count_query():
+    """Courses and paths waiting for review as one statement: the navigation badge (every page; the
+    documents page cache runs it beside its own check)."""
+    def waiting(model):
+        return select(func.count()).select_from(model).where(model.review_state == PENDING).scalar_subquery()
+
+    return select(waiting(Course) + waiting(TrainingPath))
+
+
 class AuthoringService:
     def __init__(self, dbsession, clock: Clock, training: TrainingService):
         self.dbsession = dbsession
@@ -144,8 +153,7 @@ class AuthoringService:
 
     def pending_count(self) -> int:
         """Courses and paths waiting for review, counted by the database (the navigation badge, every page)."""
-        return sum(self.dbsession.scalar(select(func.count()).select_from(model).where(model.review_state == PENDING))
-                   for model in (Course, TrainingPath))
+        return self.dbsession.execute(pending_count_query()).scalar_one()
 
     def _document_slugs(self, data: dict) -> set[str]:
         from ..models.documents import Document

@@ -106,7 +106,7 @@ def view(request):
     document_id = value["document"].id
     if not documents_cache.cacheable(request, document_id):
         return value
-    parts = render_shared("documents/view.jinja2", value, request)
+    parts = render_shared("documents/view.jinja2", value, request, kept_badges=documents_cache.COVERED_BADGES)
     documents_cache.store(request, document_id, parts)
     return documents_cache.response_for(request, parts)
 

@@ -18,9 +18,11 @@ def includeme(config):
     config.add_route("qa.ledger_export", "/ledger.{fmt:(csv|xlsx)}")
     config.add_route("qa.rules", "/rules", factory=LedgerRulesResource)
     config.add_demo_builder("cs_handbook.views.qa.demo.build_demo", order=60)
-    from .common import home_panel, waiting_badge
+    from ...services.qa import waiting_badge_query
+    from .common import home_panel
 
-    navigation.register_badge("qa.index", waiting_badge)
+    # The number of scorecards waiting, beside "Quality" (shown to evaluators only, as the entry is).
+    navigation.register_badge("qa.index", query=waiting_badge_query())
     # `views.home` (which defines add_home_panel) is included after the routes:
     # append to the same registry list the directive fills.
     config.registry.setdefault("home_panels", []).append(home_panel)

@@ -43,13 +43,6 @@ def is_evaluator(request) -> bool:
     return request.has_permission(Permission.QA_EVALUATE, Root(request))
 
 
-def waiting_badge(request):
-    """The number of scorecards waiting, beside "Quality" in the navigation."""
-    if not is_evaluator(request):
-        return None
-    return request.find_service(QAService).pending_count(exclude_agent=request.identity.id) or None
-
-
 def home_panel(request):
     if not request.is_authenticated:
         return None

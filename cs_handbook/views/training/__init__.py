@@ -57,8 +57,10 @@ def includeme(config):
     # `views.home` (which defines the add_home_panel directive) is included
     # after the routes, so the panels are appended to the same registry list
     # the directive fills.
+    from ...services.training_authoring import pending_count_query
     from .learner import home_panel
-    from .review import review_badge, review_panel
+    from .review import review_panel
 
     config.registry.setdefault("home_panels", []).extend([home_panel, review_panel])
-    navigation.register_badge("training.review", review_badge)
+    # Shown to reviewers only, as the entry is.
+    navigation.register_badge("training.review", query=pending_count_query())

@@ -27,11 +27,6 @@ def review_panel(request):
             "template": "training/_review_panel.jinja2", "training_courses": courses, "training_paths": paths}
 
 
-def review_badge(request):
-    """The navigation's count of courses and paths waiting (shown to reviewers only, as the entry is)."""
-    return request.find_service(AuthoringService).pending_count() or None
-
-
 @view_config(route_name="training.review", renderer="training/review_queue.jinja2", request_method="GET",
              permission=Permission.DOCUMENTS_REVIEW)
 def queue(request):

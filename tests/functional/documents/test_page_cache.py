@@ -6,12 +6,16 @@ import webtest
 from sqlalchemy import delete
 from sqlalchemy.orm import object_session
 
-from cs_handbook import main
-from cs_handbook.models.accounts import Grant
+from cs_handbook import main, navigation
+from cs_handbook.models.accounts import Account, Grant
+from cs_handbook.models.training import PublishState
+from cs_handbook.navigation import NavItem
 from cs_handbook.services.documents_cache import REGISTRY_KEY
+from tests import factories_training as ft
 from tests.conftest import DEFAULT_PASSWORD, login
 from tests.factories import AccountFactory, PositionFactory
 from tests.factories_documents import make_document, service
+from tests.factories_qa import sampled, score_all
 
 PAGE = "/handbook/read/handbook/basics/page"
 
@@ -209,3 +213,70 @@ def test_a_role_page_shows_a_renamed_holder_at_once(testapp, dbsession, clock):
     holder.display_name = "张三丰"
     dbsession.commit()
     assert "张三丰" in testapp.get("/handbook/read/roles/cs-agent").text
+
+
+def _badge(page, href):
+    """The badge beside the navigation entry linking to `href` ("" if it shows none)."""
+    entry = next(a for a in page.html.select("nav a") if a.get("href", "").endswith(href))
+    badge = entry.select_one(".badge")
+    return badge.get_text(strip=True) if badge is not None else ""
+
+
+def test_a_reviewer_gets_the_cached_page_with_badges_counted_for_this_request(testapp, dbsession, clock):
+    make_document()
+    _signed_in(testapp, AccountFactory(roles=["reviewer"]))
+    page = _cached(testapp)
+    assert _badge(page, "/training/review") == ""
+    # A course waiting for review changes no document: the next page is a hit, with the new count.
+    waiting = ft.course("day1")
+    waiting.review_state = PublishState.PENDING
+    dbsession.commit()
+    hits = _cache(testapp).hits
+    page = testapp.get(PAGE)
+    assert _cache(testapp).hits == hits + 1
+    assert _badge(page, "/training/review") == "1"
+    assert 'aria-label="1 项待处理"' in page.text
+    # A document waiting for review changes the generation: rendered again, with its own badge.
+    make_document("handbook/basics/other", publish=False)
+    service(dbsession).transition(dbsession.merge(service(dbsession).by_slug("handbook/basics/other")), "submit")
+    dbsession.commit()
+    page = _cached(testapp)
+    assert _badge(page, "/handbook/review") == "1" and _badge(page, "/training/review") == "1"
+
+
+def test_evaluators_share_a_page_each_with_their_own_queue_count(testapp, dbsession, clock):
+    make_document()
+    first, second = AccountFactory(username="qa1", roles=["qa"]), AccountFactory(username="qa2", roles=["qa"])
+    AccountFactory(username="li")
+    dbsession.commit()
+    # Two of the drafts are the first evaluator's own transcripts: never theirs to score.
+    sampled(dbsession, "qa1", [("own-1", True), ("own-2", True)])
+    sampled(dbsession, "li", [("li-1", True), ("li-2", True), ("li-3", True)])
+    _signed_in(testapp, first)
+    assert _badge(_cached(testapp), "/qa/") == "3"
+    other = _browser(testapp)
+    _signed_in(other, second)
+    hits = _cache(testapp).hits
+    page = other.get(PAGE)
+    assert _cache(testapp).hits == hits + 1  # the first evaluator's page, shared
+    assert _badge(page, "/qa/") == "5"
+    score_all(dbsession, second, agent=dbsession.query(Account).filter_by(username="li").one())
+    assert _badge(testapp.get(PAGE), "/qa/") == ""  # nothing left for them
+    assert _badge(other.get(PAGE), "/qa/") == "2"
+
+
+def test_a_badge_counted_only_by_a_callable_keeps_the_page_off_the_cache(testapp, dbsession, clock, monkeypatch):
+    make_document()
+    monkeypatch.setattr(navigation, "ITEMS", [
+        NavItem(item.route, item.label, item.permission, lambda request: 7) if item.route == "training.review"
+        else item for item in navigation.ITEMS])
+    monkeypatch.setattr(navigation, "_visible", {})  # the entries each reader sees are kept per process
+    _signed_in(testapp, AccountFactory(roles=["reviewer"]))
+    hits = _cache(testapp).hits
+    for _ in range(2):
+        assert _badge(testapp.get(PAGE), "/training/review") == "7"
+    assert _cache(testapp).hits == hits
+    # Staff see no such badge: their page is still shared.
+    other = _browser(testapp)
+    _signed_in(other, AccountFactory())
+    _cached(other)
