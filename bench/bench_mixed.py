@@ -58,12 +58,15 @@ def main(argv=None) -> int:
     parser.add_argument("--profile", choices=sorted(load.MIX), help="cProfile one kind in process instead")
     parser.add_argument("--requests", type=int, default=300, help="requests profiled with --profile")
     parser.add_argument("--profile-dump", help="with --profile, also write the raw profile to this file")
+    parser.add_argument("--setting", action="append", default=[], metavar="KEY=VALUE",
+                        help="with --profile, an app setting (cs_handbook.page_cache_size=0: the uncached page)")
     args = parser.parse_args(argv)
     common.raise_fd_limit()
     if args.profile:
         from bench.profile_kind import profile
 
-        print(profile(args.profile, args.requests, args.profile_dump))
+        print(profile(args.profile, args.requests, args.profile_dump,
+                      dict(item.split("=", 1) for item in args.setting)))
         return 0
 
     port = common.free_port()

@@ -46,7 +46,7 @@ class ProfiledApp:
             self.seconds += time.perf_counter() - began
 
 
-def profile(kind: str, requests: int, dump: str | None = None) -> str:
+def profile(kind: str, requests: int, dump: str | None = None, settings: dict | None = None) -> str:
     from pyramid.paster import get_app
     from waitress.server import create_server
 
@@ -55,7 +55,7 @@ def profile(kind: str, requests: int, dump: str | None = None) -> str:
                "CS_HANDBOOK_SECRET": "bench-secret-" + "x" * 32}
         os.environ.update(env)
         port = common.free_port()
-        ini = write_ini(Path(tmp), port)
+        ini = write_ini(Path(tmp), port, settings)
         common.subprocess.run([common.PYTHON, "-c", CLI, str(ini), "--quiet", "init", "--demo"], cwd=common.ROOT,
                               check=True, capture_output=True, timeout=900)
         app = ProfiledApp(get_app(str(ini), "main"))

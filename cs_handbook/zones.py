@@ -53,8 +53,13 @@ def zone_of(dbsession, account) -> ZoneInfo:
 
 def reader_zone(request) -> ZoneInfo:
     """The zone of the person reading the page (the site's for someone not signed in)."""
-    identity = getattr(request, "identity", None)
-    return zone_of(request.dbsession, identity.account if identity is not None else None)
+    # Once per request: a page showing many times asks for each of them.
+    zone = request.__dict__.get("_reader_zone")
+    if zone is None:
+        identity = getattr(request, "identity", None)
+        zone = request.__dict__["_reader_zone"] = zone_of(request.dbsession,
+                                                          identity.account if identity is not None else None)
+    return zone
 
 
 def zoned_time(request):

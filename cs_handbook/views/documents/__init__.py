@@ -51,7 +51,9 @@ def _labels(event):
             return request.localizer.translate(label) if isinstance(label, TranslationString) else label
 
         event.update({"state_labels": STATE_LABELS, "kind_labels": KIND_LABELS, "comment_text": comment_text,
-                      "local_time": lambda at: local_time(request, at), "time_zone": zone_label(request)})
+                      "local_time": lambda at: local_time(request, at),
+                      # Looked up when a page shows times, not on every document page.
+                      "time_zone": lambda: zone_label(request)})
 
 
 def zone_label(request) -> str:

@@ -88,8 +88,9 @@ def _page(request):
     if document.section is not None:
         crumbs.append((request.route_url("documents.section", path=document.section.path), document.section.title))
     crumbs.append((None, version.title))
-    links = [d for d in (service.by_slug(s) for s in data.get("links", ()) if isinstance(s, str))
-             if d is not None and service.readable(d, see_all)]
+    slugs = data.get("links", ())
+    found = service.by_slugs(slugs)
+    links = [found[slug] for slug in slugs if isinstance(slug, str) and slug in found and service.readable(found[slug], see_all)]
     return {"document": document, "version": version, "data": data, "holders": holders, "crumbs": crumbs,
             "links": links, "linked_from": service.linked_from(document.slug, see_all),
             "expired": not document.is_current(service.today()),

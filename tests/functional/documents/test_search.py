@@ -129,3 +129,14 @@ def test_search_recall_over_the_default_content(dbsession, default_content, cloc
             matched += len(truth & results)
         recall = matched / expected
         assert recall >= 0.95, (length, recall)
+
+
+@pytest.mark.postgresql_only  # SQLite has no planner settings
+def test_a_search_leaves_the_planner_as_it_found_it(dbsession, clock):
+    """The match turns sequential scans off for itself only: the rest of the request plans as usual."""
+    from sqlalchemy import text
+
+    make_document("policies/etiquette", title="服务规范", body="接待客户要讲礼貌，先问好。")
+    found = service(dbsession).search("客户")
+    assert [hit.slug for hit in found.hits] == ["policies/etiquette"]
+    assert dbsession.execute(text("SHOW enable_seqscan")).scalar_one() == "on"
