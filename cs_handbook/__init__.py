@@ -10,6 +10,8 @@ from pyramid.config import Configurator
 def main(global_config, **settings):
     """Return the WSGI application (the paste app factory)."""
     with Configurator(settings=settings) as config:
+        # The ini file's [server:main] names the address the first run prints.
+        config.registry["config_file"] = (global_config or {}).get("__file__")
         config.include(".settings")
         config.include(".content")
         config.include(".demo")

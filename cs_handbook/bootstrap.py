@@ -5,6 +5,7 @@ sites are migrated by `cs-handbook init` or `cs-handbook db upgrade`
 before their processes start, never by a process at start-up.
 """
 
+import plaster
 from pyramid.events import ApplicationCreated
 from pyramid.scripting import prepare
 from sqlalchemy import select
@@ -17,6 +18,8 @@ from .services.site_settings import declare
 # it and leaves the site alone. (Accounts are no sign: without demo data there may be none.)
 SET_UP_KEY = "site.set_up_at"
 declare(SET_UP_KEY, None)
+# Where development.ini's waitress listens: printed when no ini file names an address.
+DEFAULT_LISTEN = "127.0.0.1:6543"
 
 
 def _first_run(event):
@@ -37,7 +40,23 @@ def _first_run(event):
         finally:
             env["closer"]()
     if demo:
-        print_demo_signins(progress)
+        print_demo_signins(progress, registry)
+
+
+def site_url(config_file) -> str:
+    """The address waitress listens on, from the ini file's [server:main] (the default otherwise)."""
+    listen = None
+    if config_file:
+        try:
+            listen = plaster.get_settings(config_file, "server:main").get("listen")
+        except (plaster.PlasterError, OSError):
+            listen = None
+    # `listen` may name several addresses: the first is the one to print, and a
+    # wildcard host is reached on this machine through the loopback address.
+    host, _, port = (listen or DEFAULT_LISTEN).split()[0].rpartition(":")
+    if host in ("*", "0.0.0.0", "[::]", ""):  # noqa: S104 - read from the ini, not bound here
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"
 
 
 def _is_set_up(registry) -> bool:

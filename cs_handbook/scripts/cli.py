@@ -44,7 +44,7 @@ def cmd_init(env, args, progress):
         password = args.admin_password or getpass.getpass("Password for the new admin account: ")
     initialise(env, progress, demo=args.demo, admin_password=password)
     if args.demo:
-        print_demo_signins(progress)
+        print_demo_signins(progress, env["registry"])
     return 0
 
 
@@ -67,7 +67,7 @@ def cmd_demo(env, args, progress):
     request = env["request"]
     with request.tm:
         create_demo_accounts(request, progress)
-    print_demo_signins(progress)
+    print_demo_signins(progress, env["registry"])
     return 0
 
 

@@ -57,7 +57,11 @@ def initialise(env, progress, demo=False, admin_password=None) -> None:
         settings_service.set(SET_UP_KEY, settings_service.clock.now().isoformat())
 
 
-def print_demo_signins(progress, url="http://127.0.0.1:6543") -> None:
+def print_demo_signins(progress, registry) -> None:
+    """The address (from the ini file the site was started with) and the demo sign-ins."""
+    from ..bootstrap import site_url
+
+    url = site_url(registry.get("config_file"))
     progress.say("")
     progress.say(f"cs_handbook is ready on {url}")
     progress.say("Demo sign-ins (username / password):")

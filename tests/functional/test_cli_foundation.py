@@ -156,6 +156,7 @@ def test_first_run_of_a_development_site_sets_everything_up_once(tmp_path, capsy
     app = make_app({}, **settings)
     output = capsys.readouterr().err
     assert "Migrating the database" in output and f"admin      / {DEMO_PASSWORD}" in output
+    assert "cs_handbook is ready on http://127.0.0.1:6543" in output  # no ini file: the default address
     engine = app.registry["dbengine"]
     assert is_at_head(engine)
     with app.registry["dbsession_factory"]() as session:
@@ -174,6 +175,20 @@ def test_first_run_of_a_development_site_sets_everything_up_once(tmp_path, capsy
         assert session.scalar(select(func.count()).select_from(Account)) == 8
         assert session.get(SiteSetting, SET_UP_KEY) is not None
     again.registry["dbengine"].dispose()
+
+
+def test_the_first_run_prints_the_address_the_ini_file_listens_on(tmp_path, capsys):
+    from cs_handbook import main as make_app
+
+    ini = tmp_path / "site.ini"
+    ini.write_text("[app:main]\nuse = egg:cs_handbook\n\n[server:main]\nuse = egg:waitress#main\n"
+                   "listen = 0.0.0.0:7011 [::]:7011\n")
+    settings = {"sqlalchemy.url": f"sqlite:///{tmp_path}/site.sqlite", "cs_handbook.auto_init": "true",
+                "cs_handbook.demo_data": "true", "cs_handbook.secret": "first-run", "here": str(tmp_path)}
+    app = make_app({"__file__": str(ini)}, **settings)
+    # Every address of the machine: the one that works from this machine is printed.
+    assert "cs_handbook is ready on http://127.0.0.1:7011\n" in capsys.readouterr().err
+    app.registry["dbengine"].dispose()
 
 
 def test_a_development_site_without_demo_data_is_set_up_once_too(tmp_path, capsys, monkeypatch):
