@@ -90,7 +90,8 @@ def _page(request):
     crumbs.append((None, version.title))
     slugs = data.get("links", ())
     found = service.by_slugs(slugs)
-    links = [found[slug] for slug in slugs if isinstance(slug, str) and slug in found and service.readable(found[slug], see_all)]
+    links = [found[slug] for slug in slugs
+             if isinstance(slug, str) and slug in found and service.readable(found[slug], see_all)]
     return {"document": document, "version": version, "data": data, "holders": holders, "crumbs": crumbs,
             "links": links, "linked_from": service.linked_from(document.slug, see_all),
             "expired": not document.is_current(service.today()),
