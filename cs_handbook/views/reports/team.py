@@ -52,6 +52,8 @@ def team_dashboard(request):
         "heatmap_allowed": request.has_permission(Permission.DRILL_TEAM_VIEW),
         # One URL built, then the ids appended: route_url per row was a tenth of the page's time.
         "person_prefix": request.route_url("reports.person", account_id="0")[:-1],
+        "quiz_prefix": request.route_url("reports.quiz", quiz_id="0")[:-1],  # likewise for every quiz
+        "has_scores": bool(averages),
         "quizzes": quizzes,
     }
 
