@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 
 from ..clock import Clock
 from ..i18n import _
@@ -167,8 +167,7 @@ class DrillService(Curation, Targeting):
         self.dbsession.execute(select(Account.id).where(Account.id == account_id).with_for_update(key_share=True))
 
     def _entries(self, account_id: int, day: date) -> list[DrillQueueEntry]:
-        return list(self.dbsession.scalars(select(DrillQueueEntry).where(
-            DrillQueueEntry.account_id == account_id, DrillQueueEntry.day == day).order_by(DrillQueueEntry.position)))
+        return list(self.dbsession.scalars(ENTRIES_QUERY, {"account_id": account_id, "day": day}))
 
     def day(self, account_id: int) -> list[DrillQueueEntry]:
         """Today's queue as the person sees it: answered entries and those still available to answer.
@@ -196,11 +195,8 @@ class DrillService(Curation, Targeting):
         """The local day (team time zone) on which the next card after today's falls due; None when none is."""
         account = self.account(account_id)
         tz = self.tz_of(account)
-        due = self.dbsession.scalar(
-            select(func.min(DrillCard.due)).join(DrillItem, DrillItem.id == DrillCard.item_id).where(
-                DrillCard.account_id == account_id, DrillCard.leech.is_(False),
-                DrillItem.status == ItemStatus.ACTIVE,  # suspended or under review: not coming
-                DrillCard.due >= day_end_utc(self.today(account), tz)))
+        due = self.dbsession.scalar(NEXT_DUE_QUERY,
+                                    {"account_id": account_id, "after": day_end_utc(self.today(account), tz)})
         return local_day(due, tz) if due is not None else None
 
     # -- answering ---------------------------------------------------------
@@ -297,10 +293,7 @@ class DrillService(Curation, Targeting):
     def history(self, account_id: int, days: int = 14) -> list[dict]:
         today = self.today(self.account(account_id))
         since = today - timedelta(days=days - 1)
-        rows = self.dbsession.execute(
-            select(DrillReviewLog.day, func.count(), func.sum(case_correct()))
-            .where(DrillReviewLog.account_id == account_id, DrillReviewLog.day >= since)
-            .group_by(DrillReviewLog.day)).all()
+        rows = self.dbsession.execute(HISTORY_QUERY, {"account_id": account_id, "since": since}).all()
         by_day = {r[0]: (r[1], int(r[2] or 0)) for r in rows}
         return [{"day": since + timedelta(days=i), "answered": by_day.get(since + timedelta(days=i), (0, 0))[0],
                  "correct": by_day.get(since + timedelta(days=i), (0, 0))[1]} for i in range(days)]
@@ -318,6 +311,20 @@ def available(item: DrillItem) -> bool:
 
 def case_correct():
     return case((DrillReviewLog.correct.is_(True), 1), else_=0)
+
+
+# Built once: today's drill page runs these on every visit (statement construction cost more than
+# SQLite's answer); the person and day are bound per call.
+ENTRIES_QUERY = select(DrillQueueEntry).where(
+    DrillQueueEntry.account_id == bindparam("account_id"), DrillQueueEntry.day == bindparam("day")
+).order_by(DrillQueueEntry.position)
+HISTORY_QUERY = select(DrillReviewLog.day, func.count(), func.sum(case_correct())).where(
+    DrillReviewLog.account_id == bindparam("account_id"), DrillReviewLog.day >= bindparam("since")
+).group_by(DrillReviewLog.day)
+NEXT_DUE_QUERY = select(func.min(DrillCard.due)).join(DrillItem, DrillItem.id == DrillCard.item_id).where(
+    DrillCard.account_id == bindparam("account_id"), DrillCard.leech.is_(False),
+    DrillItem.status == ItemStatus.ACTIVE,  # suspended or under review: not coming
+    DrillCard.due >= bindparam("after"))
 
 
 def factory(context, request):

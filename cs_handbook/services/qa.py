@@ -163,6 +163,21 @@ class QAService(Scorecards):
             Evaluation.agent_id == agent_id, Evaluation.day >= start, Evaluation.day < end,
             Evaluation.status == "final")).scalar_one()
 
+    def panel_counts(self, evaluator_id: int) -> tuple[int, int]:
+        """The evaluator's home panel: (drafts waiting, open disputes), others' only, in one statement."""
+        waiting, disputes = self.dbsession.execute(PANEL_COUNTS_QUERY, {"account_id": evaluator_id}).one()
+        return waiting, disputes
+
+    def month_panel(self, agent_id: int, month: date) -> tuple[LedgerLine, dict] | None:
+        """The agent's home panel: `agent_month`, or None when nothing was scored in `month`; one
+        statement (the days of the month's final scorecards and whether each passed)."""
+        start, end = month_bounds(month)
+        scored = self.dbsession.execute(MONTH_SCORES_QUERY, {"agent_id": agent_id, "start": start, "end": end}).all()
+        if not scored:
+            return None
+        rules = self.ledger_rules(month)
+        return compute_line(agent_id, [day for day, passed in scored if passed is False], rules), rules
+
     def pending_count(self, day: date | None = None, exclude_agent: int | None = None) -> int:
         query = self._drafts(day=day, exclude_agent=exclude_agent)
         return self.dbsession.execute(select(func.count()).select_from(query.subquery())).scalar_one()
@@ -297,6 +312,16 @@ def waiting_badge_query():
     the reader's id bound as `account_id` (the documents page cache runs it beside its own check)."""
     drafts = QAService._drafts(exclude_agent=bindparam("account_id"))
     return select(func.count()).select_from(drafts.subquery())
+
+
+# The home page's QA panel runs one of these on every visit: built once, the reader bound.
+PANEL_COUNTS_QUERY = select(
+    waiting_badge_query().scalar_subquery(),
+    select(func.count(Dispute.id)).where(Dispute.status == "open", Dispute.agent_id != bindparam("account_id"))
+    .scalar_subquery())
+MONTH_SCORES_QUERY = select(Evaluation.day, Evaluation.passed).where(
+    Evaluation.agent_id == bindparam("agent_id"), Evaluation.day >= bindparam("start"),
+    Evaluation.day < bindparam("end"), Evaluation.status == "final")
 
 
 def factory(context, request):

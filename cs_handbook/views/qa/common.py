@@ -48,12 +48,13 @@ def home_panel(request):
         return None
     service = request.find_service(QAService)
     if is_evaluator(request):
+        waiting, disputes = service.panel_counts(request.identity.id)
         return {"title": _("Transcript quality"), "template": "qa/_panel.jinja2", "evaluator": True,
-                "waiting": service.pending_count(exclude_agent=request.identity.id),
-                "disputes": len(service.open_disputes(exclude_agent=request.identity.id))}
+                "waiting": waiting, "disputes": disputes}
     month = request.find_service(Clock).now().date().replace(day=1)
-    if not service.scored_count(request.identity.id, month):
+    found = service.month_panel(request.identity.id, month)
+    if found is None:
         return None  # no scored transcripts this month: nothing to say yet
-    line, rules = service.agent_month(request.identity.id, month)
+    line, rules = found
     return {"title": _("My QA points"), "template": "qa/_panel.jinja2", "evaluator": False, "line": line,
             "rules": rules, "month": month}

@@ -134,3 +134,17 @@ def test_bad_decisions_are_a_400_and_change_nothing(app, dbsession, scored):
     evaluator.post(f"/qa/disputes/{dispute_id}/resolve", {"csrf_token": token, "decision": "maybe"}, status=400)
     dbsession.commit()
     assert dbsession.query(Dispute).one().status == "open"
+
+
+def test_the_evaluators_home_panel_counts_open_disputes(app, dbsession, scored):
+    """The panel's counts come from one statement: a dispute shows there until it is decided."""
+    evaluator = browser(app, "qa1", "10.0.0.4")
+    assert "条申诉待处理" not in evaluator.get("/").text
+    agent_app = browser(app, "li", "10.0.0.3")
+    dispute_through_the_page(agent_app, scored["evaluation"].id, {"greeting"}).follow()
+    assert "1 条申诉待处理" in evaluator.get("/").text
+    form = evaluator.get(f"/qa/evaluations/{scored['evaluation'].id}").forms["resolve"]
+    form["decision"] = "reject"
+    form["resolution"] = "录音里没有问候"
+    form.submit("submit", status=303)
+    assert "条申诉待处理" not in evaluator.get("/").text

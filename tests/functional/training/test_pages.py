@@ -4,7 +4,7 @@ views, finish-by dates, the certificate."""
 from datetime import date
 from urllib.parse import quote
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from cs_handbook.models.training import Certificate, ItemProgress, SignOff
 from tests import factories
@@ -177,3 +177,29 @@ def test_odd_ids_in_addresses_are_not_found(testapp, dbsession, clock):
     arabic = quote("".join(chr(0x0660 + int(d)) for d in str(day1.items[0].id)))
     testapp.get(f"/training/items/{arabic}", status=404)
     testapp.get(f"/training/items/{day1.items[0].id}", status=200)
+
+
+def test_the_path_comes_in_one_statement(testapp, dbsession, clock, app):
+    """My onboarding and the home page read the enrolment, its path, steps, courses and items at once
+    (they are the most visited signed-in pages): still every item, in path order."""
+    person, _mentor, _manager, _stranger, courses = _cast(dbsession)
+    ft.service(dbsession, clock).enrol(person)
+    dbsession.commit()
+    login(testapp, "nh")
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    engine = app.registry["dbengine"]
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        page = testapp.get("/training/")
+        home = testapp.get("/")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert sum("training_path_steps" in s for s in seen) == 2  # one per page
+    assert sum("training_course_items" in s for s in seen) == 2
+    keys = [li["data-key"] for li in page.html.select("ol.training-items")[-1].select("li")]
+    assert keys == [item.key for course in courses for item in course.items] and len(keys) == 5
+    assert "training-items" in home.text
