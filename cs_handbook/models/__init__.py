@@ -12,6 +12,7 @@ from pyramid_retry import mark_error_retryable
 from sqlalchemy import engine_from_config, event, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import configure_mappers, sessionmaker
+from zope.sqlalchemy.datamanager import STATUS_CHANGED
 
 # Import every model module so that the metadata is complete (for Alembic's
 # drift check and for relationships declared by name).
@@ -92,9 +93,19 @@ def get_session_factory(engine: Engine) -> sessionmaker:
 
 
 def get_tm_session(session_factory, transaction_manager, request=None):
-    """Return a session joined to `transaction_manager` (pyramid_tm's or a script's)."""
+    """Return a session joined to `transaction_manager` (pyramid_tm's or a script's).
+
+    Every transaction the manager commits ends in COMMIT, reads only too
+    (zope.sqlalchemy's "changed" initial state); an abort still rolls back.
+    By default zope.sqlalchemy ended a read-only transaction in ROLLBACK, and
+    psycopg forgets its prepared statements on every ROLLBACK, so on
+    PostgreSQL no statement ever reached psycopg's prepare threshold: each
+    request's statements were parsed and planned anew (the team dashboard's
+    measures statement: ~2 ms prepared, ~8 ms planned each time). For a
+    transaction that wrote nothing COMMIT and ROLLBACK leave the same data.
+    """
     dbsession = session_factory(info={"request": request})
-    zope.sqlalchemy.register(dbsession, transaction_manager=transaction_manager)
+    zope.sqlalchemy.register(dbsession, initial_state=STATUS_CHANGED, transaction_manager=transaction_manager)
     return dbsession
 
 
