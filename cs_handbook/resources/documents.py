@@ -17,7 +17,8 @@ class DocumentResource(Root):
         super().__init__(request)
         from ..services.documents import DocumentService
 
-        service = request.find_service(DocumentService)
+        # Kept for the page's view: looking the service up again costs as much as a small query.
+        self.service = service = request.find_service(DocumentService)
         match = request.matchdict or {}
         if "document_id" in match:
             self.document = request.dbsession.get(Document, int(match["document_id"]))

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from datetime import date
 
 import colander
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from ..clock import Clock
 from ..events import DocumentArchived, DocumentPublished, DocumentRestored
 from ..i18n import _
+from ..models.accounts import Account, Position
 from ..models.documents import (
     Document,
     DocumentKind,
@@ -53,6 +54,12 @@ STATE_LABELS: dict[str, str] = {S.DRAFT: _("Draft"), S.PENDING: _("Pending revie
 WORKING_COPY_COMMENT = "working copy"
 LOAD_COMMENT = "content load"
 REVERT_COMMENT = "revert to v{number}"
+# A document by slug with its published version (and its section, a joined relationship): the page,
+# other areas and links all read it. Built once: building it cost as much as running it.
+_BY_SLUG = select(Document).where(Document.slug == bindparam("slug")).options(joinedload(Document.published_version))
+# The active people holding a position (a role profile lists them), by name.
+_HOLDERS = (select(Account.display_name).join(Position, Account.position_id == Position.id)
+            .where(Position.code == bindparam("code"), Account.is_active.is_(True)).order_by(Account.display_name))
 
 
 class DocumentError(ValueError):
@@ -121,17 +128,11 @@ class DocumentService(DocumentListsMixin, DocumentSearchMixin):
     # -- look-ups --------------------------------------------------------
 
     def by_slug(self, slug: str) -> Document | None:
-        # With its published version: the page, other areas and links all read it.
-        return self.dbsession.scalar(select(Document).where(Document.slug == slug)
-                                     .options(joinedload(Document.published_version)))
+        return self.dbsession.scalar(_BY_SLUG, {"slug": slug})
 
-    def by_slugs(self, slugs) -> dict[str, Document]:
-        """Several documents by slug in one query, without their versions (a page's "see also" list
-        shows titles only; loading each one's version by itself cost a millisecond a link)."""
-        slugs = [slug for slug in slugs if isinstance(slug, str)]
-        if not slugs:
-            return {}
-        return {d.slug: d for d in self.dbsession.scalars(select(Document).where(Document.slug.in_(slugs)))}
+    def position_holders(self, code: str) -> list:
+        """Rows of `display_name`: who holds the position `code` now."""
+        return list(self.dbsession.connection().execute(_HOLDERS, {"code": code}))
 
     def by_id(self, document_id: int) -> Document | None:
         return self.dbsession.get(Document, document_id)

@@ -2,11 +2,9 @@
 
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.view import view_config
-from sqlalchemy import select
 
 from ...i18n import _
 from ...ids import parse_id
-from ...models.accounts import Account, Position
 from ...models.documents import Document, DocumentKind
 from ...permissions import Permission
 from ...services import documents_cache
@@ -62,9 +60,8 @@ def tag(request):
     return {"tag": name, "documents": documents}
 
 
-def _readable(request):
+def _readable(request, service):
     document = request.context.document
-    service = _service(request)
     see_all = can_see_all(request, request.context)
     if not service.readable(document, see_all):
         raise HTTPNotFound()
@@ -75,25 +72,20 @@ def _readable(request):
 
 
 def _page(request):
-    document, version, see_all = _readable(request)
-    service = _service(request)
+    service = request.context.service  # the page's context is a DocumentResource
+    document, version, see_all = _readable(request, service)
     data = version.data or {}
     holders = []
     if document.kind == DocumentKind.ROLE and data.get("position"):
-        holders = list(request.dbsession.scalars(
-            select(Account).join(Position, Account.position_id == Position.id)
-            .where(Position.code == str(data["position"]), Account.is_active.is_(True)).order_by(Account.display_name)))
+        holders = service.position_holders(str(data["position"]))
     # Handbook › section › page; the section links to its index page.
     crumbs = [(request.route_url("documents.index"), request.localizer.translate(_("Handbook")))]
     if document.section is not None:
         crumbs.append((request.route_url("documents.section", path=document.section.path), document.section.title))
     crumbs.append((None, version.title))
-    slugs = data.get("links", ())
-    found = service.by_slugs(slugs)
-    links = [found[slug] for slug in slugs
-             if isinstance(slug, str) and slug in found and service.readable(found[slug], see_all)]
+    links, linked_from = service.page_links(document.slug, data.get("links", ()), see_all)
     return {"document": document, "version": version, "data": data, "holders": holders, "crumbs": crumbs,
-            "links": links, "linked_from": service.linked_from(document.slug, see_all),
+            "links": links, "linked_from": linked_from,
             "expired": not document.is_current(service.today()),
             "unpublished": document.published_version_id is None,
             "working_copy": document.has_working_copy, "can_edit": bool(
