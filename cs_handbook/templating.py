@@ -82,6 +82,23 @@ def shared_badges(parts: tuple) -> tuple[str, ...]:
                  if isinstance(part, str) and part.startswith(_BADGE_PREFIX))
 
 
+# A badge's HTML depends only on the language and the count: kept, not translated on every hit.
+_badge_html: dict[tuple, bytes] = {}
+
+
+def _badge_bytes(request, count) -> bytes:
+    if not count:
+        return b""
+    key = (request.locale_name, count)
+    found = _badge_html.get(key)
+    if found is None:
+        found = str(navigation.badge_html(request, count)).encode()
+        if len(_badge_html) > 1000:
+            _badge_html.clear()
+        _badge_html[key] = found
+    return found
+
+
 def fill_shared(parts: tuple, request, badges: dict | None = None) -> bytes:
     """The page of `render_shared` for this reader; `badges` gives the counts (route → count) of
     its badge markers, else they are those of the navigation (`navigation.items_for`)."""
@@ -96,7 +113,7 @@ def fill_shared(parts: tuple, request, badges: dict | None = None) -> bytes:
             count = badges.get(route)
         else:
             count = next((item["badge"] for item in navigation.items_for(request) if item["route"] == route), None)
-        return str(navigation.badge_html(request, count)).encode()
+        return _badge_bytes(request, count)
 
     return b"".join(value(part) if isinstance(part, str) else part for part in parts)
 

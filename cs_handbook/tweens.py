@@ -1,5 +1,6 @@
 """Tweens: client address behind proxies, security headers on every response whatever failed, body size, encoding."""
 
+import functools
 import ipaddress
 import logging
 import sys
@@ -27,6 +28,26 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 STATIC_PREFIXES = ("/static/", "/deform_static/")
+
+# What every response gets (a view may set its own policy first), and what a signed-in page adds.
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+# A view may set its own of these (a stricter policy); the others are always ours.
+_VIEW_MAY_SET = frozenset({"Content-Security-Policy", "Permissions-Policy"})
+SIGNED_IN_HEADERS = (*SECURITY_HEADERS, ("Cache-Control", "no-store"))
+# Set on a response built with SIGNED_IN_HEADERS already (the documents page cache's hits).
+_HEADERS_SET = "_cs_security_headers_set"
+
+
+def mark_security_headers(response):
+    """`response` already carries SIGNED_IN_HEADERS (and no Expires): the tween leaves it as it is."""
+    setattr(response, _HEADERS_SET, True)
+    return response
 
 # The last resort when even the error page failed: plain, both languages, no template.
 LAST_RESORT_PAGE = """<!doctype html>
@@ -60,9 +81,13 @@ def _error_response(request, exc):
         return Response(LAST_RESORT_PAGE, status=500, content_type="text/html", charset="utf-8")
 
 
+# Behind a proxy every request names the same few addresses: parse each once.
+_ip_address = functools.lru_cache(maxsize=1024)(ipaddress.ip_address)
+
+
 def _is_trusted(address: str, networks) -> bool:
     try:
-        ip = ipaddress.ip_address(address.strip("[]"))
+        ip = _ip_address(address.strip("[]"))
     except ValueError:
         return False
     return any(ip in network for network in networks)
@@ -80,11 +105,13 @@ def trust_forwarded_headers(environ, trusted) -> None:
     """
     forwarded_for = environ.pop("HTTP_X_FORWARDED_FOR", "")
     forwarded_proto = environ.pop("HTTP_X_FORWARDED_PROTO", "").strip().lower()
+    if not forwarded_for and not forwarded_proto:
+        return  # nothing to believe: no need to look at the peer
     if not trusted or not _is_trusted(environ.get("REMOTE_ADDR", ""), trusted):
         return
     for hop in reversed([hop.strip() for hop in forwarded_for.split(",") if hop.strip()]):
         try:
-            ipaddress.ip_address(hop.strip("[]"))
+            _ip_address(hop.strip("[]"))
         except ValueError:
             break  # not an address: keep the last one we could believe
         environ["REMOTE_ADDR"] = hop.strip("[]")
@@ -103,12 +130,14 @@ def security_headers_tween_factory(handler, registry):
             if is_error_retryable(request, exc):
                 raise  # pyramid_retry runs the request again
             response = _error_response(request, exc)
+        if getattr(response, _HEADERS_SET, False):
+            return response
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers["X-Content-Type-Options"] = "nosniff"
-        headers["Referrer-Policy"] = "same-origin"
-        headers["X-Frame-Options"] = "DENY"
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        for name, value in SECURITY_HEADERS:
+            if name in _VIEW_MAY_SET:
+                headers.setdefault(name, value)
+            else:
+                headers[name] = value
         # Pages for a signed-in person must not outlive the session in a
         # shared browser's cache. Only look if the identity was already
         # loaded; static files never need the database.

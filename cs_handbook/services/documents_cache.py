@@ -19,9 +19,10 @@ then served from memory, but never on trust:
   is left as markers and filled in per request (`templating.render_shared`).
   So are the navigation badges the generation does not cover (the course
   review queue, the QA queue): a hit counts them afresh with the statements
-  their areas registered (`NavItem.badge_query`), all in one more query on
-  the same connection. A reader shown a badge that has no statement always
-  takes the full path.
+  their areas registered (`NavItem.badge_query`), as columns of the hit's
+  own statement when the session's previous hit showed which badges its
+  page has (else in one more query on the same connection). A reader shown
+  a badge that has no statement always takes the full path.
 
 A miss takes the ordinary path: routing, permissions, the view. The tween
 only tells the view the generation it read *before* rendering, so a change
@@ -34,19 +35,21 @@ from collections import OrderedDict
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from itertools import chain
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from pyramid.interfaces import IRoutesMapper
 from pyramid.response import Response
-from sqlalchemy import Executable, event, inspect, select
+from sqlalchemy import BindParameter, Executable, Select, bindparam, event, inspect, select
+from sqlalchemy.sql.visitors import replacement_traverse
 
 from ..clock import Clock
 from ..i18n import negotiate_locale
-from ..models.accounts import Account, Position
+from ..models.accounts import Account, LoginSession, Position
 from ..models.documents import Document, DocumentLink, DocumentSection, DocumentTag, DocumentTransition, DocumentVersion
 from ..models.settings import SiteSetting
 from ..security import IDENTITY_QUERY, identity_from_rows, session_token_hash
 from ..templating import fill_shared, shared_badges
+from ..tweens import SIGNED_IN_HEADERS, mark_security_headers
 
 GENERATION_KEY = "cache.documents_generation"
 REGISTRY_KEY = "documents_page_cache"
@@ -58,7 +61,14 @@ COVERED_BADGES = frozenset({"documents.review_queue"})
 
 GENERATION_QUERY = select(SiteSetting.value).where(SiteSetting.key == GENERATION_KEY)
 HIT_QUERY = IDENTITY_QUERY.add_columns(GENERATION_QUERY.scalar_subquery().label("generation"))
-HIT = "hit"  # its key among the compiled statements (the badges' are tuples of routes)
+GENERATION_COLUMN = len(HIT_QUERY.selected_columns) - 1
+# Keys among the compiled statements: (HIT, routes of the badges counted with it); tuples of routes
+# for the badges counted apart.
+HIT = "hit"
+# The badges each session's page showed on its last hit (token hash -> routes), so its next
+# hit counts them in the hit's own statement; bounded, a guess checked against the entry.
+_EXPECTED_BADGES_SIZE = 10_000
+_CONTENT_TYPE = ("Content-Type", "text/html; charset=UTF-8")
 
 # What a cached page shows: its document, versions, section, links, the
 # review-queue count and, on role pages, the people holding the position.
@@ -166,7 +176,9 @@ def _has_flash(request) -> bool:
 
 
 def response_for(request, parts, badges: dict | None = None) -> Response:
-    return Response(body=fill_shared(parts, request, badges), content_type="text/html", charset="UTF-8")
+    # The headers the security tween would add to a signed-in page, set here at once.
+    response = Response(body=fill_shared(parts, request, badges), headerlist=[_CONTENT_TYPE, *SIGNED_IN_HEADERS])
+    return mark_security_headers(response)
 
 
 class DatabaseUnavailable(Exception):
@@ -176,7 +188,7 @@ class DatabaseUnavailable(Exception):
 class RawStatements:
     """Statements compiled once and run on a bare DBAPI connection outside any transaction.
 
-    A hit is one statement (two for a reader with badges): SQLAlchemy's
+    A hit is one statement (two for a reader with badges on the session's first hit): SQLAlchemy's
     per-statement work and a BEGIN / ROLLBACK pair around it cost more than
     the statement itself.
     """
@@ -226,15 +238,39 @@ class RawStatements:
             connection.close()
 
 
-def badge_statement(routes: tuple[str, ...]):
-    """One statement counting the badges of `routes` (each a column), from their areas' statements."""
+def _badge_columns(routes: tuple[str, ...], account_id):
+    """The badges of `routes` as scalar subqueries (labelled b0, b1...), `account_id` put for the
+    reader's id their areas' statements bind; each kept to its own tables (no correlation)."""
     from .. import navigation
 
     queries = {item.route: item.badge_query for item in navigation.ITEMS if item.badge_query is not None}
-    return select(*(queries[route].scalar_subquery().label(f"b{i}") for i, route in enumerate(routes)))
+
+    def put_account(element, **kw):
+        return account_id if isinstance(element, BindParameter) and element.key == "account_id" else None
+
+    def with_account(query: Select) -> Select:
+        return query if account_id is None else cast(Select, replacement_traverse(query, {}, put_account))
+
+    return [with_account(queries[route]).correlate(None).scalar_subquery().label(f"b{i}")
+            for i, route in enumerate(routes)]
 
 
-def _lookup(request, run, route, cache, statements) -> Response | None:
+def badge_statement(routes: tuple[str, ...]):
+    """One statement counting the badges of `routes` (each a column), from their areas' statements."""
+    return select(*_badge_columns(routes, None))
+
+
+def hit_statement(routes: tuple[str, ...]):
+    """The hit's statement, with the badges of `routes` counted for the session's account as its last
+    columns: a reviewer's hit is one round trip too."""
+    if not routes:
+        return HIT_QUERY
+    session_account = (select(LoginSession.account_id).where(LoginSession.token_hash == bindparam("token_hash"))
+                       .correlate(None).scalar_subquery())
+    return HIT_QUERY.add_columns(*_badge_columns(routes, session_account))
+
+
+def _lookup(request, run, route, cache, statements, expected: dict) -> Response | None:
     """The cached page for this request, or None (the tween then takes the full path)."""
     match = route.match(request.path_info)
     if match is None:
@@ -242,14 +278,18 @@ def _lookup(request, run, route, cache, statements) -> Response | None:
     token_hash = session_token_hash(request)
     if token_hash is None or _has_flash(request):
         return None
-    rows = run(HIT, {"token_hash": token_hash})
+    guessed = expected.get(token_hash, ())
+    hit_key = (HIT, guessed)
+    if hit_key not in statements:
+        statements.compile(hit_key, hit_statement(guessed))
+    rows = run(hit_key, {"token_hash": token_hash})
     identity = identity_from_rows(request, rows)
     if identity is None:
         # Signed out, revoked or disabled: the full path refuses it.
         return None
     # Checked a moment ago: the full path need not ask again.
     request.__dict__["_identity"] = identity
-    generation = rows[0][-1]
+    generation = rows[0][GENERATION_COLUMN]
     key = page_key(request, match["slug"], identity)
     entry = cache.get(key)
     if entry is None or entry.generation != generation or _is_owner(identity, entry.document_id):
@@ -258,10 +298,19 @@ def _lookup(request, run, route, cache, statements) -> Response | None:
             request.__dict__[PENDING] = (key, generation)
         return None
     badges = None
+    if entry.badges == guessed:
+        counts = rows[0][GENERATION_COLUMN + 1:]
+    else:
+        # Another page, or the reader's roles changed: counted apart this time, guessed right next time.
+        if len(expected) >= _EXPECTED_BADGES_SIZE:
+            expected.clear()
+        expected[token_hash] = entry.badges
+        counts = ()
+        if entry.badges:
+            if entry.badges not in statements:
+                statements.compile(entry.badges, badge_statement(entry.badges))
+            counts = run(entry.badges, {"account_id": identity.id})[0]
     if entry.badges:
-        if entry.badges not in statements:
-            statements.compile(entry.badges, badge_statement(entry.badges))
-        counts = run(entry.badges, {"account_id": identity.id})[0]
         badges = dict(zip(entry.badges, counts, strict=True))
     cache.hits += 1
     return response_for(request, entry.parts, badges)
@@ -275,14 +324,15 @@ def page_cache_tween_factory(handler, registry):
     if route is None:
         return handler
     statements = RawStatements(registry["dbengine"])
-    statements.compile(HIT, HIT_QUERY)
+    statements.compile((HIT, ()), HIT_QUERY)
+    expected: dict = {}
 
     def page_cache_tween(request):
         if request.method != "GET" or request.query_string:
             return handler(request)
         try:
             with statements.cursor() as run:
-                response = _lookup(request, run, route, cache, statements)
+                response = _lookup(request, run, route, cache, statements, expected)
         except DatabaseUnavailable:
             response = None
         return handler(request) if response is None else response

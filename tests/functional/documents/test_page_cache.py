@@ -1,6 +1,7 @@
 """The cached path of document pages: served from memory, never stale, never shared wrongly."""
 
 import re
+from contextlib import contextmanager
 
 import webtest
 from sqlalchemy import delete
@@ -10,6 +11,7 @@ from cs_handbook import main, navigation
 from cs_handbook.models.accounts import Account, Grant
 from cs_handbook.models.training import PublishState
 from cs_handbook.navigation import NavItem
+from cs_handbook.services import documents_cache
 from cs_handbook.services.documents_cache import REGISTRY_KEY
 from tests import factories_training as ft
 from tests.conftest import DEFAULT_PASSWORD, login
@@ -280,3 +282,68 @@ def test_a_badge_counted_only_by_a_callable_keeps_the_page_off_the_cache(testapp
     other = _browser(testapp)
     _signed_in(other, AccountFactory())
     _cached(other)
+
+
+def _count_round_trips(monkeypatch) -> list:
+    """Every statement the cached path sends from now on (its key) is appended to the list returned."""
+    sent: list = []
+    original = documents_cache.RawStatements.cursor
+
+    @contextmanager
+    def counting(self):
+        with original(self) as run:
+            def counted(key, params):
+                sent.append(key)
+                return run(key, params)
+            yield counted
+
+    monkeypatch.setattr(documents_cache.RawStatements, "cursor", counting)
+    return sent
+
+
+def test_a_reviewers_hit_counts_the_badges_in_its_one_statement(testapp, dbsession, clock, monkeypatch):
+    make_document()
+    _signed_in(testapp, AccountFactory(roles=["reviewer"]))
+    _cached(testapp)
+    _cached(testapp)  # the first hit learnt which badges this session's page has
+    sent = _count_round_trips(monkeypatch)
+    hits = _cache(testapp).hits
+    assert _badge(testapp.get(PAGE), "/training/review") == ""
+    waiting = ft.course("day1")
+    waiting.review_state = PublishState.PENDING
+    dbsession.commit()
+    assert _badge(testapp.get(PAGE), "/training/review") == "1"
+    assert _cache(testapp).hits == hits + 2
+    assert len(sent) == 2  # one round trip per page
+
+
+def test_a_reviewer_who_loses_the_role_loses_the_badge_on_the_shared_page(testapp, dbsession, clock):
+    make_document()
+    waiting = ft.course("day1")
+    waiting.review_state = PublishState.PENDING
+    reviewer = AccountFactory(roles=["reviewer"])
+    _signed_in(testapp, reviewer)
+    _cached(testapp)
+    assert _badge(_cached(testapp), "/training/review") == "1"
+    dbsession.execute(delete(Grant).where(Grant.account_id == reviewer.id))
+    dbsession.commit()
+    for _ in range(3):  # the page of staff, rendered then shared: no review entry, whatever was guessed
+        page = testapp.get(PAGE)
+        assert not [a for a in page.html.select("nav a") if a.get("href", "").endswith("/training/review")]
+    assert _cache(testapp).hits
+
+
+def test_a_cached_page_has_the_same_headers_as_a_rendered_one(testapp, dbsession, clock):
+    make_document()
+    _signed_in(testapp, AccountFactory())
+    testapp.get(PAGE)
+    rendered = testapp.get(PAGE + "?from=search")  # a query string: never cached
+    cached = _cached(testapp)
+
+    def headers(response):
+        return sorted((name.lower(), value) for name, value in response.headerlist
+                      if name.lower() not in ("content-length", "set-cookie"))
+
+    assert headers(cached) == headers(rendered)
+    names = [name.lower() for name, _ in cached.headerlist]
+    assert len(names) == len(set(names))  # none twice
