@@ -57,8 +57,10 @@ def test_postgresql_keeps_prepared_statements_across_requests(testapp, dbsession
     engine = app.registry["dbengine"]
     event.listen(engine, "after_cursor_execute", count_prepared)
     try:
-        for _ in range(8):
+        # Enough requests for every pooled connection (the pool hands them out in turn,
+        # and prepared statements belong to one connection) to pass the threshold.
+        for _ in range(40):
             testapp.get("/healthz", status=200)
     finally:
         event.remove(engine, "after_cursor_execute", count_prepared)
-    assert prepared[-1] >= 2, prepared  # the sign-in session's look-up and SELECT 1
+    assert max(prepared) >= 2, prepared  # the sign-in session's look-up and SELECT 1
