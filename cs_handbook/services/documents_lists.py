@@ -93,8 +93,9 @@ class DocumentListsMixin:
         return list(self.dbsession.scalars(stmt))
 
     def pending(self) -> list[Document]:
+        # Oldest first; the id settles documents submitted in the same instant.
         return list(self.dbsession.scalars(select(Document).where(Document.state == S.PENDING)
-                                           .order_by(Document.updated_at)))
+                                           .order_by(Document.updated_at, Document.id)))
 
     def pending_reviews(self) -> list[PendingReview]:
         """The review queue: each pending document with who submitted it, when, and what they said."""
