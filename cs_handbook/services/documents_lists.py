@@ -17,11 +17,14 @@ if TYPE_CHECKING:
 S = DocumentState
 
 
-def _visible_where(today) -> tuple:
-    """What staff may see of a document, for a WHERE: published, not archived, current on `today`
-    (a date or a bound parameter)."""
-    return (Document.published_version_id.is_not(None), Document.state != S.ARCHIVED,
-            Document.effective_date.is_(None) | (Document.effective_date <= today),
+def _published_where() -> tuple:
+    """Published and not archived: what anyone may open (editors see expired pages too)."""
+    return Document.published_version_id.is_not(None), Document.state != S.ARCHIVED
+
+
+def _current_where(today) -> tuple:
+    """In force on `today` (a date or a bound parameter): what staff may see of the published."""
+    return (Document.effective_date.is_(None) | (Document.effective_date <= today),
             Document.expiry_date.is_(None) | (Document.expiry_date > today))
 
 
@@ -29,15 +32,15 @@ def _page_links_stmt(see_all: bool):
     """A page's "see also" (direction 0, the slugs it names) and "what links here" (direction 1) in one
     Core statement of slugs and titles, built once: the page runs it on every view, and building
     the ORM statements and objects for them took longer than the rest of its queries."""
-    visible = _visible_where(bindparam("today"))
     to: Select = select(literal_column("0").label("direction"), Document.slug, Document.title, Document.order).where(
         Document.slug.in_(bindparam("slugs", expanding=True)))
     from_: Select = (select(literal_column("1"), Document.slug, Document.title, Document.order)
                      .join(DocumentLink, DocumentLink.document_id == Document.id)
-                     .where(DocumentLink.target_slug == bindparam("slug"), *visible[:2]))
+                     .where(DocumentLink.target_slug == bindparam("slug"), *_published_where()))
     if not see_all:  # editors follow links to any document and see expired pages linking here
-        to = to.where(*visible)
-        from_ = from_.where(*visible[2:])
+        current = _current_where(bindparam("today"))
+        to = to.where(*_published_where(), *current)
+        from_ = from_.where(*current)
     both = union_all(to, from_)
     columns = both.selected_columns
     return both.order_by(columns.direction, columns.order, columns.slug)
@@ -73,8 +76,8 @@ class DocumentListsMixin:
         def today(self) -> date: ...
 
     def _visible_stmt(self, see_all: bool):
-        visible = _visible_where(self.today())
-        return select(Document).where(*(visible if not see_all else visible[:2]))
+        stmt = select(Document).where(*_published_where())
+        return stmt if see_all else stmt.where(*_current_where(self.today()))
 
     def listed(self, see_all=False, kind=None, section_id=None, with_versions=False) -> list[Document]:
         stmt = self._visible_stmt(see_all).order_by(Document.order, Document.slug)

@@ -163,6 +163,14 @@ def test_items_gone_since_the_morning_do_not_block_the_day(testapp, dbsession, c
     assert "今天的练习已完成" in testapp.get("/").text
 
 
+def _source_link(testapp, value, source_title):
+    """Answer today's item with `value`; the feedback's link to its source document."""
+    form = next(f for f in testapp.get("/drill/").forms.values() if "entry_id" in f.fields)
+    form["value"] = value
+    feedback = form.submit().follow().text.split('class="drill-feedback')[1].split("</section>")[0]
+    return re.search(rf'<a href="([^"]+)">{re.escape(source_title)}</a>', feedback).group(1)
+
+
 def test_feedback_links_to_the_source_document(testapp, dbsession, clock):
     from ...factories_documents import make_document
 
@@ -172,11 +180,8 @@ def test_feedback_links_to_the_source_document(testapp, dbsession, clock):
     DrillItemFactory(prompt="首次响应时限", source_slug="policies/response-and-standard-scripts",
                      source_title="60秒响应与统一话术", source_anchor="fact:first-response")
     login(testapp, "driller")
-    form = next(f for f in testapp.get("/drill/").forms.values() if "entry_id" in f.fields)
-    form["value"] = "60"
-    feedback = form.submit().follow().text.split('class="drill-feedback')[1].split("</section>")[0]
-    link = re.search(r'<a href="([^"]+)">60秒响应与统一话术</a>', feedback)
-    assert "60秒内必须响应" in testapp.get(link.group(1)).text  # the staff member can open it
+    link = _source_link(testapp, "60", "60秒响应与统一话术")
+    assert "60秒内必须响应" in testapp.get(link).text  # the staff member can open it
 
 
 def _generated(dbsession, clock, *wanted):
@@ -235,11 +240,7 @@ def test_feedback_links_to_the_paragraph_of_a_duty_or_situation(testapp, dbsessi
                      source_anchor="situation:forbidden", source_title="服务禁用语",
                      payload={"choices": ["我帮您查一下", "不知道"]}, answer={"value": "不知道"})
     login(testapp, "driller")
-    form = next(f for f in testapp.get("/drill/").forms.values() if "entry_id" in f.fields)
-    form["value"] = "不知道"
-    feedback = form.submit().follow().text.split('class="drill-feedback')[1].split("</section>")[0]
-    link = re.search(r'<a href="([^"]+)">服务禁用语</a>', feedback).group(1)
-    url, fragment = link.split("#")
+    url, fragment = _source_link(testapp, "不知道", "服务禁用语").split("#")
     assert fragment == "situation-forbidden"
     assert f'id="{fragment}">推诿类禁用语</h2>' in testapp.get(url).text  # the paragraph it points to
 
@@ -255,10 +256,6 @@ def test_feedback_of_a_duty_links_to_that_duty_on_the_role_profile(testapp, dbse
                      source_anchor="duty:2", source_title="前台客服岗位职责",
                      payload={"choices": ["前台客服", "质检员"], "number": 2}, answer={"value": "前台客服"})
     login(testapp, "driller")
-    form = next(f for f in testapp.get("/drill/").forms.values() if "entry_id" in f.fields)
-    form["value"] = "前台客服"
-    feedback = form.submit().follow().text.split('class="drill-feedback')[1].split("</section>")[0]
-    link = re.search(r'<a href="([^"]+)">前台客服岗位职责</a>', feedback).group(1)
-    url, fragment = link.split("#")
+    url, fragment = _source_link(testapp, "前台客服", "前台客服岗位职责").split("#")
     assert fragment == "duty-2"
     assert f'<li id="{fragment}">记录工单</li>' in testapp.get(url).text  # the duty it is about
