@@ -120,7 +120,9 @@ def test_an_answer_replaced_from_another_device_is_shown_and_said(page, browser,
         other_context.close()
     # This device's save carries the same number, so the server keeps the other device's answer
     # and the page says so, showing that answer instead of claiming its own was saved.
-    page.locator("#question-1 input[type=radio][value='0']").check()
+    # click(), not check(): the save's reply may put the other answer back before Playwright
+    # looks at the radio again, which is the behaviour under test.
+    page.locator("#question-1 input[type=radio][value='0']").click()
     _status_is(page, "conflict")
     assert page.locator("#question-1 input[type=radio][value='1']").is_checked()
     assert not page.locator("#question-1 input[type=radio][value='0']").is_checked()
