@@ -2,6 +2,7 @@
 
     python bench/bench_mixed.py [--pg] [--rate 200] [--seconds 30] [--warmup 5]
     python bench/bench_mixed.py --profile search [--requests 300] [--profile-dump FILE]   # cProfile one kind
+    python bench/bench_mixed.py --profile search --timing   # the same requests timed, no profiler
 
 A fresh SQLite database (with --pg also a throw-away PostgreSQL server,
 tests/pg_server.py) made with `cs-handbook init --demo` (default content
@@ -58,6 +59,8 @@ def main(argv=None) -> int:
     parser.add_argument("--profile", choices=sorted(load.MIX), help="cProfile one kind in process instead")
     parser.add_argument("--requests", type=int, default=300, help="requests profiled with --profile")
     parser.add_argument("--profile-dump", help="with --profile, also write the raw profile to this file")
+    parser.add_argument("--timing", action="store_true",
+                        help="with --profile, only time the requests inside the app (no cProfile overhead)")
     parser.add_argument("--setting", action="append", default=[], metavar="KEY=VALUE",
                         help="with --profile, an app setting (cs_handbook.page_cache_size=0: the uncached page)")
     args = parser.parse_args(argv)
@@ -66,7 +69,7 @@ def main(argv=None) -> int:
         from bench.profile_kind import profile
 
         print(profile(args.profile, args.requests, args.profile_dump,
-                      dict(item.split("=", 1) for item in args.setting)))
+                      dict(item.split("=", 1) for item in args.setting), timing_only=args.timing))
         return 0
 
     port = common.free_port()

@@ -27,9 +27,9 @@ from bench.bench_foundation import CLI, write_ini
 
 
 class ProfiledApp:
-    def __init__(self, app):
+    def __init__(self, app, use_profiler: bool = True):
         self.app = app
-        self.profiler = cProfile.Profile()
+        self.profiler = cProfile.Profile() if use_profiler else None
         self.enabled = False
         self.seconds = 0.0
 
@@ -37,16 +37,19 @@ class ProfiledApp:
         if not self.enabled:
             return self.app(environ, start_response)
         began = time.perf_counter()
-        self.profiler.enable()
+        if self.profiler is not None:
+            self.profiler.enable()
         try:
             # Consumed inside the profiled span: a lazy body would otherwise be rendered outside it.
             return list(self.app(environ, start_response))
         finally:
-            self.profiler.disable()
+            if self.profiler is not None:
+                self.profiler.disable()
             self.seconds += time.perf_counter() - began
 
 
-def profile(kind: str, requests: int, dump: str | None = None, settings: dict | None = None) -> str:
+def profile(kind: str, requests: int, dump: str | None = None, settings: dict | None = None,
+            timing_only: bool = False) -> str:
     from pyramid.paster import get_app
     from waitress.server import create_server
 
@@ -58,7 +61,7 @@ def profile(kind: str, requests: int, dump: str | None = None, settings: dict | 
         ini = write_ini(Path(tmp), port, settings)
         common.subprocess.run([common.PYTHON, "-c", CLI, str(ini), "--quiet", "init", "--demo"], cwd=common.ROOT,
                               check=True, capture_output=True, timeout=900)
-        app = ProfiledApp(get_app(str(ini), "main"))
+        app = ProfiledApp(get_app(str(ini), "main"), use_profiler=not timing_only)
         server = create_server(app, host="127.0.0.1", port=port, threads=1)
         logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # one thread: a queue is expected
         threading.Thread(target=server.run, daemon=True).start()
@@ -84,6 +87,8 @@ def profile(kind: str, requests: int, dump: str | None = None, settings: dict | 
                     raise RuntimeError(f"{kind} {variant['path']}: {response.status}")
         conn.close()  # the server thread is a daemon: it ends with this process
         out = io.StringIO()
+        if app.profiler is None:
+            return f"{kind}: {requests} requests, {app.seconds / requests * 1000:.3f} ms each inside the app\n"
         out.write(f"{kind}: {requests} requests, {app.seconds / requests * 1000:.2f} ms each inside the app "
                   f"(profiled, so slower than without)\n")
         if dump:

@@ -148,6 +148,8 @@ class DrillService(Curation, Targeting):
         # Two tabs opening the page at once: the second waits here until the first has built (and
         # committed) the day, then reads it instead of inserting the same cards again.
         self._lock_person(account_id)
+        # A new statement, so a new snapshot on PostgreSQL: a query that also took the lock would see
+        # the data as it was before the wait, not the other tab's queue.
         entries = self._entries(account_id, day)
         if entries:
             return entries
@@ -167,7 +169,7 @@ class DrillService(Curation, Targeting):
         self.dbsession.execute(select(Account.id).where(Account.id == account_id).with_for_update(key_share=True))
 
     def _entries(self, account_id: int, day: date) -> list[DrillQueueEntry]:
-        return list(self.dbsession.scalars(ENTRIES_QUERY, {"account_id": account_id, "day": day}))
+        return list(self.dbsession.scalars(drill_queue.DAY_ENTRIES, {"account_id": account_id, "day": day}))
 
     def day(self, account_id: int) -> list[DrillQueueEntry]:
         """Today's queue as the person sees it: answered entries and those still available to answer.
@@ -315,9 +317,6 @@ def case_correct():
 
 # Built once: today's drill page runs these on every visit (statement construction cost more than
 # SQLite's answer); the person and day are bound per call.
-ENTRIES_QUERY = select(DrillQueueEntry).where(
-    DrillQueueEntry.account_id == bindparam("account_id"), DrillQueueEntry.day == bindparam("day")
-).order_by(DrillQueueEntry.position)
 HISTORY_QUERY = select(DrillReviewLog.day, func.count(), func.sum(case_correct())).where(
     DrillReviewLog.account_id == bindparam("account_id"), DrillReviewLog.day >= bindparam("since")
 ).group_by(DrillReviewLog.day)

@@ -13,6 +13,7 @@ the whole document counts as the question's "source paragraph": at most one
 question per document on a person's day.
 """
 
+import functools
 import random
 from dataclasses import dataclass, field
 
@@ -61,16 +62,20 @@ def in_step(dbsession) -> bool:
     current version id; a new question, or one that became an essay, changes the count. Items held back
     for review do not count as matching.
     """
+    bank_n, bank_top, items_n, items_top = dbsession.execute(_in_step_statement()).one()
+    return (bank_n, bank_top) == (items_n, items_top)
+
+
+@functools.cache
+def _in_step_statement():
+    """Built once (the queue build asks on every first visit of the day); it has no parameters."""
     current = (select(func.count().label("n"), func.max(QuestionVersion.id).label("top"))
                .join(Question, (Question.id == QuestionVersion.question_id)
                      & (Question.current_number == QuestionVersion.number))
                .where(QuestionVersion.type.in_(DRILL_TYPES), _live())).subquery()
     synced = select(func.count().label("n"), func.max(DrillItem.question_version_id).label("top")).where(
         DrillItem.kind == ItemKind.BANK_QUESTION, DrillItem.status != ItemStatus.NEEDS_REVIEW).subquery()
-    bank_n, bank_top, items_n, items_top = dbsession.execute(
-        select(current.c.n, current.c.top, synced.c.n, synced.c.top)
-        .select_from(current.join(synced, true()))).one()
-    return (bank_n, bank_top) == (items_n, items_top)
+    return select(current.c.n, current.c.top, synced.c.n, synced.c.top).select_from(current.join(synced, true()))
 
 
 def sync(dbsession, now, force: bool = False) -> BankSync:

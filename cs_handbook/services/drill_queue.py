@@ -11,10 +11,11 @@ their role profile, then everything else (scripts, policies, handbook,
 other bank questions). Other positions' role profiles are never drawn.
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import DateTime, Integer, case, cast, exists, func, insert, literal, or_, select, union
+from sqlalchemy import DateTime, Integer, bindparam, case, cast, exists, func, insert, literal, or_, select, union
 
 from ..models.accounts import Team
 from ..models.drill import DrillCard, DrillItem, DrillQueueEntry, ItemKind, ItemStatus
@@ -39,20 +40,26 @@ class Material:
 
 def material_of(dbsession, account_id: int, position_code: str | None) -> Material:
     """Their enrolment's path, or (not enrolled) the published path of their position."""
-    path_id = dbsession.scalar(select(Enrolment.path_id).where(Enrolment.account_id == account_id))
+    path_id = dbsession.scalar(ENROLLED_PATH, {"account_id": account_id})
     if path_id is None and position_code:
-        path_id = dbsession.scalar(select(TrainingPath.id).where(TrainingPath.position_code == position_code,
-                                                                 TrainingPath.state == PublishState.PUBLISHED))
+        path_id = dbsession.scalar(POSITION_PATH, {"position_code": position_code})
     material = Material(role_slug=f"roles/{position_code}" if position_code else None)
     if path_id is not None:
-        for kind, target in dbsession.execute(
-                select(CourseItem.kind, CourseItem.target).join(PathStep, PathStep.course_id == CourseItem.course_id)
-                # A retired item is no longer part of the path (training keeps it only for its history).
-                .where(PathStep.path_id == path_id, CourseItem.kind.in_(("reading", "quiz")), CourseItem.target != "",
-                       CourseItem.retired_at.is_(None))
-                .order_by(PathStep.position, CourseItem.position)):
+        for kind, target in dbsession.execute(PATH_MATERIAL, {"path_id": path_id}):
             (material.readings if kind == "reading" else material.quizzes).append(target.partition("#")[0])
     return material
+
+
+# Built once: every queue build reads the person's material.
+ENROLLED_PATH = select(Enrolment.path_id).where(Enrolment.account_id == bindparam("account_id"))
+POSITION_PATH = select(TrainingPath.id).where(TrainingPath.position_code == bindparam("position_code"),
+                                              TrainingPath.state == PublishState.PUBLISHED)
+PATH_MATERIAL = (
+    select(CourseItem.kind, CourseItem.target).join(PathStep, PathStep.course_id == CourseItem.course_id)
+    # A retired item is no longer part of the path (training keeps it only for its history).
+    .where(PathStep.path_id == bindparam("path_id"), CourseItem.kind.in_(("reading", "quiz")), CourseItem.target != "",
+           CourseItem.retired_at.is_(None))
+    .order_by(PathStep.position, CourseItem.position))
 
 
 def _path_questions(quiz_slugs: list[str]):
@@ -68,25 +75,33 @@ def anchor_of(slug: str, anchor: str) -> str:
     return f"{slug}#{anchor}"
 
 
-def whole_days_since(column, now: datetime, dialect: str):
-    """Whole days from `column` to `now` (as `timedelta.days`), computed by the database."""
-    naive = now.astimezone(UTC).replace(tzinfo=None)
+def whole_days_since(column, now, dialect: str):
+    """Whole days from `column` to `now` (as `timedelta.days`), computed by the database.
+
+    `now` is a datetime, or a bound parameter typed like `column` (a statement built once).
+    """
+    if isinstance(now, datetime):
+        now = literal(now.astimezone(UTC).replace(tzinfo=None), DateTime)
     if dialect == "sqlite":
-        days = func.julianday(naive.isoformat(sep=" ")) - func.julianday(column)
+        days = func.julianday(now) - func.julianday(column)
         return case((days < 0, -1), else_=cast(days, Integer))  # CAST truncates; only the sign matters below 0
-    return func.floor(func.extract("epoch", literal(naive, DateTime) - column) / 86400.0)
+    # date_part, not EXTRACT: since PostgreSQL 14 EXTRACT returns numeric, and numeric arithmetic over
+    # every due card was most of the ranking's time; date_part stays in double precision.
+    return func.floor(func.date_part("epoch", now - column) / 86400.0)
 
 
-def _pick(dbsession, stmt, limit: int, taken: set[str]) -> list:
-    """The first `limit` rows of `stmt` whose paragraph is not in `taken` (which they join), read a few
-    at a time: skipping a paragraph must not mean reading every due card."""
+def _pick(dbsession, stmt, params: dict, limit: int, taken: set[str]) -> list:
+    """The first `limit` rows of a ranking statement (`_ranked`) whose item is active and whose paragraph
+    is not in `taken` (which they join), read a few at a time: skipping a paragraph must not mean
+    reading every due card. An item no longer active (suspended, sent to review) is rare, so it is
+    skipped here rather than filtered in the ranking."""
     picked: list = []
     batch, offset = limit * 4, 0
     while len(picked) < limit:
-        rows = dbsession.execute(stmt.limit(batch).offset(offset)).all()
+        rows = dbsession.execute(stmt, {**params, "batch": batch, "offset": offset}).all()
         for row in rows:
             anchor = anchor_of(row.source_slug, row.source_anchor)
-            if anchor in taken:
+            if row.status != ItemStatus.ACTIVE or anchor in taken:
                 continue
             taken.add(anchor)
             picked.append(row)
@@ -98,20 +113,53 @@ def _pick(dbsession, stmt, limit: int, taken: set[str]) -> list:
     return picked
 
 
-def _due_cards(account_id: int, day: date, tz: str):
-    return (select(DrillCard.id, DrillCard.reps, DrillItem.source_slug, DrillItem.source_anchor)
-            .join(DrillItem, DrillItem.id == DrillCard.item_id)
-            .where(DrillCard.account_id == account_id, DrillCard.leech.is_(False),
-                   DrillItem.status == ItemStatus.ACTIVE, DrillCard.due < day_end_utc(day, tz)))
+def _ranked(*conditions, order: list[tuple]):
+    """(id, reps, source_slug, source_anchor, status) of a batch of the person's cards (not leeches)
+    meeting `conditions`, in `order` ((labelled column, descending?) pairs).
+
+    The cards are ranked on their own and only the batch is joined to its items: joining first made
+    PostgreSQL hash every item of the site to rank a few thousand cards. Built once per process
+    (`functools.cache` below): building a statement like this costs more than running it.
+    """
+    ranked = (select(DrillCard.id, DrillCard.reps, DrillCard.item_id, *(column for column, _ in order))
+              .where(DrillCard.account_id == bindparam("account_id"), DrillCard.leech.is_(False), *conditions)
+              .order_by(*(column.desc() if descending else column for column, descending in order))
+              .limit(bindparam("batch")).offset(bindparam("offset")).subquery())
+    return (select(ranked.c.id, ranked.c.reps, DrillItem.source_slug, DrillItem.source_anchor, DrillItem.status)
+            .join(DrillItem, DrillItem.id == ranked.c.item_id)
+            .order_by(*(ranked.c[column.name].desc() if descending else ranked.c[column.name]
+                        for column, descending in order)))
+
+
+@functools.cache
+def _targeted_statement():
+    return _ranked(DrillCard.targeted_reason.is_not(None), DrillCard.due < bindparam("day_end"),
+                   order=[(DrillCard.due.label("k_due"), False), (DrillCard.id.label("k_id"), False)])
+
+
+@functools.cache
+def _due_statement(dialect: str):
+    elapsed = whole_days_since(DrillCard.last_review, bindparam("now", type_=DrillCard.last_review.type), dialect)
+    forgetting = case((DrillCard.stability.is_(None) | DrillCard.last_review.is_(None), 0.0),
+                      (elapsed <= 0, 0.0), else_=elapsed / DrillCard.stability)
+    # Reviews are of cards answered before; a card made for a new item but never answered is still new.
+    return _ranked(DrillCard.last_review.is_not(None), DrillCard.due < bindparam("day_end"),
+                   order=[(forgetting.label("k_forgetting"), True), (DrillCard.due.label("k_due"), False),
+                          (DrillCard.id.label("k_id"), False)])
+
+
+@functools.cache
+def _unseen_statement():
+    return _ranked(DrillCard.last_review.is_(None), DrillCard.targeted_reason.is_(None),
+                   order=[(DrillCard.created_at.label("k_created"), False), (DrillCard.id.label("k_id"), False)])
 
 
 def targeted_cards(dbsession, account_id: int, day: date, tz: str, limit: int, taken: set[str]) -> list:
     """(card id, reps) of the cards someone asked to be drilled soon, oldest request first, at most `limit`."""
     if limit <= 0:
         return []
-    stmt = (_due_cards(account_id, day, tz).where(DrillCard.targeted_reason.is_not(None))
-            .order_by(DrillCard.due, DrillCard.id))
-    return [(row.id, row.reps) for row in _pick(dbsession, stmt, limit, taken)]
+    params = {"account_id": account_id, "day_end": day_end_utc(day, tz)}
+    return [(row.id, row.reps) for row in _pick(dbsession, _targeted_statement(), params, limit, taken)]
 
 
 def due_reviews(dbsession, account_id: int, day: date, tz: str, now: datetime, limit: int,
@@ -126,15 +174,10 @@ def due_reviews(dbsession, account_id: int, day: date, tz: str, now: datetime, l
     """
     if limit <= 0:
         return []
-    dialect = dbsession.get_bind().dialect.name
-    elapsed = whole_days_since(DrillCard.last_review, now, dialect)
-    forgetting = case((DrillCard.stability.is_(None) | DrillCard.last_review.is_(None), 0.0),
-                      (elapsed <= 0, 0.0), else_=elapsed / DrillCard.stability)
-    # Reviews are of cards answered before; a card made for a new item but never answered is still new.
-    stmt = (_due_cards(account_id, day, tz).where(DrillCard.last_review.is_not(None))
-            .order_by(forgetting.desc(), DrillCard.due, DrillCard.id))
+    stmt = _due_statement(dbsession.get_bind().dialect.name)
+    params = {"account_id": account_id, "day_end": day_end_utc(day, tz), "now": now}
     return [(row.id, anchor_of(row.source_slug, row.source_anchor))
-            for row in _pick(dbsession, stmt, limit, taken)]
+            for row in _pick(dbsession, stmt, params, limit, taken)]
 
 
 def unseen_cards(dbsession, account_id: int, limit: int, taken: set[str]) -> list[int]:
@@ -145,40 +188,47 @@ def unseen_cards(dbsession, account_id: int, limit: int, taken: set[str]) -> lis
     """
     if limit <= 0:
         return []
-    stmt = (select(DrillCard.id, DrillItem.source_slug, DrillItem.source_anchor)
-            .join(DrillItem, DrillItem.id == DrillCard.item_id)
-            .where(DrillCard.account_id == account_id, DrillCard.last_review.is_(None), DrillCard.leech.is_(False),
-                   DrillCard.targeted_reason.is_(None), DrillItem.status == ItemStatus.ACTIVE)
-            .order_by(DrillCard.created_at, DrillCard.id))
-    return [row.id for row in _pick(dbsession, stmt, limit, taken)]
+    return [row.id for row in _pick(dbsession, _unseen_statement(), {"account_id": account_id}, limit, taken)]
+
+
+@functools.cache
+def _new_items_statement(has_readings: bool, has_quizzes: bool, has_role: bool):
+    """The person's candidate new items, their own material first; one statement per shape of material."""
+    has_card = exists().where(DrillCard.account_id == bindparam("account_id"), DrillCard.item_id == DrillItem.id)
+    whens = []
+    if has_readings or has_quizzes:
+        mine = [DrillItem.source_slug.in_(bindparam("readings", expanding=True))] if has_readings else []
+        if has_quizzes:
+            mine.append(DrillItem.question_id.in_(_path_questions(bindparam("quizzes", expanding=True))))
+        whens.append((or_(*mine), PATH))
+    if has_role:
+        whens.append((DrillItem.source_slug == bindparam("role_slug"), ROLE))
+    priority = case({**KIND_PRIORITY}, value=DrillItem.source_kind, else_=7)
+    if whens:
+        priority = case(*whens, else_=priority)
+    not_other_role = (DrillItem.source_kind != "role") & ~DrillItem.source_slug.startswith("roles/")
+    return (select(DrillItem.id, DrillItem.source_slug, DrillItem.source_anchor)
+            .where(DrillItem.status == ItemStatus.ACTIVE, ~has_card,
+                   not_other_role | (DrillItem.source_slug == bindparam("role_slug")))
+            .order_by(priority, DrillItem.section, DrillItem.id)
+            .limit(bindparam("read")))
 
 
 def new_items(dbsession, account_id: int, material: Material, limit: int, taken: set[str]) -> list[int]:
     """Ids of items this person has no card for yet, their own material first."""
     if limit <= 0:
         return []
-    has_card = exists().where(DrillCard.account_id == account_id, DrillCard.item_id == DrillItem.id)
-    whens = []
-    if material.readings or material.quizzes:
-        mine = [DrillItem.source_slug.in_(material.readings)] if material.readings else []
-        if material.quizzes:
-            mine.append(DrillItem.question_id.in_(_path_questions(material.quizzes)))
-        whens.append((or_(*mine), PATH))
     role_slug = material.role_slug or ""
-    if role_slug:
-        whens.append((DrillItem.source_slug == role_slug, ROLE))
-    priority = case({**KIND_PRIORITY}, value=DrillItem.source_kind, else_=7)
-    if whens:
-        priority = case(*whens, else_=priority)
-    not_other_role = (DrillItem.source_kind != "role") & ~DrillItem.source_slug.startswith("roles/")
-    stmt = (select(DrillItem.id, DrillItem.source_slug, DrillItem.source_anchor)
-            .where(DrillItem.status == ItemStatus.ACTIVE, ~has_card,
-                   not_other_role | (DrillItem.source_slug == role_slug))
-            .order_by(priority, DrillItem.section, DrillItem.id)
-            # Bank questions come several to a document (one per day): read well past the cap.
-            .limit(limit * 20))
+    stmt = _new_items_statement(bool(material.readings), bool(material.quizzes), bool(role_slug))
+    params = {"account_id": account_id, "role_slug": role_slug,
+              # Bank questions come several to a document (one per day): read well past the cap.
+              "read": limit * 20}
+    if material.readings:
+        params["readings"] = material.readings
+    if material.quizzes:
+        params["quizzes"] = material.quizzes
     picked = []
-    for row in dbsession.execute(stmt):
+    for row in dbsession.execute(stmt, params):
         anchor = anchor_of(row.source_slug, row.source_anchor)
         if anchor in taken:
             continue
@@ -209,8 +259,12 @@ def build(dbsession, account_id: int, day: date, tz: str, now: datetime, *, revi
     if rows:
         dbsession.execute(insert(DrillQueueEntry), [
             {"account_id": account_id, "day": day, "position": i, **row} for i, row in enumerate(rows)])
-    return list(dbsession.scalars(select(DrillQueueEntry).where(
-        DrillQueueEntry.account_id == account_id, DrillQueueEntry.day == day).order_by(DrillQueueEntry.position)))
+    return list(dbsession.scalars(DAY_ENTRIES, {"account_id": account_id, "day": day}))
+
+
+DAY_ENTRIES = select(DrillQueueEntry).where(
+    DrillQueueEntry.account_id == bindparam("account_id"), DrillQueueEntry.day == bindparam("day")
+).order_by(DrillQueueEntry.position)
 
 
 def panel_figures(dbsession, account_id: int, team_id: int | None, now: datetime) -> dict:
