@@ -7,12 +7,11 @@ through zope.sqlalchemy; application code never calls `commit()`.
 from contextvars import ContextVar
 from pathlib import Path
 
-import zope.sqlalchemy
 from pyramid_retry import mark_error_retryable
 from sqlalchemy import engine_from_config, event, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import configure_mappers, sessionmaker
-from zope.sqlalchemy.datamanager import STATUS_CHANGED
+from zope.sqlalchemy.datamanager import STATUS_CHANGED, ZopeTransactionEvents
 
 # Import every model module so that the metadata is complete (for Alembic's
 # drift check and for relationships declared by name).
@@ -89,7 +88,58 @@ def get_engine(app_settings, prefix="sqlalchemy.") -> Engine:
 
 
 def get_session_factory(engine: Engine) -> sessionmaker:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    _register_tm_listeners(factory)
+    return factory
+
+
+EVENTS_KEY = "cs_handbook.transaction_events"
+
+
+def _register_tm_listeners(factory: sessionmaker) -> None:
+    """zope.sqlalchemy's listeners, registered once on the session factory instead of on each session.
+
+    `zope.sqlalchemy.register(session)` adds seven listeners to every session it is given, which cost
+    about as much as a cached page's whole answer. Registered on the factory, they run for every session
+    it makes and hand each event to the session's own `ZopeTransactionEvents` (its transaction manager),
+    kept in its info by `get_tm_session`; a session without one (scripts and tests that register a
+    factory-made session themselves) is left to its own listeners.
+    """
+
+    def events_of(session):
+        return session.info.get(EVENTS_KEY)
+
+    def after_begin(session, transaction, connection):
+        if events := events_of(session):
+            events.after_begin(session, transaction, connection)
+
+    def after_attach(session, instance):
+        if events := events_of(session):
+            events.after_attach(session, instance)
+
+    def after_flush(session, flush_context):
+        if events := events_of(session):
+            events.after_flush(session, flush_context)
+
+    def after_bulk_update(update_context):
+        if events := events_of(update_context.session):
+            events.after_bulk_update(update_context)
+
+    def after_bulk_delete(delete_context):
+        if events := events_of(delete_context.session):
+            events.after_bulk_delete(delete_context)
+
+    def before_commit(session):
+        if events := events_of(session):
+            events.before_commit(session)
+
+    def do_orm_execute(execute_state):
+        if events := events_of(execute_state.session):
+            events.do_orm_execute(execute_state)
+
+    for listener in (after_begin, after_attach, after_flush, after_bulk_update, after_bulk_delete, before_commit,
+                     do_orm_execute):
+        event.listen(factory, listener.__name__, listener)
 
 
 def get_tm_session(session_factory, transaction_manager, request=None):
@@ -103,10 +153,12 @@ def get_tm_session(session_factory, transaction_manager, request=None):
     request's statements were parsed and planned anew (the team dashboard's
     measures statement: ~2 ms prepared, ~8 ms planned each time). For a
     transaction that wrote nothing COMMIT and ROLLBACK leave the same data.
+
+    `session_factory` is one made by `get_session_factory`, whose listeners
+    pass the session's events to the `ZopeTransactionEvents` in its info.
     """
-    dbsession = session_factory(info={"request": request})
-    zope.sqlalchemy.register(dbsession, initial_state=STATUS_CHANGED, transaction_manager=transaction_manager)
-    return dbsession
+    events = ZopeTransactionEvents(initial_state=STATUS_CHANGED, transaction_manager=transaction_manager)
+    return session_factory(info={"request": request, EVENTS_KEY: events})
 
 
 def includeme(config):
