@@ -11,6 +11,7 @@ from pyramid.events import BeforeRender
 from pyramid.i18n import get_localizer
 from pyramid.renderers import render
 from pyramid.security import NO_PERMISSION_REQUIRED
+from pyramid.settings import asbool
 from pyramid.threadlocal import get_current_request
 
 from . import navigation
@@ -29,6 +30,25 @@ _SHARED = "_render_shared"
 # Translated as its punctuation: ": " in English, "：" in Chinese.
 LABEL_COLON = _(": ")
 _MARKS = re.compile(f"({re.escape(CSRF_MARK)}|{re.escape(NAME_MARK)}|{re.escape(_BADGE_PREFIX)}[^\x00]+\x00)")
+
+
+class FormRenderer(deform.ZPTRendererFactory):
+    """deform's renderer, with one retry of a render whose template failed to compile on a CPython bug.
+
+    On CPython 3.11, compiling a Chameleon template (`ast.parse`) while another thread also builds
+    an AST (a waitress thread compiling another template, or formatting a traceback, which parses
+    source lines) can fail with "SystemError: AST constructor recursion depth mismatch": the depth
+    counter is shared by the threads (python/cpython#106905, malthe/chameleon#361). The template is
+    then left uncompiled, and compiling it again succeeds; the render had produced nothing yet.
+    """
+
+    def __call__(self, template_name, **kw):
+        try:
+            return super().__call__(template_name, **kw)
+        except SystemError as error:
+            if "AST constructor recursion depth mismatch" not in str(error):
+                raise
+            return super().__call__(template_name, **kw)
 
 
 def _deform_translator(term):
@@ -134,8 +154,9 @@ def includeme(config):
     env.globals["LOCALE_NAMES"] = {"zh_CN": "简体中文", "en": "English"}
     env.policies["ext.i18n.trimmed"] = True
 
-    renderer = deform.ZPTRendererFactory(deform.Form.default_renderer.loader.search_path,
-                                         translator=_deform_translator)
+    # Templates are read from disk once; deform's default checks each file's time on every render.
+    renderer = FormRenderer(deform.Form.default_renderer.loader.search_path, translator=_deform_translator,
+                            auto_reload=asbool(settings.get("pyramid.reload_templates", False)))
     deform.Form.set_default_renderer(renderer)
 
     # Assets are served by the app itself: no CDN, nothing fetched at run time.

@@ -62,7 +62,7 @@ PATH_MATERIAL = (
     .order_by(PathStep.position, CourseItem.position))
 
 
-def _path_questions(quiz_slugs: list[str]):
+def _path_questions(quiz_slugs):
     """Ids of the bank questions the path's quizzes draw from (fixed slots and random categories)."""
     slots = select(QuizSlot.question_id, QuizSlot.category_id).join(Quiz, Quiz.id == QuizSlot.quiz_id).where(
         Quiz.slug.in_(quiz_slugs)).subquery()
