@@ -5,6 +5,7 @@ Only those two subfolders of `training/` are ours. Loading is idempotent
 (`dump_yaml`), so load → export reproduces canonical files byte for byte.
 """
 
+import enum
 from pathlib import Path
 from typing import Any
 
@@ -60,9 +61,16 @@ def _represent_str(dumper, data):
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=None if plain else '"')
 
 
+def _represent_enum(dumper, data):
+    # A setting still held as its enum (a quiz saved in this same transaction) is written as its value,
+    # as it is once read back from the database.
+    return _represent_str(dumper, str(data.value))
+
+
 _Dumper.add_representer(list, _represent_list)
 _Dumper.add_representer(BlockList, _represent_block_list)
 _Dumper.add_representer(str, _represent_str)
+_Dumper.add_multi_representer(enum.StrEnum, _represent_enum)
 
 
 def dump_yaml(data) -> str:
