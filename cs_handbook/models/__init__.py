@@ -10,7 +10,7 @@ from pathlib import Path
 from pyramid_retry import mark_error_retryable
 from sqlalchemy import engine_from_config, event, make_url
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import configure_mappers, sessionmaker
+from sqlalchemy.orm import Session, configure_mappers, sessionmaker
 from zope.sqlalchemy.datamanager import STATUS_CHANGED, ZopeTransactionEvents
 
 # Import every model module so that the metadata is complete (for Alembic's
@@ -96,6 +96,11 @@ def get_session_factory(engine: Engine) -> sessionmaker:
 EVENTS_KEY = "cs_handbook.transaction_events"
 
 
+# The session events zope.sqlalchemy's `register` listens to (the methods of ZopeTransactionEvents).
+_TM_EVENTS = ("after_begin", "after_attach", "after_flush", "after_bulk_update", "after_bulk_delete", "before_commit",
+              "do_orm_execute")
+
+
 def _register_tm_listeners(factory: sessionmaker) -> None:
     """zope.sqlalchemy's listeners, registered once on the session factory instead of on each session.
 
@@ -105,41 +110,19 @@ def _register_tm_listeners(factory: sessionmaker) -> None:
     kept in its info by `get_tm_session`; a session without one (scripts and tests that register a
     factory-made session themselves) is left to its own listeners.
     """
+    for name in _TM_EVENTS:
+        event.listen(factory, name, _forward_to_session_events(name))
 
-    def events_of(session):
-        return session.info.get(EVENTS_KEY)
 
-    def after_begin(session, transaction, connection):
-        if events := events_of(session):
-            events.after_begin(session, transaction, connection)
+def _forward_to_session_events(name: str):
+    def listener(subject, *args):
+        # Most events pass the session first; the bulk and execute events pass an object holding it.
+        session = subject if isinstance(subject, Session) else subject.session
+        events = session.info.get(EVENTS_KEY)
+        if events is not None:
+            getattr(events, name)(subject, *args)
 
-    def after_attach(session, instance):
-        if events := events_of(session):
-            events.after_attach(session, instance)
-
-    def after_flush(session, flush_context):
-        if events := events_of(session):
-            events.after_flush(session, flush_context)
-
-    def after_bulk_update(update_context):
-        if events := events_of(update_context.session):
-            events.after_bulk_update(update_context)
-
-    def after_bulk_delete(delete_context):
-        if events := events_of(delete_context.session):
-            events.after_bulk_delete(delete_context)
-
-    def before_commit(session):
-        if events := events_of(session):
-            events.before_commit(session)
-
-    def do_orm_execute(execute_state):
-        if events := events_of(execute_state.session):
-            events.do_orm_execute(execute_state)
-
-    for listener in (after_begin, after_attach, after_flush, after_bulk_update, after_bulk_delete, before_commit,
-                     do_orm_execute):
-        event.listen(factory, listener.__name__, listener)
+    return listener
 
 
 def get_tm_session(session_factory, transaction_manager, request=None):

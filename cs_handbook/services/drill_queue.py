@@ -118,8 +118,8 @@ def _ranked(*conditions, order: list[tuple]):
     meeting `conditions`, in `order` ((labelled column, descending?) pairs).
 
     The cards are ranked on their own and only the batch is joined to its items: joining first made
-    PostgreSQL hash every item of the site to rank a few thousand cards. Built once per process
-    (`functools.cache` below): building a statement like this costs more than running it.
+    PostgreSQL hash every item of the site to rank a few thousand cards. Each ranking is built once
+    per process (below): building a statement like this costs more than running it.
     """
     ranked = (select(DrillCard.id, DrillCard.reps, DrillCard.item_id, *(column for column, _ in order))
               .where(DrillCard.account_id == bindparam("account_id"), DrillCard.leech.is_(False), *conditions)
@@ -131,10 +131,10 @@ def _ranked(*conditions, order: list[tuple]):
                         for column, descending in order)))
 
 
-@functools.cache
-def _targeted_statement():
-    return _ranked(DrillCard.targeted_reason.is_not(None), DrillCard.due < bindparam("day_end"),
-                   order=[(DrillCard.due.label("k_due"), False), (DrillCard.id.label("k_id"), False)])
+TARGETED_CARDS = _ranked(DrillCard.targeted_reason.is_not(None), DrillCard.due < bindparam("day_end"),
+                        order=[(DrillCard.due.label("k_due"), False), (DrillCard.id.label("k_id"), False)])
+UNSEEN_CARDS = _ranked(DrillCard.last_review.is_(None), DrillCard.targeted_reason.is_(None),
+                       order=[(DrillCard.created_at.label("k_created"), False), (DrillCard.id.label("k_id"), False)])
 
 
 @functools.cache
@@ -148,18 +148,12 @@ def _due_statement(dialect: str):
                           (DrillCard.id.label("k_id"), False)])
 
 
-@functools.cache
-def _unseen_statement():
-    return _ranked(DrillCard.last_review.is_(None), DrillCard.targeted_reason.is_(None),
-                   order=[(DrillCard.created_at.label("k_created"), False), (DrillCard.id.label("k_id"), False)])
-
-
 def targeted_cards(dbsession, account_id: int, day: date, tz: str, limit: int, taken: set[str]) -> list:
     """(card id, reps) of the cards someone asked to be drilled soon, oldest request first, at most `limit`."""
     if limit <= 0:
         return []
     params = {"account_id": account_id, "day_end": day_end_utc(day, tz)}
-    return [(row.id, row.reps) for row in _pick(dbsession, _targeted_statement(), params, limit, taken)]
+    return [(row.id, row.reps) for row in _pick(dbsession, TARGETED_CARDS, params, limit, taken)]
 
 
 def due_reviews(dbsession, account_id: int, day: date, tz: str, now: datetime, limit: int,
@@ -188,7 +182,7 @@ def unseen_cards(dbsession, account_id: int, limit: int, taken: set[str]) -> lis
     """
     if limit <= 0:
         return []
-    return [row.id for row in _pick(dbsession, _unseen_statement(), {"account_id": account_id}, limit, taken)]
+    return [row.id for row in _pick(dbsession, UNSEEN_CARDS, {"account_id": account_id}, limit, taken)]
 
 
 @functools.cache

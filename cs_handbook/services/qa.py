@@ -157,30 +157,16 @@ class QAService(Scorecards):
         )
         return Page(list(items), total, page, per_page)
 
-    def scored_count(self, agent_id: int, month: date) -> int:
-        start, end = month_bounds(month)
-        return self.dbsession.execute(select(func.count(Evaluation.id)).where(
-            Evaluation.agent_id == agent_id, Evaluation.day >= start, Evaluation.day < end,
-            Evaluation.status == "final")).scalar_one()
-
     def panel_counts(self, evaluator_id: int) -> tuple[int, int]:
         """The evaluator's home panel: (drafts waiting, open disputes), others' only, in one statement."""
         waiting, disputes = self.dbsession.execute(PANEL_COUNTS_QUERY, {"account_id": evaluator_id}).one()
         return waiting, disputes
 
     def month_panel(self, agent_id: int, month: date) -> tuple[LedgerLine, dict] | None:
-        """The agent's home panel: `agent_month`, or None when nothing was scored in `month`; one
-        statement (the days of the month's final scorecards and whether each passed)."""
-        start, end = month_bounds(month)
-        scored = self.dbsession.execute(MONTH_SCORES_QUERY, {"agent_id": agent_id, "start": start, "end": end}).all()
-        if not scored:
-            return None
-        rules = self.ledger_rules(month)
-        return compute_line(agent_id, [day for day, passed in scored if passed is False], rules), rules
-
-    def pending_count(self, day: date | None = None, exclude_agent: int | None = None) -> int:
-        query = self._drafts(day=day, exclude_agent=exclude_agent)
-        return self.dbsession.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+        """The agent's home panel: `agent_month`, or None when nothing was scored in `month` (one
+        statement either way)."""
+        scored = self._month_scores(agent_id, month)
+        return self._ledger_line(agent_id, month, scored) if scored else None
 
     def open_disputes(self, exclude_agent: int | None = None) -> list[Dispute]:
         query = select(Dispute).where(Dispute.status == "open").order_by(Dispute.id)
@@ -207,14 +193,16 @@ class QAService(Scorecards):
 
     def agent_month(self, agent_id: int, month: date) -> tuple[LedgerLine, dict]:
         """One agent's ledger line for a month, and the rules it was computed with."""
+        return self._ledger_line(agent_id, month, self._month_scores(agent_id, month))
+
+    def _month_scores(self, agent_id: int, month: date) -> list:
+        """(day, passed) of the agent's final scorecards in `month`."""
         start, end = month_bounds(month)
-        failing = list(self.dbsession.scalars(
-            select(Evaluation.day).where(Evaluation.agent_id == agent_id, Evaluation.day >= start,
-                                         Evaluation.day < end, Evaluation.status == "final",
-                                         Evaluation.passed.is_(False))
-        ))
+        return list(self.dbsession.execute(MONTH_SCORES_QUERY, {"agent_id": agent_id, "start": start, "end": end}))
+
+    def _ledger_line(self, agent_id: int, month: date, scored: list) -> tuple[LedgerLine, dict]:
         rules = self.ledger_rules(month)
-        return compute_line(agent_id, failing, rules), rules
+        return compute_line(agent_id, [day for day, passed in scored if passed is False], rules), rules
 
     # -- the ledger ------------------------------------------------------
 
@@ -308,13 +296,13 @@ def phrases_of(script_sets) -> list[ScriptPhrase]:
 
 
 def waiting_badge_query():
-    """The navigation badge of evaluators: `pending_count(exclude_agent=<the reader>)` as one statement,
+    """The navigation badge of evaluators: the drafts waiting but the reader's own, as one statement,
     the reader's id bound as `account_id` (the documents page cache runs it beside its own check)."""
     drafts = QAService._drafts(exclude_agent=bindparam("account_id"))
     return select(func.count()).select_from(drafts.subquery())
 
 
-# The home page's QA panel runs one of these on every visit: built once, the reader bound.
+# Built once, the reader bound: the home page's QA panel runs one of these on every visit.
 PANEL_COUNTS_QUERY = select(
     waiting_badge_query().scalar_subquery(),
     select(func.count(Dispute.id)).where(Dispute.status == "open", Dispute.agent_id != bindparam("account_id"))
