@@ -23,6 +23,7 @@ from sqlalchemy import create_engine, insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import common  # noqa: E402
 from bench.generate_transcripts import TranscriptMaker  # noqa: E402
 from cs_handbook import migrations  # noqa: E402
 from cs_handbook.models.accounts import Account, Grant, Position, Team  # noqa: E402
@@ -249,15 +250,7 @@ def generate(url: str, scale: float = 1.0, seed: int = 1, progress: Progress | N
             for table in w.counts:
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                   f"(SELECT COALESCE(MAX(id), 1) FROM {table}))")) if table != "drill_streaks" else None
-    if engine.dialect.name == "sqlite":
-        with engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE")
-    else:
-        # VACUUM too, as autovacuum would have by the time a real database held this much: without it
-        # the visibility map is empty (every index-only scan reads the heap) and autovacuum starts on
-        # the fresh tables while the benchmark measures.
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM ANALYZE")
+    common.settle_database(engine)
     engine.dispose()
     summary = {"seconds": round(time.monotonic() - started, 1), "teams": teams, "staff": staff, **w.counts}
     progress.say("generated: " + ", ".join(f"{k}={v}" for k, v in summary.items()))

@@ -22,6 +22,7 @@ def main(global_config, **settings):
         config.include(".services")
         config.include(".templating")
         config.include(".services.documents_cache")
+        config.include(".services.quizzes_autosave")
         config.include(".routes")
         config.include(".views")
         config.include(".bootstrap")

@@ -25,7 +25,8 @@ class QuizResource(Root):
             raise HTTPNotFound()
 
 
-_OWNER = (select(Attempt.id, Attempt.account_id, Account.team_id).join(Account, Account.id == Attempt.account_id)
+# The attempt's owner and their team: all its ACL needs.
+OWNER_QUERY = (select(Attempt.id, Attempt.account_id, Account.team_id).join(Account, Account.id == Attempt.account_id)
           .where(Attempt.id == bindparam("attempt_id")))
 
 
@@ -37,11 +38,14 @@ def _id(request, name) -> int:
 
 
 class AttemptResource(Root):
-    def __init__(self, request):
+    def __init__(self, request, found=None):
+        """`found`: the attempt's row of OWNER_QUERY when the caller has read it (the autosave's direct path)."""
         super().__init__(request)
         # The ACL needs the owner and their team only; the attempt itself is loaded
         # when a view asks for it (the autosave endpoint never does).
-        found = request.dbsession.connection().execute(_OWNER, {"attempt_id": _id(request, "attempt_id")}).first()
+        if found is None:
+            found = request.dbsession.connection().execute(
+                OWNER_QUERY, {"attempt_id": _id(request, "attempt_id")}).first()
         if found is None:
             raise HTTPNotFound()
         self.attempt_id, self.owner_id, self.owner_team_id = found

@@ -9,10 +9,11 @@ only `WHERE seq < :seq`, so a late older save changes nothing; a finish is
 
 import random as _random
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Connection, CursorResult, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from ..clock import Clock
 from ..events import QuizAttemptGraded
@@ -52,7 +53,8 @@ _STORED_NOW = (select(AttemptQuestion.position, AttemptQuestion.answer, AttemptQ
 _STORE = (update(AttemptQuestion)
           .where(AttemptQuestion.id == bindparam("item_id"), AttemptQuestion.seq < bindparam("new_seq"))
           .values(answer=bindparam("new_answer", type_=AttemptQuestion.answer.type), seq=bindparam("new_seq"),
-                  saved_at=bindparam("now", type_=AttemptQuestion.saved_at.type)))
+                  saved_at=bindparam("now", type_=AttemptQuestion.saved_at.type))
+          .execution_options(synchronize_session=False))
 
 
 class QuizError(ValueError):
@@ -62,6 +64,53 @@ class QuizError(ValueError):
         super().__init__(msgid)
         self.msgid = msgid
         self.status = status
+
+
+def store_answers(connection: Connection | Session, now: datetime, attempt_id: int, answers: object, seq: object,
+                  grace: timedelta | None = None) -> dict:
+    """Store answers {position: answer} of save number `seq` through `connection`; returns {position: stored?}.
+
+    Autosave is the most frequent write of the site: one read (and share lock)
+    of the attempt's state with the answered questions, then one conditional
+    UPDATE per answer, all Core statements built once. Shared by the service
+    (through the request's session) and the autosave's direct path (on a
+    connection of its own, `quizzes_autosave`). `answers` and `seq` are as the
+    request sent them: anything of the wrong shape raises QuizError before
+    anything is written.
+    """
+    if (not isinstance(seq, int) or isinstance(seq, bool) or not 1 <= seq <= MAX_SEQ
+            or not isinstance(answers, dict)):
+        raise QuizError("The answer has the wrong shape.")
+    positions = {}
+    for key in answers:
+        text = str(key)
+        if not text.isascii() or not text.isdigit() or len(text) > 6 or text != str(int(text)):
+            raise QuizError("That question is not in this attempt.")
+        positions[key] = int(text)
+    found = connection.execute(
+        _STATE_AND_ANSWERED, {"attempt_id": attempt_id, "positions": sorted(set(positions.values()))}).all()
+    if not found or found[0].state != AttemptState.IN_PROGRESS:
+        raise QuizError("This attempt is already finished.", 409)
+    if found[0].deadline is not None and now > found[0].deadline + (grace or timedelta(0)):
+        raise QuizError("The time limit has passed; the answer was not saved.", 409)
+    rows = {row.position: row for row in found if row.id is not None}
+    checked = {}
+    for key, answer in answers.items():
+        row = rows.get(positions[key])
+        if row is None:
+            raise QuizError("That question is not in this attempt.")
+        try:
+            checked[row.position] = (row.id, grading.validate(row.type, row.data, answer))
+        except grading.AnswerError as error:
+            raise QuizError(error.msgid) from error
+    stored = {}
+    # Rows in one order (by id) in every save, so two saves of several answers cannot deadlock.
+    for position, (item_id, answer) in sorted(checked.items(), key=lambda kv: kv[1][0]):
+        result = cast(CursorResult, connection.execute(
+            _STORE, {"item_id": item_id, "new_seq": seq, "new_answer": answer, "now": now}))
+        stored[position] = result.rowcount == 1
+    return stored
+
 
 
 class AttemptService:
@@ -195,46 +244,9 @@ class AttemptService:
         return stored
 
     def store(self, attempt_id: int, answers: dict, seq: int, grace: timedelta | None = None) -> dict:
-        """`save` by attempt id, without loading the attempt (the autosave endpoint).
-
-        Autosave is the most frequent write of the site: one read (and share lock)
-        of the attempt's state with the answered questions, then one conditional
-        UPDATE per answer; statements built once, the read on the session's connection.
-        """
-        if (not isinstance(seq, int) or isinstance(seq, bool) or not 1 <= seq <= MAX_SEQ
-                or not isinstance(answers, dict)):
-            raise QuizError("The answer has the wrong shape.")
-        positions = {}
-        for key in answers:
-            text = str(key)
-            if not text.isascii() or not text.isdigit() or len(text) > 6 or text != str(int(text)):
-                raise QuizError("That question is not in this attempt.")
-            positions[key] = int(text)
-        found = self.dbsession.connection().execute(
-            _STATE_AND_ANSWERED, {"attempt_id": attempt_id, "positions": sorted(set(positions.values()))}).all()
-        if not found or found[0].state != AttemptState.IN_PROGRESS:
-            raise QuizError("This attempt is already finished.", 409)
-        now = self.clock.now()
-        if found[0].deadline is not None and now > found[0].deadline + (grace or timedelta(0)):
-            raise QuizError("The time limit has passed; the answer was not saved.", 409)
-        rows = {row.position: row for row in found if row.id is not None}
-        checked = {}
-        for key, answer in answers.items():
-            row = rows.get(positions[key])
-            if row is None:
-                raise QuizError("That question is not in this attempt.")
-            try:
-                checked[row.position] = (row.id, grading.validate(row.type, row.data, answer))
-            except grading.AnswerError as error:
-                raise QuizError(error.msgid) from error
-        stored = {}
-        # Rows in one order (by id) in every save, so two saves of several answers cannot deadlock.
-        for position, (item_id, answer) in sorted(checked.items(), key=lambda kv: kv[1][0]):
-            # Through the session, not the bare connection: the transaction then knows it wrote.
-            result = self.dbsession.execute(_STORE, {"item_id": item_id, "new_seq": seq, "new_answer": answer,
-                                                     "now": now}, execution_options={"synchronize_session": False})
-            stored[position] = result.rowcount == 1
-        return stored
+        """`save` by attempt id, without loading the attempt (the autosave endpoint's full path)."""
+        # Through the session, not its connection: the transaction then knows it wrote.
+        return store_answers(self.dbsession, self.clock.now(), attempt_id, answers, seq, grace)
 
     def stored_answers(self, attempt_id: int, positions) -> dict:
         """{position: (answer, seq)} as stored now: what a refused (older) save is told to show instead."""
