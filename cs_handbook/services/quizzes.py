@@ -239,8 +239,12 @@ class AttemptService:
         """
         self.dbsession.flush()  # `store` reads through the connection, past the session's pending changes
         stored = self.store(attempt.id, answers, seq, grace=grace)
-        if "questions" in attempt.__dict__:
-            self.dbsession.expire(attempt, ["questions"])
+        # The UPDATEs went past the ORM: the attempt's questions already loaded would keep their old
+        # answers (a reloaded collection reuses the objects still in the identity map), and a finish
+        # in the same request would grade those.
+        for loaded in list(self.dbsession.identity_map.values()):
+            if isinstance(loaded, AttemptQuestion) and loaded.attempt_id == attempt.id:
+                self.dbsession.expire(loaded, ["answer", "seq", "saved_at"])
         return stored
 
     def store(self, attempt_id: int, answers: dict, seq: int, grace: timedelta | None = None) -> dict:

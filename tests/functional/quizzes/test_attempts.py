@@ -31,6 +31,19 @@ def answers_for(attempt, right=True):
     return out
 
 
+def test_a_finish_right_after_a_save_grades_the_saved_answers(dbsession, clock):
+    # As the form without JavaScript does in one request: its questions loaded (and held), a save,
+    # then the finish. The save's UPDATEs bypass the ORM; the grading must still see them.
+    quiz = make_quiz(dbsession)
+    svc = service(dbsession, clock)
+    attempt = svc.start(quiz, AccountFactory().id)
+    held = list(attempt.questions)
+    assert all(svc.save(attempt, answers_for(attempt), 1).values())
+    assert svc.finish(attempt) is True
+    assert attempt.score_percent == 100.0 and attempt.passed
+    assert all(q.seq == 1 for q in held)
+
+
 def test_start_resumes_and_grades_full_marks(dbsession, clock):
     quiz = make_quiz(dbsession)
     account = AccountFactory()
