@@ -5,17 +5,17 @@ listed here before its pages exist.
 """
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from typing import cast
 
 from markupsafe import Markup
 from pyramid.interfaces import IRoutesMapper
+from sqlalchemy import BindParameter, Select, select
+from sqlalchemy.sql.visitors import replacement_traverse
 
 from .i18n import _
 from .permissions import Permission as P
 from .resources import ROOT_ACL, Root
-
-if TYPE_CHECKING:
-    from sqlalchemy import Select
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class NavItem:
     # bound as `account_id` if it needs it): the page cache runs it to fill the badge into
     # a page it shares between readers. An entry registered with a statement gets its
     # callable from it, so the two can never disagree.
-    badge_query: "Select | None" = None
+    badge_query: Select | None = None
 
 
 ITEMS: list[NavItem] = [
@@ -74,6 +74,39 @@ def _query_badge(query):
         return request.dbsession.execute(query, {"account_id": identity.id if identity else None}).scalar_one()
 
     return badge
+
+
+def badge_columns(routes: tuple[str, ...], account_id) -> list:
+    """The badges of `routes` as scalar subqueries (labelled b0, b1...), `account_id` put for the
+    reader's id their areas' statements bind; each kept to its own tables (no correlation)."""
+    queries = {item.route: item.badge_query for item in ITEMS if item.badge_query is not None}
+
+    def put_account(element, **kw):
+        return account_id if isinstance(element, BindParameter) and element.key == "account_id" else None
+
+    def with_account(query: Select) -> Select:
+        return query if account_id is None else cast(Select, replacement_traverse(query, {}, put_account))
+
+    return [with_account(queries[route]).correlate(None).scalar_subquery().label(f"b{i}")
+            for i, route in enumerate(routes)]
+
+
+@lru_cache(maxsize=64)
+def _badges_statement(items: tuple[NavItem, ...]) -> Select:
+    # Keyed by the entries (their statements included), not their routes: an area registering its
+    # badge again (a second app in the same process) gets a statement of its own.
+    return select(*badge_columns(tuple(item.route for item in items), None))
+
+
+def _badge_counts(request, items: list[NavItem]) -> dict[str, int]:
+    """The badges of `items` that have a statement, counted in one round trip: {route: count}."""
+    counted = tuple(item for item in items if item.badge_query is not None)
+    if not counted:
+        return {}
+    identity = request.identity
+    row = request.dbsession.execute(_badges_statement(counted),
+                                    {"account_id": identity.id if identity else None}).one()
+    return {item.route: count for item, count in zip(counted, row, strict=True)}
 
 
 def badge_html(request, count) -> Markup:
@@ -121,6 +154,9 @@ def _visible_items(request) -> list[tuple]:
 
 def _items_for(request) -> list[dict]:
     current = request.matched_route.name if request.matched_route is not None else None
+    visible = _visible_items(request)
+    counts = _badge_counts(request, [item for item, _url, _label in visible])
     return [{"route": item.route, "url": url, "label": label, "badged": item.badge is not None,
-             "badge": item.badge(request) if item.badge else None, "current": current == item.route}
-            for item, url, label in _visible_items(request)]
+             "badge": counts[item.route] if item.route in counts else item.badge(request) if item.badge else None,
+             "current": current == item.route}
+            for item, url, label in visible]

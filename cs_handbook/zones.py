@@ -10,6 +10,9 @@ department's own zone is written.
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy import bindparam, select
+
+from .models.accounts import Team
 from .models.settings import SiteSetting
 from .services.site_settings import DEFAULTS, declare
 
@@ -31,8 +34,18 @@ def valid_zone(name) -> ZoneInfo | None:
 def site_zone_name(dbsession) -> str:
     """The site's zone as set by the admin (the declared default until then, or if it is not a zone)."""
     row = dbsession.get(SiteSetting, SITE_TIMEZONE_KEY)
-    name = row.value if row is not None else DEFAULTS[SITE_TIMEZONE_KEY]
+    return _site_zone_name_from(row.value if row is not None else None)
+
+
+def _site_zone_name_from(stored) -> str:
+    name = stored if stored is not None else DEFAULTS[SITE_TIMEZONE_KEY]
     return name if valid_zone(name) is not None else DEFAULT_SITE_ZONE
+
+
+# A signed-in reader's team zone and the site's in one statement (every page showing a time asks).
+_TEAM_AND_SITE_ZONE = select(
+    select(Team.timezone).where(Team.id == bindparam("team_id")).scalar_subquery(),
+    select(SiteSetting.value).where(SiteSetting.key == SITE_TIMEZONE_KEY).scalar_subquery())
 
 
 def site_zone(dbsession) -> ZoneInfo:
@@ -57,8 +70,10 @@ def reader_zone(request) -> ZoneInfo:
     zone = request.__dict__.get("_reader_zone")
     if zone is None:
         identity = getattr(request, "identity", None)
-        zone = request.__dict__["_reader_zone"] = zone_of(request.dbsession,
-                                                          identity.account if identity is not None else None)
+        team_id = identity.team_id if identity is not None else None
+        team_zone, site_value = request.dbsession.execute(_TEAM_AND_SITE_ZONE, {"team_id": team_id}).one()
+        name = team_zone if valid_zone(team_zone) is not None else _site_zone_name_from(site_value)
+        zone = request.__dict__["_reader_zone"] = ZoneInfo(name)
     return zone
 
 

@@ -35,13 +35,13 @@ from collections import OrderedDict
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from itertools import chain
-from typing import NamedTuple, cast
+from typing import NamedTuple
 
 from pyramid.interfaces import IRoutesMapper
 from pyramid.response import Response
-from sqlalchemy import BindParameter, Executable, Select, bindparam, event, inspect, select
-from sqlalchemy.sql.visitors import replacement_traverse
+from sqlalchemy import Executable, bindparam, event, inspect, select
 
+from .. import navigation
 from ..clock import Clock
 from ..i18n import negotiate_locale
 from ..models.accounts import Account, LoginSession, Position
@@ -238,26 +238,9 @@ class RawStatements:
             connection.close()
 
 
-def _badge_columns(routes: tuple[str, ...], account_id):
-    """The badges of `routes` as scalar subqueries (labelled b0, b1...), `account_id` put for the
-    reader's id their areas' statements bind; each kept to its own tables (no correlation)."""
-    from .. import navigation
-
-    queries = {item.route: item.badge_query for item in navigation.ITEMS if item.badge_query is not None}
-
-    def put_account(element, **kw):
-        return account_id if isinstance(element, BindParameter) and element.key == "account_id" else None
-
-    def with_account(query: Select) -> Select:
-        return query if account_id is None else cast(Select, replacement_traverse(query, {}, put_account))
-
-    return [with_account(queries[route]).correlate(None).scalar_subquery().label(f"b{i}")
-            for i, route in enumerate(routes)]
-
-
 def badge_statement(routes: tuple[str, ...]):
     """One statement counting the badges of `routes` (each a column), from their areas' statements."""
-    return select(*_badge_columns(routes, None))
+    return select(*navigation.badge_columns(routes, None))
 
 
 def hit_statement(routes: tuple[str, ...]):
@@ -267,7 +250,7 @@ def hit_statement(routes: tuple[str, ...]):
         return HIT_QUERY
     session_account = (select(LoginSession.account_id).where(LoginSession.token_hash == bindparam("token_hash"))
                        .correlate(None).scalar_subquery())
-    return HIT_QUERY.add_columns(*_badge_columns(routes, session_account))
+    return HIT_QUERY.add_columns(*navigation.badge_columns(routes, session_account))
 
 
 def _lookup(request, run, route, cache, statements, expected: dict) -> Response | None:
@@ -354,8 +337,6 @@ def store(request, document_id: int, parts) -> bool:
 def cacheable(request, document_id: int) -> bool:
     """Whether the page of `document_id` may be shared with this reader's peers: not its owner's, and
     every badge the reader sees is covered by the generation or can be counted on a hit."""
-    from .. import navigation
-
     if PENDING not in request.__dict__ or _is_owner(request.identity, document_id):
         return False
     return all(item.route in COVERED_BADGES or item.badge_query is not None

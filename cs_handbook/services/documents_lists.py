@@ -47,6 +47,8 @@ def _page_links_stmt(see_all: bool):
 
 
 _PAGE_LINKS = {see_all: _page_links_stmt(see_all) for see_all in (False, True)}
+# The review queue's navigation badge: documents waiting for a reviewer.
+PENDING_COUNT = select(func.count()).select_from(Document).where(Document.state == S.PENDING)
 
 
 @dataclass
@@ -117,10 +119,6 @@ class DocumentListsMixin:
             reviews.append(PendingReview(document, submitted.actor if submitted else None,
                                          submitted.at if submitted else None, submitted.comment if submitted else ""))
         return reviews
-
-    def pending_count(self) -> int:
-        pending = select(func.count()).select_from(Document).where(Document.state == S.PENDING)
-        return self.dbsession.scalar(pending) or 0
 
     def owned_ids(self, account_id: int) -> set[int]:
         """Documents `account_id` looks after: those they created and those an owner grant gives them."""

@@ -11,6 +11,7 @@ from ...permissions import Permission
 from ...resources import Root
 from ...resources.documents import DocumentResource
 from ...services.documents import LOAD_COMMENT, STATE_LABELS, WORKING_COPY_COMMENT
+from ...services.documents_lists import PENDING_COUNT
 from ...zones import reader_zone
 
 KIND_LABELS = {"handbook": _("Handbook page"), "policy": _("Policy"), "role": _("Role profile"),
@@ -71,12 +72,6 @@ def local_time(request, at) -> str:
     return at.astimezone(reader_zone(request)).strftime("%Y-%m-%d %H:%M") if at else ""
 
 
-def _pending_badge(request):
-    from ...services.documents import DocumentService
-
-    return request.find_service(DocumentService).pending_count() or None
-
-
 def includeme(config):
     from ...services.documents_files import export, load
 
@@ -99,7 +94,7 @@ def includeme(config):
     config.add_route("documents.print", "/print/{slug:.*[^/]}", **doc)
     # A slug never ends in "/", so the not-found view's append-slash cannot turn a 404 into a redirect.
     config.add_route("documents.view", "/read/{slug:.*[^/]}", **doc)
-    navigation.register_badge("documents.review_queue", _pending_badge)
+    navigation.register_badge("documents.review_queue", query=PENDING_COUNT)
     config.add_content_handler("documents", "policies", load, export, order=10)
     # `views.home` (which defines add_home_panel) is included after the routes: append to the list it reads.
     config.registry.setdefault("home_panels", []).append(home_panel)
