@@ -66,6 +66,19 @@ class PostgresServer:
         self._run(str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user, name)
         return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{name}"
 
+    def pin(self, cores: set[int] | None) -> None:
+        """Move the server and its backends to `cores` (None: every core); backends it forks later follow
+        the postmaster. For benchmarks that time the app and its database on one core."""
+        cores = cores if cores is not None else set(range(os.cpu_count() or 1))
+        postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                pid, parent = int(stat.parent.name), int(stat.read_text().rsplit(")", 1)[1].split()[1])
+                if postmaster in (pid, parent):
+                    os.sched_setaffinity(pid, cores)
+            except (OSError, ValueError, IndexError):
+                continue  # a backend that ended meanwhile
+
     def stop(self) -> None:
         try:
             self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
