@@ -43,7 +43,10 @@ REGISTRY_KEY = "quizzes_autosave"
 
 
 class Counts:
-    """How many saves took the direct path and how many were passed on (tests and benchmarks read them)."""
+    """How many saves took the direct path and how many were passed on (the tests read them).
+
+    Not locked: under concurrent requests an increment may be lost, which a diagnostic count can bear.
+    """
 
     def __init__(self):
         self.direct = self.passed_on = 0
