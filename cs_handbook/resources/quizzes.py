@@ -26,8 +26,9 @@ class QuizResource(Root):
 
 
 # The attempt's owner and their team: all its ACL needs.
-OWNER_QUERY = (select(Attempt.id, Attempt.account_id, Account.team_id).join(Account, Account.id == Attempt.account_id)
-          .where(Attempt.id == bindparam("attempt_id")))
+OWNER_QUERY = (select(Attempt.id, Attempt.account_id, Account.team_id)
+               .join(Account, Account.id == Attempt.account_id)
+               .where(Attempt.id == bindparam("attempt_id")))
 
 
 def _id(request, name) -> int:

@@ -112,7 +112,6 @@ def store_answers(connection: Connection | Session, now: datetime, attempt_id: i
     return stored
 
 
-
 class AttemptService:
     def __init__(self, dbsession, clock: Clock, notify=None, rng=None):
         self.dbsession = dbsession
@@ -237,7 +236,7 @@ class AttemptService:
         question not in the attempt, refuses the whole save. `grace` lets the final
         submit of a timed attempt store its answers that long after the deadline.
         """
-        self.dbsession.flush()  # `store` reads through the connection, past the session's pending changes
+        self.dbsession.flush()  # pending changes first: `store`'s UPDATEs go past the ORM
         stored = self.store(attempt.id, answers, seq, grace=grace)
         # The UPDATEs went past the ORM: the attempt's questions already loaded would keep their old
         # answers (a reloaded collection reuses the objects still in the identity map), and a finish
