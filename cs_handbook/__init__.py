@@ -6,6 +6,8 @@
 
 from pyramid.config import Configurator
 
+from . import request
+
 
 def main(global_config, **settings):
     """Return the WSGI application (the paste app factory)."""
@@ -27,4 +29,6 @@ def main(global_config, **settings):
         config.include(".views")
         config.include(".bootstrap")
         config.scan(".views")
+    # Every area has added its request methods by now: they go onto one request class.
+    request.install(config.registry)
     return config.make_wsgi_app()
