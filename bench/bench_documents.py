@@ -11,14 +11,15 @@ staff member (newhire1, the common case) and a reviewer (the demo admin,
 whose navigation shows the review badges). Each is measured twice: the
 cached path (the same page again and again, served from the process's
 page cache after one indexed query that checks the session and the
-documents generation, plus one for the reviewer's badge counts,
+documents generation and counts the reviewer's badges,
 `services/documents_cache.py`) and the uncached path (a second server with
 `cs_handbook.page_cache_size = 0`: every request loads the document and
 renders the template), plus the section index page uncached. Each figure
 is a ratio to the bare hello app (bench/hello.py) measured in the same run.
 
 Search: 10,000 generated Chinese documents of about 600 characters (words
-drawn from jieba's own dictionary, Zipf-weighted) indexed as on publish;
+drawn from jieba's own dictionary, Zipf-weighted) indexed as on publish,
+timed in this process on core 0 beside PostgreSQL's backends;
 for 2-, 3- and 4-character words (60 each) the server-side time of
 `DocumentService.search` (what the search page calls) gives the p50/p95,
 and the index's matches (without the page's 200 cap) are compared with a
@@ -151,7 +152,7 @@ def bench_page(name: str, url: str, workdir: Path, args, make_text) -> dict:
 
 # -- the search benchmark -------------------------------------------------------------------------
 
-def bench_search(name: str, url: str, vocab, make_text, rng: random.Random, docs: int) -> dict:
+def bench_search(name: str, url: str, vocab, make_text, rng: random.Random, docs: int, pg=None) -> dict:
     from sqlalchemy import create_engine, insert, select, text
     from sqlalchemy.orm import Session
 
@@ -191,7 +192,7 @@ def bench_search(name: str, url: str, vocab, make_text, rng: random.Random, docs
 
     result = {"backend": name, "documents": docs, "avg_chars": round(statistics.mean(map(len, bodies))),
               "build_s": round(build_s, 1), "by_length": {}}
-    with Session(engine) as session:
+    with common.database_beside_server(pg, this_process=True), Session(engine) as session:
         service = DocumentService(session, FixedClock(NOW))
         for length in (2, 3, 4):
             # Words that occur in the generated text, drawn at random (common and rare alike).
@@ -256,10 +257,10 @@ def main(argv=None) -> int:
                 bare = common.measure(port, "/", runs=args.runs, duration=args.duration)
             results["bare_hello"] = bare
         with tempfile.TemporaryDirectory(prefix="cs_handbook_bench_docs_") as tmp:
-            backends = [("sqlite", lambda tag: f"sqlite:///{tmp}/{tag}.sqlite")]
+            backends = [("sqlite", lambda tag: f"sqlite:///{tmp}/{tag}.sqlite", None)]
             if pg is not None:
-                backends.append(("postgresql", pg.create_database))
-            for name, make_url in backends:
+                backends.append(("postgresql", pg.create_database, pg))
+            for name, make_url, server in backends:
                 if not args.skip_page:
                     page = bench_page(name, make_url("page"), Path(tmp), args, make_text)
                     for figures in page["readers"].values():
@@ -268,7 +269,8 @@ def main(argv=None) -> int:
                         figures["section_vs_bare"] = common.ratios(figures["section_page_uncached"], bare)
                     results["page"].append(page)
                 if not args.skip_search:
-                    results["search"].append(bench_search(name, make_url("search"), vocab, make_text, rng, args.docs))
+                    results["search"].append(bench_search(name, make_url("search"), vocab, make_text, rng, args.docs,
+                                                          server))
     finally:
         if pg is not None:
             pg.stop()

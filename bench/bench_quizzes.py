@@ -438,29 +438,24 @@ def in_process(ini: Path, env: dict, path: str, pg=None) -> dict:
 
     from bench.bench_foundation import DEMO_PASSWORD, DEMO_USER
 
-    saved_env, saved_cpus = dict(os.environ), os.sched_getaffinity(0)
+    saved_env = dict(os.environ)
     os.environ.update(env)
     try:
-        os.sched_setaffinity(0, {0})
-        if pg is not None:
-            pg.pin({0})
-        app = get_app(str(ini), "main")
-        testapp = webtest.TestApp(app, extra_environ={"REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "127.0.0.1"})
-        form = testapp.get("/signin").forms["deform"]
-        form["username"], form["password"] = DEMO_USER, DEMO_PASSWORD
-        form.submit("submit", status=303).follow()
-        for _ in range(50):
-            testapp.get(path, status=200)
-        samples = []
-        for _ in range(LATENCY_REQUESTS):
-            began = time.perf_counter()
-            testapp.get(path, status=200)
-            samples.append(time.perf_counter() - began)
-        app.registry["dbengine"].dispose()
+        with common.database_beside_server(pg, this_process=True):
+            app = get_app(str(ini), "main")
+            testapp = webtest.TestApp(app, extra_environ={"REMOTE_ADDR": "127.0.0.1", "HTTP_HOST": "127.0.0.1"})
+            form = testapp.get("/signin").forms["deform"]
+            form["username"], form["password"] = DEMO_USER, DEMO_PASSWORD
+            form.submit("submit", status=303).follow()
+            for _ in range(50):
+                testapp.get(path, status=200)
+            samples = []
+            for _ in range(LATENCY_REQUESTS):
+                began = time.perf_counter()
+                testapp.get(path, status=200)
+                samples.append(time.perf_counter() - began)
+            app.registry["dbengine"].dispose()
     finally:
-        os.sched_setaffinity(0, saved_cpus)
-        if pg is not None:
-            pg.pin(None)
         os.environ.clear()
         os.environ.update(saved_env)
     return _result(samples, sum(samples), 0)
