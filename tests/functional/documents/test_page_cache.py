@@ -3,8 +3,9 @@
 import re
 from contextlib import contextmanager
 
+import pytest
 import webtest
-from sqlalchemy import delete
+from sqlalchemy import delete, text
 from sqlalchemy.orm import object_session
 
 from cs_handbook import main, navigation
@@ -347,3 +348,19 @@ def test_a_cached_page_has_the_same_headers_as_a_rendered_one(testapp, dbsession
     assert headers(cached) == headers(rendered)
     names = [name.lower() for name, _ in cached.headerlist]
     assert len(names) == len(set(names))  # none twice
+
+
+@pytest.mark.postgresql_only  # a server that drops its connections
+def test_pages_are_served_and_cached_again_after_the_database_restarts(testapp, dbsession, clock):
+    make_document(body="首问负责制，限时答复。")
+    _signed_in(testapp, AccountFactory())
+    _cached(testapp)
+    # Every other connection to the database ends, as when the server restarts
+    # (waiting up to 5 s for each: the signal alone returns at once).
+    dbsession.execute(text("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+                           "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+    dbsession.commit()
+    assert "首问负责制" in testapp.get(PAGE, status=200).text
+    # The hit's dropped connection was not kept: the next ones are hits on a new one.
+    for _ in range(3):
+        assert "首问负责制" in _cached(testapp).text
