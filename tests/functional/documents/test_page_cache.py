@@ -351,7 +351,7 @@ def test_a_cached_page_has_the_same_headers_as_a_rendered_one(testapp, dbsession
 
 
 @pytest.mark.postgresql_only  # a server that drops its connections
-def test_pages_are_served_and_cached_again_after_the_database_restarts(testapp, dbsession, clock):
+def test_pages_are_served_and_cached_again_after_the_database_restarts(testapp, dbsession, clock, engine):
     make_document(body="首问负责制，限时答复。")
     _signed_in(testapp, AccountFactory())
     _cached(testapp)
@@ -364,3 +364,5 @@ def test_pages_are_served_and_cached_again_after_the_database_restarts(testapp, 
     # The hit's dropped connection was not kept: the next ones are hits on a new one.
     for _ in range(3):
         assert "首问负责制" in _cached(testapp).text
+    # No connection of the dropped ones is left for later tests to trip over.
+    engine.dispose()
