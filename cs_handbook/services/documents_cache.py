@@ -239,6 +239,7 @@ class RawStatements:
             try:
                 kept = self._connect()
             except self.engine.dialect.loaded_dbapi.Error:
+                # The server is down or refusing: the full path gives the one answer about that.
                 raise DatabaseUnavailable() from None
         connection, cursor = kept
 

@@ -1,6 +1,9 @@
 """The page cache keeps at most its size, dropping the page read longest ago."""
 
-from cs_handbook.services.documents_cache import Entry, PageCache
+import pytest
+from sqlalchemy import create_engine, literal, select
+
+from cs_handbook.services.documents_cache import DatabaseUnavailable, Entry, PageCache, RawStatements
 
 
 def _entry(n):
@@ -23,3 +26,13 @@ def test_storing_a_page_again_replaces_it_without_growing():
     cache.put("a", _entry(1))
     cache.put("a", _entry(4))
     assert len(cache) == 1 and cache.get("a").document_id == 4
+
+
+def test_a_database_that_cannot_be_reached_leaves_the_request_to_the_full_path(tmp_path):
+    """The tween turns DatabaseUnavailable into "take the full path", which answers as it would anyway."""
+    engine = create_engine(f"sqlite:///{tmp_path}/no-such-folder/site.sqlite")
+    statements = RawStatements(engine)
+    statements.compile("one", select(literal(1)))
+    with pytest.raises(DatabaseUnavailable), statements.cursor() as run:
+        run("one", {})
+    engine.dispose()
