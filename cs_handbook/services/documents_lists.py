@@ -81,16 +81,26 @@ class DocumentListsMixin:
         stmt = select(Document).where(*_published_where())
         return stmt if see_all else stmt.where(*_current_where(self.today()))
 
-    def listed(self, see_all=False, kind=None, section_id=None, with_versions=False) -> list[Document]:
+    def listed(self, see_all=False, kind=None, section_id=None) -> list[Document]:
         stmt = self._visible_stmt(see_all).order_by(Document.order, Document.slug)
-        if with_versions:
-            # Pages that show each version's summary: one query, not one lazy load per document.
-            stmt = stmt.options(joinedload(Document.published_version))
         if kind:
             stmt = stmt.where(Document.kind == kind)
         if section_id is not None:
             stmt = stmt.where(Document.section_id == section_id)
         return list(self.dbsession.scalars(stmt))
+
+    def entries(self, see_all=False, section_id: int | None = None) -> list:
+        """The handbook index's lines (one section's, if given), in their order: rows of `slug`,
+        `title`, `section_id` and the published version's `summary`. Rows, not documents: a section
+        of 200 pages loaded through the ORM, each with its whole published version, took two
+        thirds of its index page's 16 ms."""
+        stmt = (self._visible_stmt(see_all)
+                .with_only_columns(Document.slug, Document.title, Document.section_id, DocumentVersion.summary)
+                .outerjoin(DocumentVersion, DocumentVersion.id == Document.published_version_id)
+                .order_by(Document.order, Document.slug))
+        if section_id is not None:
+            stmt = stmt.where(Document.section_id == section_id)
+        return list(self.dbsession.execute(stmt))
 
     def recently_updated(self, see_all=False, limit=8) -> list[Document]:
         """The documents whose published text changed last (not drafts or workflow steps)."""

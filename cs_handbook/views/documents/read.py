@@ -5,7 +5,7 @@ from pyramid.view import view_config
 
 from ...i18n import _
 from ...ids import parse_id
-from ...models.documents import Document, DocumentKind
+from ...models.documents import DocumentKind
 from ...permissions import Permission
 from ...services import documents_cache
 from ...services.documents import DocumentService
@@ -22,10 +22,9 @@ def _service(request) -> DocumentService:
 def index(request):
     service = _service(request)
     see_all = can_see_all(request)
-    documents = service.listed(see_all=see_all)
-    by_section: dict[int | None, list[Document]] = {}
-    for document in documents:
-        by_section.setdefault(document.section_id, []).append(document)
+    by_section: dict[int | None, list] = {}
+    for entry in service.entries(see_all=see_all):
+        by_section.setdefault(entry.section_id, []).append(entry)
     sections = [(s, by_section.get(s.id, [])) for s in service.sections() if by_section.get(s.id)]
     loose = by_section.get(None, [])
     return {"sections": sections, "loose": loose, "recent": service.recently_updated(see_all=see_all)}
@@ -39,8 +38,7 @@ def section(request):
     found = service.section_by_path(request.matchdict["path"])
     if found is None:
         raise HTTPNotFound()
-    return {"section": found, "documents": service.listed(see_all=can_see_all(request), section_id=found.id,
-                                                                with_versions=True)}
+    return {"section": found, "entries": service.entries(see_all=can_see_all(request), section_id=found.id)}
 
 
 @view_config(route_name="documents.tags", renderer="documents/tags.jinja2", permission=Permission.DOCUMENTS_READ,

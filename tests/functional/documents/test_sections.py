@@ -5,7 +5,7 @@ import re
 from cs_handbook.models.documents import DocumentSection
 from tests.conftest import login
 from tests.factories import AccountFactory
-from tests.factories_documents import make_document
+from tests.factories_documents import make_document, service
 
 
 def _section(dbsession, path="handbook/basics", title="基础知识", summary="新员工先读"):
@@ -40,6 +40,23 @@ def test_section_page_lists_its_readable_documents_in_order(testapp, dbsession, 
     assert "新员工先读" in page.text
     # The index links every section to its page.
     assert 'href="http://localhost/handbook/section/handbook/basics"' in testapp.get("/handbook/").text
+
+
+def test_each_line_shows_the_published_versions_summary(testapp, dbsession, clock):
+    section = _section(dbsession)
+    document = _in_section(dbsession, section, "handbook/basics/first", "第一篇", 10, summary="入职第一周先读这篇")
+    _in_section(dbsession, section, "handbook/basics/second", "第二篇", 20, summary="")
+    # A working copy with another summary: staff keep seeing the published one.
+    service(dbsession).save(document, base_version_id=document.latest_version_id, title="第一篇",
+                            body_md="改稿", summary="尚未审核的新摘要")
+    dbsession.commit()
+    login(testapp, AccountFactory().username)
+    listed = re.findall(r'<ol class="section-documents">(.*?)</ol>', testapp.get("/handbook/section/handbook/basics")
+                        .text, re.S)[0]
+    lines = re.findall(r"<li>(.*?)</li>", listed)
+    assert lines[0].endswith('>第一篇</a> <span class="muted">— 入职第一周先读这篇</span>')
+    assert lines[1].endswith(">第二篇</a>")  # no summary, no dash
+    assert "尚未审核" not in listed
 
 
 def test_editors_also_see_expired_documents_in_a_section(testapp, dbsession, clock):
