@@ -23,13 +23,16 @@ class NavItem:
     route: str
     label: object
     permission: str
-    # A callable(request) -> int shown as a badge (the review queue count).
+    # A callable(request) -> int shown as a badge, for a count no single statement gives.
     badge: object = None
-    # The same count as one Core statement of one integer column (the reader's account id
-    # bound as `account_id` if it needs it): the page cache runs it to fill the badge into
-    # a page it shares between readers. An entry registered with a statement gets its
-    # callable from it, so the two can never disagree.
+    # Better, the count as one Core statement of one integer column (the reader's account id
+    # bound as `account_id` if it needs it): the navigation counts all of them in one round
+    # trip, and the page cache in its own statement when it fills a page it shares.
     badge_query: Select | None = None
+
+    @property
+    def badged(self) -> bool:
+        return self.badge is not None or self.badge_query is not None
 
 
 ITEMS: list[NavItem] = [
@@ -61,19 +64,9 @@ ITEMS: list[NavItem] = [
 def register_badge(route: str, badge=None, *, query=None) -> None:
     """Attach a badge to the entry of `route` (called by the owning area): a callable(request) -> int,
     or better a statement (`NavItem.badge_query`), which also lets the page cache share the page."""
-    if query is not None:
-        badge = _query_badge(query)
     for index, item in enumerate(ITEMS):
         if item.route == route:
             ITEMS[index] = NavItem(item.route, item.label, item.permission, badge, query)
-
-
-def _query_badge(query):
-    def badge(request):
-        identity = request.identity
-        return request.dbsession.execute(query, {"account_id": identity.id if identity else None}).scalar_one()
-
-    return badge
 
 
 def badge_columns(routes: tuple[str, ...], account_id) -> list:
@@ -156,7 +149,7 @@ def _items_for(request) -> list[dict]:
     current = request.matched_route.name if request.matched_route is not None else None
     visible = _visible_items(request)
     counts = _badge_counts(request, [item for item, _url, _label in visible])
-    return [{"route": item.route, "url": url, "label": label, "badged": item.badge is not None,
+    return [{"route": item.route, "url": url, "label": label, "badged": item.badged,
              "badge": counts[item.route] if item.route in counts else item.badge(request) if item.badge else None,
              "current": current == item.route}
             for item, url, label in visible]

@@ -22,7 +22,7 @@ from pyramid.session import BaseCookieSessionFactory, JSONSerializer
 from sqlalchemy import bindparam, select
 from webob.cookies import SignedSerializer
 
-from .clock import Clock
+from .clock import Clock, request_now
 from .models.accounts import Account, Grant, LoginSession, Scope, ScopedRole
 
 SESSION_TOKEN_KEY = "sid"  # noqa: S105 - the name of a session key, not a secret
@@ -109,9 +109,7 @@ def session_is_current(request, created_at) -> bool:
     Renews the idle stamp in the cookie when a tenth of the timeout has passed.
     """
     settings = request.registry.settings
-    # The registered clock (tests fix it) without building the request's service container,
-    # which a page served from the documents page cache never needs otherwise.
-    now = request.find_service_factory(Clock)(None, request).now()
+    now = request_now(request)
     if now - _as_utc(created_at) > timedelta(seconds=settings["cs_handbook.session_max_age"]):
         return False
     idle_timeout = settings["cs_handbook.session_idle_timeout"]

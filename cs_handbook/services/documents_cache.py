@@ -43,7 +43,7 @@ from pyramid.response import Response
 from sqlalchemy import Executable, bindparam, event, inspect, select
 
 from .. import navigation
-from ..clock import Clock
+from ..clock import request_now
 from ..i18n import negotiate_locale
 from ..models.accounts import Account, LoginSession, Position
 from ..models.documents import Document, DocumentLink, DocumentSection, DocumentTag, DocumentTransition, DocumentVersion
@@ -163,8 +163,7 @@ def watch(session_factory) -> None:
 
 def page_key(request, slug: str, identity) -> tuple:
     roles = tuple(p for p in identity.principals if p.startswith("role:"))
-    # The registered clock (tests fix it) without building the request's service container.
-    today = request.find_service_factory(Clock)(None, request).now().date()
+    today = request_now(request).date()
     return (ROUTE, slug, negotiate_locale(request), request.application_url, today, roles)
 
 
@@ -368,7 +367,7 @@ def cacheable(request, document_id: int) -> bool:
     if PENDING not in request.__dict__ or _is_owner(request.identity, document_id):
         return False
     return all(item.route in COVERED_BADGES or item.badge_query is not None
-               for item in navigation.visible_items(request) if item.badge)
+               for item in navigation.visible_items(request) if item.badged)
 
 
 def includeme(config):

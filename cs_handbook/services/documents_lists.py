@@ -81,12 +81,10 @@ class DocumentListsMixin:
         stmt = select(Document).where(*_published_where())
         return stmt if see_all else stmt.where(*_current_where(self.today()))
 
-    def listed(self, see_all=False, kind=None, section_id=None) -> list[Document]:
+    def listed(self, see_all=False, kind=None) -> list[Document]:
         stmt = self._visible_stmt(see_all).order_by(Document.order, Document.slug)
         if kind:
             stmt = stmt.where(Document.kind == kind)
-        if section_id is not None:
-            stmt = stmt.where(Document.section_id == section_id)
         return list(self.dbsession.scalars(stmt))
 
     def entries(self, see_all=False, section_id: int | None = None) -> list:

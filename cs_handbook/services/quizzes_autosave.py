@@ -30,7 +30,7 @@ from pyramid.interfaces import IDefaultCSRFOptions, IRoutesMapper, ISecurityPoli
 from pyramid.response import Response
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..clock import Clock
+from ..clock import request_now
 from ..ids import parse_id
 from ..models import sqlite_write_intent
 from ..permissions import Permission
@@ -96,7 +96,7 @@ def _stored(request, connection, attempt_id: int, body: dict) -> dict | None:
     policy = request.registry.getUtility(ISecurityPolicy)
     if not policy.permits(request, AttemptResource(request, owner), Permission.QUIZZES_TAKE):
         return None
-    now = request.find_service_factory(Clock)(None, request).now()
+    now = request_now(request)
     try:
         stored = store_answers(connection, now, attempt_id, body.get("answers"), body.get("seq"))
     except QuizError:
