@@ -13,6 +13,7 @@ from pyramid.renderers import render
 from pyramid.security import NO_PERMISSION_REQUIRED
 from pyramid.settings import asbool
 from pyramid.threadlocal import get_current_request
+from pyramid_jinja2 import Jinja2RendererFactory
 
 from . import navigation
 from .i18n import _
@@ -49,6 +50,33 @@ class FormRenderer(deform.ZPTRendererFactory):
             if "AST constructor recursion depth mismatch" not in str(error):
                 raise
             return super().__call__(template_name, **kw)
+
+
+class ResolvingRendererFactory(Jinja2RendererFactory):
+    """pyramid_jinja2's `.jinja2` renderer, remembering under which name each view's template was found.
+
+    pyramid_jinja2 looks a bare name up first beside the view's package
+    (`cs_handbook.views.documents:documents/view.jinja2`), where our templates never are,
+    then on the search path. Jinja2 caches the templates it finds, not the names it misses,
+    so every render paid for a failed lookup (a stat and an exception): about a twentieth of
+    an uncached handbook page. The name that resolved is asked for from then on; Jinja2 still
+    reloads a changed file when `pyramid.reload_templates` is on.
+    """
+
+    def __call__(self, info):
+        renderer = super().__call__(info)
+        first_lookup = renderer.template_loader
+        resolved: list[str] = []
+
+        def template_loader():
+            if resolved:
+                return self.environment.get_template(resolved[0])
+            template = first_lookup()
+            resolved.append(template.name)
+            return template
+
+        renderer.template_loader = template_loader
+        return renderer
 
 
 def _deform_translator(term):
@@ -150,6 +178,9 @@ def includeme(config):
     config.add_jinja2_search_path("cs_handbook:templates", name=".jinja2")
     config.commit()
     env = config.get_jinja2_environment(".jinja2")
+    resolving = ResolvingRendererFactory()
+    resolving.environment = env
+    config.add_renderer(".jinja2", resolving)
     env.globals["nav_items"] = navigation.items_for
     env.globals["LOCALE_NAMES"] = {"zh_CN": "简体中文", "en": "English"}
     env.policies["ext.i18n.trimmed"] = True
