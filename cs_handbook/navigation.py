@@ -23,6 +23,7 @@ class NavItem:
     route: str
     label: object
     permission: str
+    group: str  # a key of GROUPS
     # A callable(request) -> int shown as a badge, for a count no single statement gives.
     badge: object = None
     # Better, the count as one Core statement of one integer column (the reader's account id
@@ -35,29 +36,40 @@ class NavItem:
         return self.badge is not None or self.badge_query is not None
 
 
+# The bar's groups, in order, by what the reader is doing. A reader who sees entries of one group
+# only (most staff) gets a plain row; anyone else sees each group under its name, so the twenty
+# entries of an administrator read as five short lists (as Moodle groups its administration).
+GROUPS: dict[str, object] = {
+    "learn": _("Learn"),
+    "author": _("Write"),
+    "review": _("Reviewing"),
+    "team": _("Team"),
+    "admin": _("Administration"),
+}
+
 ITEMS: list[NavItem] = [
-    NavItem("home", _("Home"), P.ACCOUNT_SELF),
-    NavItem("documents.index", _("Handbook"), P.DOCUMENTS_READ),
-    NavItem("training.mine", _("My onboarding"), P.TRAINING_LEARN),
-    NavItem("quizzes.index", _("Quizzes"), P.QUIZZES_TAKE),
-    NavItem("drill.today", _("Daily drill"), P.DRILL_PRACTISE),
-    NavItem("training.mentees", _("My mentees"), P.TRAINING_MENTOR),
-    NavItem("training.team", _("Team onboarding"), P.TRAINING_MANAGE),
-    NavItem("documents.review_queue", _("Review queue"), P.DOCUMENTS_REVIEW),
-    NavItem("training.review", _("Course review"), P.DOCUMENTS_REVIEW),
-    NavItem("documents.mine", _("My documents"), P.DOCUMENTS_CREATE),
-    NavItem("documents.new", _("New document"), P.DOCUMENTS_CREATE),
-    NavItem("training.courses", _("Courses"), P.TRAINING_AUTHOR),
-    NavItem("quizzes.bank", _("Question bank"), P.QUIZZES_AUTHOR),
-    NavItem("drill.manage", _("Drill settings"), P.DRILL_MANAGE),
-    NavItem("qa.index", _("Quality"), P.QA_EVALUATE),
-    NavItem("qa.mine", _("My QA results"), P.QA_OWN_VIEW),
-    NavItem("qa.ledger", _("Points ledger"), P.QA_LEDGER),
-    NavItem("reports.team", _("Team dashboard"), P.REPORTS_TEAM),
-    NavItem("drill.heatmap", _("Drill retention heat-map"), P.DRILL_TEAM_VIEW),
-    NavItem("admin.accounts", _("Accounts"), P.ACCOUNTS_MANAGE),
-    NavItem("admin.audit", _("Audit log"), P.AUDIT_READ),
-    NavItem("admin.settings", _("Site settings"), P.SETTINGS_MANAGE),
+    NavItem("home", _("Home"), P.ACCOUNT_SELF, "learn"),
+    NavItem("documents.index", _("Handbook"), P.DOCUMENTS_READ, "learn"),
+    NavItem("training.mine", _("My onboarding"), P.TRAINING_LEARN, "learn"),
+    NavItem("quizzes.index", _("Quizzes"), P.QUIZZES_TAKE, "learn"),
+    NavItem("drill.today", _("Daily drill"), P.DRILL_PRACTISE, "learn"),
+    NavItem("qa.mine", _("My QA results"), P.QA_OWN_VIEW, "learn"),
+    NavItem("documents.mine", _("My documents"), P.DOCUMENTS_CREATE, "author"),
+    NavItem("documents.new", _("New document"), P.DOCUMENTS_CREATE, "author"),
+    NavItem("training.courses", _("Courses"), P.TRAINING_AUTHOR, "author"),
+    NavItem("quizzes.bank", _("Question bank"), P.QUIZZES_AUTHOR, "author"),
+    NavItem("drill.manage", _("Drill settings"), P.DRILL_MANAGE, "author"),
+    NavItem("documents.review_queue", _("Review queue"), P.DOCUMENTS_REVIEW, "review"),
+    NavItem("training.review", _("Course review"), P.DOCUMENTS_REVIEW, "review"),
+    NavItem("qa.index", _("Quality"), P.QA_EVALUATE, "review"),
+    NavItem("qa.ledger", _("Points ledger"), P.QA_LEDGER, "review"),
+    NavItem("training.mentees", _("My mentees"), P.TRAINING_MENTOR, "team"),
+    NavItem("training.team", _("Team onboarding"), P.TRAINING_MANAGE, "team"),
+    NavItem("reports.team", _("Team dashboard"), P.REPORTS_TEAM, "team"),
+    NavItem("drill.heatmap", _("Drill retention heat-map"), P.DRILL_TEAM_VIEW, "team"),
+    NavItem("admin.accounts", _("Accounts"), P.ACCOUNTS_MANAGE, "admin"),
+    NavItem("admin.audit", _("Audit log"), P.AUDIT_READ, "admin"),
+    NavItem("admin.settings", _("Site settings"), P.SETTINGS_MANAGE, "admin"),
 ]
 
 
@@ -66,7 +78,7 @@ def register_badge(route: str, badge=None, *, query=None) -> None:
     or better a statement (`NavItem.badge_query`), which also lets the page cache share the page."""
     for index, item in enumerate(ITEMS):
         if item.route == route:
-            ITEMS[index] = NavItem(item.route, item.label, item.permission, badge, query)
+            ITEMS[index] = NavItem(item.route, item.label, item.permission, item.group, badge, query)
 
 
 def badge_columns(routes: tuple[str, ...], account_id) -> list:
@@ -149,7 +161,18 @@ def _items_for(request) -> list[dict]:
     current = request.matched_route.name if request.matched_route is not None else None
     visible = _visible_items(request)
     counts = _badge_counts(request, [item for item, _url, _label in visible])
-    return [{"route": item.route, "url": url, "label": label, "badged": item.badged,
+    return [{"route": item.route, "url": url, "label": label, "group": item.group, "badged": item.badged,
              "badge": counts[item.route] if item.route in counts else item.badge(request) if item.badge else None,
              "current": current == item.route}
             for item, url, label in visible]
+
+
+def groups_for(request) -> list[tuple]:
+    """The reader's entries (`items_for`) as (group name, entries) in the bar's order; the name is
+    None when the reader sees one group only."""
+    by_group: dict[str, list[dict]] = {}
+    for item in items_for(request):
+        by_group.setdefault(item["group"], []).append(item)
+    named = len(by_group) > 1
+    return [(request.localizer.translate(GROUPS[group]) if named else None, by_group[group])
+            for group in GROUPS if group in by_group]

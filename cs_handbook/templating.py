@@ -181,7 +181,7 @@ def includeme(config):
     resolving = ResolvingRendererFactory()
     resolving.environment = env
     config.add_renderer(".jinja2", resolving)
-    env.globals["nav_items"] = navigation.items_for
+    env.globals["nav_groups"] = navigation.groups_for
     env.globals["LOCALE_NAMES"] = {"zh_CN": "简体中文", "en": "English"}
     env.policies["ext.i18n.trimmed"] = True
 

@@ -1,5 +1,6 @@
 """The cached path of document pages: served from memory, never stale, never shared wrongly."""
 
+import dataclasses
 import re
 from contextlib import contextmanager
 
@@ -11,7 +12,6 @@ from sqlalchemy.orm import object_session
 from cs_handbook import main, navigation
 from cs_handbook.models.accounts import Account, Grant
 from cs_handbook.models.training import PublishState
-from cs_handbook.navigation import NavItem
 from cs_handbook.services import documents_cache
 from cs_handbook.services.documents_cache import REGISTRY_KEY
 from tests import factories_training as ft
@@ -271,7 +271,7 @@ def test_evaluators_share_a_page_each_with_their_own_queue_count(testapp, dbsess
 def test_a_badge_counted_only_by_a_callable_keeps_the_page_off_the_cache(testapp, dbsession, clock, monkeypatch):
     make_document()
     monkeypatch.setattr(navigation, "ITEMS", [
-        NavItem(item.route, item.label, item.permission, lambda request: 7) if item.route == "training.review"
+        dataclasses.replace(item, badge=lambda request: 7, badge_query=None) if item.route == "training.review"
         else item for item in navigation.ITEMS])
     monkeypatch.setattr(navigation, "_visible", {})  # the entries each reader sees are kept per process
     _signed_in(testapp, AccountFactory(roles=["reviewer"]))
