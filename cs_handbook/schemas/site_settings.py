@@ -5,7 +5,7 @@ import deform
 
 from ..i18n import _
 from ..services.quizzes import MAX_GRACE_SECONDS
-from .accounts import timezone_names
+from .accounts import timezone_node
 from .base import CSRFSchema
 
 
@@ -15,15 +15,10 @@ def _in_range(node, value, low, high):
 
 
 class SiteSettingsSchema(CSRFSchema):
-    timezone = colander.SchemaNode(
-        colander.String(), title=_("Site time zone"),
-        description=_("People without a team see times, and begin their day, in this zone; the audit log shows "
-                      "its times in it. Each team has its own zone (Teams)."),
-        widget=colander.deferred(lambda node, kw: deform.widget.SelectWidget(
-            values=[(name, name) for name in timezone_names()])),
-        validator=colander.deferred(lambda node, kw: colander.OneOf(
-            timezone_names(), msg_err=_("Unknown time zone."))),
-    )
+    timezone = timezone_node(
+        _("Site time zone"),
+        _("People without a team see times, and begin their day, in this zone; the audit log shows "
+          "its times in it. Each team has its own zone (Teams)."))
     submit_grace_seconds = colander.SchemaNode(
         colander.Integer(), title=_("Grace for timed quizzes (seconds)"),
         description=_("Answers sent this long after a timed quiz's limit (a slow connection) are still saved."),

@@ -124,3 +124,18 @@ def test_admin_adds_a_position_and_bad_ones_are_400(testapp, dbsession):
         "夜间值班客服", "代码：night-desk ; 名称：夜间值班客服"]
     # The new position is offered on the account form.
     assert "夜间值班客服" in testapp.get("/admin/accounts/new").text
+
+
+def test_the_zone_select_offers_the_common_zones_first_then_each_region(testapp, dbsession):
+    _admin(testapp)
+    select_ = testapp.get("/admin/teams").html.select_one("select[name=timezone]")
+    groups = {group["label"]: [option["value"] for option in group.find_all("option")]
+              for group in select_.find_all("optgroup")}
+    labels = list(groups)
+    assert labels[0] == "常用" and groups["常用"][0] == "Asia/Shanghai"
+    assert "Asia" in labels and "Europe" in labels and labels[-1] == "其他时区"
+    assert "Asia/Urumqi" in groups["Asia"] and "UTC" in groups["其他时区"]
+    assert all(zone.startswith(f"{label}/") for label in labels[1:-1] for zone in groups[label])
+    # Site settings choose the site's zone from the same list.
+    settings = testapp.get("/admin/settings").html.select_one("select[name=timezone]")
+    assert [group["label"] for group in settings.find_all("optgroup")] == labels
