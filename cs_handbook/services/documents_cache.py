@@ -1,4 +1,6 @@
-"""The cached path of published document pages: rendered pages kept in process memory.
+"""The cached path of the handbook's reading pages: rendered pages kept in process memory.
+
+The pages are a document's, a section's index and the handbook's index (`ROUTES`).
 
 Like Plone's RAM cache, a page is rendered once per what makes it vary and
 then served from memory, but never on trust:
@@ -10,7 +12,7 @@ then served from memory, but never on trust:
   or the people shown on role pages. A page whose generation is not the
   current one is rendered again, so several processes sharing one
   PostgreSQL database never serve a page another process has changed.
-- The key is what the page depends on: the page, the reader's language,
+- The key is what the page depends on: the route and page, the reader's language,
   the site address (links are absolute), the day (expiry dates) and the
   reader's global roles (navigation, edit links, expired pages, badges).
   A document's owner, a page with flash messages or a query string always
@@ -56,7 +58,8 @@ GENERATION_KEY = "cache.documents_generation"
 REGISTRY_KEY = "documents_page_cache"
 # Set on the request by the tween for the view: (cache key, generation read before rendering).
 PENDING = "_documents_page_cache_pending"
-ROUTE = "documents.view"
+# The routes whose pages are shared, each with the match name that tells its pages apart.
+ROUTES = {"documents.view": "slug", "documents.section": "path", "documents.index": None}
 # Badges computed from documents only: the generation covers their value.
 COVERED_BADGES = frozenset({"documents.review_queue"})
 
@@ -79,7 +82,7 @@ _WATCHED_ACCOUNT_FIELDS = ("display_name", "position_id", "is_active")
 
 class Entry(NamedTuple):
     generation: str
-    document_id: int
+    document_id: int | None  # None: an index page
     parts: tuple
     # The routes of the badges `parts` leaves to be filled in per reader.
     badges: tuple = ()
@@ -161,14 +164,15 @@ def watch(session_factory) -> None:
 
 # -- the cached path ------------------------------------------------------------------------------
 
-def page_key(request, slug: str, identity) -> tuple:
+def page_key(request, route_name: str, page: str | None, identity) -> tuple:
     roles = tuple(p for p in identity.principals if p.startswith("role:"))
     today = request_now(request).date()
-    return (ROUTE, slug, negotiate_locale(request), request.application_url, today, roles)
+    return (route_name, page, negotiate_locale(request), request.application_url, today, roles)
 
 
-def _is_owner(identity, document_id: int) -> bool:
-    return f"grant:owner:document:{document_id}" in identity.principals
+def _is_owner(identity, document_id: int | None) -> bool:
+    # An index page is nobody's: it shows an owner what it shows their peers.
+    return document_id is not None and f"grant:owner:document:{document_id}" in identity.principals
 
 
 def _has_flash(request) -> bool:
@@ -280,10 +284,19 @@ def hit_statement(routes: tuple[str, ...]):
     return HIT_QUERY.add_columns(*navigation.badge_columns(routes, session_account))
 
 
-def _lookup(request, run, route, cache, statements, expected: dict) -> Response | None:
+def _match(request, routes) -> tuple[str, str | None] | None:
+    """(route name, page) of the shared page this request asks for, or None."""
+    for route, param in routes:
+        match = route.match(request.path_info)
+        if match is not None:
+            return route.name, None if param is None else match[param]
+    return None
+
+
+def _lookup(request, run, routes, cache, statements, expected: dict) -> Response | None:
     """The cached page for this request, or None (the tween then takes the full path)."""
-    match = route.match(request.path_info)
-    if match is None:
+    page = _match(request, routes)
+    if page is None:
         return None
     token_hash = session_token_hash(request)
     if token_hash is None or _has_flash(request):
@@ -300,7 +313,7 @@ def _lookup(request, run, route, cache, statements, expected: dict) -> Response 
     # Checked a moment ago: the full path need not ask again.
     request.__dict__["_identity"] = identity
     generation = rows[0][GENERATION_COLUMN]
-    key = page_key(request, match["slug"], identity)
+    key = page_key(request, *page, identity)
     entry = cache.get(key)
     if entry is None or entry.generation != generation or _is_owner(identity, entry.document_id):
         cache.misses += 1
@@ -330,8 +343,9 @@ def page_cache_tween_factory(handler, registry):
     cache = registry.get(REGISTRY_KEY)
     if cache is None:
         return handler
-    route = registry.getUtility(IRoutesMapper).get_route(ROUTE)
-    if route is None:
+    mapper = registry.getUtility(IRoutesMapper)
+    routes = [(mapper.get_route(name), param) for name, param in ROUTES.items() if mapper.get_route(name) is not None]
+    if not routes:
         return handler
     statements = RawStatements(registry["dbengine"])
     statements.compile((HIT, ()), HIT_QUERY)
@@ -342,7 +356,7 @@ def page_cache_tween_factory(handler, registry):
             return handler(request)
         try:
             with statements.cursor() as run:
-                response = _lookup(request, run, route, cache, statements, expected)
+                response = _lookup(request, run, routes, cache, statements, expected)
         except DatabaseUnavailable:
             response = None
         return handler(request) if response is None else response
@@ -350,7 +364,7 @@ def page_cache_tween_factory(handler, registry):
     return page_cache_tween
 
 
-def store(request, document_id: int, parts) -> bool:
+def store(request, document_id: int | None, parts) -> bool:
     """Keep a page the view has just rendered, if the tween found it cacheable."""
     pending = request.__dict__.get(PENDING)
     cache = request.registry.get(REGISTRY_KEY)
@@ -361,8 +375,9 @@ def store(request, document_id: int, parts) -> bool:
     return True
 
 
-def cacheable(request, document_id: int) -> bool:
-    """Whether the page of `document_id` may be shared with this reader's peers: not its owner's, and
+def cacheable(request, document_id: int | None = None) -> bool:
+    """Whether the page (of `document_id`, else an index) may be shared with this reader's peers: not
+    a document's owner's, and
     every badge the reader sees is covered by the generation or can be counted on a hit."""
     if PENDING not in request.__dict__ or _is_owner(request.identity, document_id):
         return False

@@ -17,6 +17,16 @@ def _service(request) -> DocumentService:
     return request.find_service(DocumentService)
 
 
+def _shared(request, renderer_name: str, value: dict, document_id: int | None = None):
+    """The page rendered once for every reader with the same key, when the page cache's tween found
+    it cacheable (`services/documents_cache.py`); else `value`, for the view's own renderer."""
+    if not documents_cache.cacheable(request, document_id):
+        return value
+    parts = render_shared(renderer_name, value, request, kept_badges=documents_cache.COVERED_BADGES)
+    documents_cache.store(request, document_id, parts)
+    return documents_cache.response_for(request, parts)
+
+
 @view_config(route_name="documents.index", renderer="documents/index.jinja2", permission=Permission.DOCUMENTS_READ,
              request_method="GET")
 def index(request):
@@ -27,7 +37,8 @@ def index(request):
         by_section.setdefault(entry.section_id, []).append(entry)
     sections = [(s, by_section.get(s.id, [])) for s in service.sections() if by_section.get(s.id)]
     loose = by_section.get(None, [])
-    return {"sections": sections, "loose": loose, "recent": service.recently_updated(see_all=see_all)}
+    return _shared(request, "documents/index.jinja2",
+                   {"sections": sections, "loose": loose, "recent": service.recently_updated(see_all=see_all)})
 
 
 @view_config(route_name="documents.section", renderer="documents/section.jinja2",
@@ -38,7 +49,8 @@ def section(request):
     found = service.section_by_path(request.matchdict["path"])
     if found is None:
         raise HTTPNotFound()
-    return {"section": found, "entries": service.entries(see_all=can_see_all(request), section_id=found.id)}
+    return _shared(request, "documents/section.jinja2",
+                   {"section": found, "entries": service.entries(see_all=can_see_all(request), section_id=found.id)})
 
 
 @view_config(route_name="documents.tags", renderer="documents/tags.jinja2", permission=Permission.DOCUMENTS_READ,
@@ -95,12 +107,7 @@ def _page(request):
              request_method="GET")
 def view(request):
     value = _page(request)
-    document_id = value["document"].id
-    if not documents_cache.cacheable(request, document_id):
-        return value
-    parts = render_shared("documents/view.jinja2", value, request, kept_badges=documents_cache.COVERED_BADGES)
-    documents_cache.store(request, document_id, parts)
-    return documents_cache.response_for(request, parts)
+    return _shared(request, "documents/view.jinja2", value, value["document"].id)
 
 
 @view_config(route_name="documents.print", renderer="documents/print.jinja2", permission=Permission.DOCUMENTS_READ,
