@@ -9,6 +9,8 @@ each round deletes the day's queue and the cards it created and builds it
 again through `DrillService.queue` (bank sync, path material, reviews, new
 items, inserts). The same database gives the home panel's figure (target
 ≤ 1 ms): `DrillService.panel`, one query on the queue's (account, day) index.
+Both are timed with this process and PostgreSQL's backends on core 0
+(`common.database_beside_server`), as bench_quizzes times its statistics page.
 
 Pages (pinned run, bench/common.py): the bare hello app first, then
 cs_handbook made with `cs-handbook init --demo` on production.ini's
@@ -84,7 +86,7 @@ def analyze(session) -> None:
         session.commit()
 
 
-def bench_queue(url: str) -> dict:
+def bench_queue(url: str, pg=None) -> dict:
     from sqlalchemy import create_engine, delete
     from sqlalchemy.orm import Session
 
@@ -123,21 +125,22 @@ def bench_queue(url: str) -> dict:
         svc.queue(person.id)  # the first build of the day also turns the new bank into items
         s.commit()
         times = []
-        for _ in range(30):
-            s.execute(delete(DrillQueueEntry))
-            s.execute(delete(DrillCard).where(DrillCard.reps == 0, DrillCard.stability.is_(None)))
-            t = time.perf_counter()
-            queue = svc.queue(person.id)
-            times.append((time.perf_counter() - t) * 1000)
-            s.rollback()
-        svc.queue(person.id)
-        s.commit()
-        svc.panel(person.id, team.id)  # inside a transaction, as on the home page (the identity query began it)
-        panel_times = []
-        for _ in range(500):
-            t = time.perf_counter()
-            figures = svc.panel(person.id, team.id)
-            panel_times.append((time.perf_counter() - t) * 1000)
+        with common.database_beside_server(pg, this_process=True):
+            for _ in range(30):
+                s.execute(delete(DrillQueueEntry))
+                s.execute(delete(DrillCard).where(DrillCard.reps == 0, DrillCard.stability.is_(None)))
+                t = time.perf_counter()
+                queue = svc.queue(person.id)
+                times.append((time.perf_counter() - t) * 1000)
+                s.rollback()
+            svc.queue(person.id)
+            s.commit()
+            svc.panel(person.id, team.id)  # inside a transaction, as on the home page (the identity query began it)
+            panel_times = []
+            for _ in range(500):
+                t = time.perf_counter()
+                figures = svc.panel(person.id, team.id)
+                panel_times.append((time.perf_counter() - t) * 1000)
     engine.dispose()
     times.sort()
     panel_times.sort()
@@ -379,11 +382,11 @@ def main(argv=None) -> int:
                 bare = common.measure(port, "/", runs=args.runs, duration=args.duration)
             results["bare_hello"] = bare
         with tempfile.TemporaryDirectory(prefix="cs_handbook_bench_drill_") as tmp:
-            backends = [("sqlite", lambda tag: f"sqlite:///{tmp}/{tag}.sqlite")]
+            backends = [("sqlite", lambda tag: f"sqlite:///{tmp}/{tag}.sqlite", None)]
             if pg is not None:
-                backends.append(("postgresql", pg.create_database))
-            for name, make_url in backends:
-                results["queue"].append({"backend": name, **bench_queue(make_url("queue"))})
+                backends.append(("postgresql", pg.create_database, pg))
+            for name, make_url, server in backends:
+                results["queue"].append({"backend": name, **bench_queue(make_url("queue"), server)})
                 if not args.skip_pages:
                     pages = bench_pages(name, make_url("pages"), Path(tmp), args)
                     pages["drill_page_vs_bare"] = common.ratios(pages["drill_page"], bare)

@@ -12,6 +12,9 @@ dashboard each round (the `team` filter); the unfiltered dashboard (every
 team, the whole staff as the scope) is timed too. The bare `/healthz` is
 timed in the same process and run, and every figure is also given as a
 ratio to it: other work on the machine moves absolute numbers much more.
+With --pg-temp the pages are timed with this process and the server's
+backends on core 0 (`common.database_beside_server`); a server given by URL
+is left where it runs.
 
     python bench/bench_reports.py --scale 0.1                 # SQLite, 1,000 staff
     python bench/bench_reports.py                             # SQLite, full scale
@@ -35,6 +38,7 @@ from pyramid.config import Configurator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import common  # noqa: E402
 from bench.generate_data import PASSWORD, generate  # noqa: E402
 from cs_handbook import main as make_app  # noqa: E402
 from cs_handbook.clock import Clock, FixedClock  # noqa: E402
@@ -63,7 +67,9 @@ def _timed(testapp, path, params, rounds) -> list[float]:
     return samples
 
 
-def run(url: str, rounds: int, progress: Progress) -> dict:
+def run(url: str, rounds: int, progress: Progress, pg=None) -> dict:
+    """The figures on one database; `pg` (a tests.pg_server.PostgresServer this run started) has its
+    backends timed on core 0 beside this process, as bench_quizzes does."""
     app = make_app({}, **{"sqlalchemy.url": url, "cs_handbook.secret": "bench", "pyramid.default_locale_name": "zh_CN",
                           "here": str(Path(__file__).resolve().parent.parent)})
     config = Configurator(registry=app.registry)
@@ -85,13 +91,14 @@ def run(url: str, rounds: int, progress: Progress) -> dict:
         answers = session.scalar(select(func.count(AttemptQuestion.id)))
     rng = random.Random(7)
     params = lambda: {"team": rng.choice(team_ids), "month": "2026-03", "page": rng.choice((1, 2))}  # noqa: E731
-    _timed(testapp, "/reports/", params, 5)  # warm-up: templates, caches
-    _timed(testapp, "/healthz", {}, 5)
-    dashboard, bare = [], []
-    for _ in range(rounds):  # interleaved, so both see the same load
-        dashboard += _timed(testapp, "/reports/", params, 1)
-        bare += _timed(testapp, "/healthz", {}, 1)
-    everyone = _timed(testapp, "/reports/", {"month": "2026-03"}, max(20, rounds // 5))
+    with common.database_beside_server(pg, this_process=True):
+        _timed(testapp, "/reports/", params, 5)  # warm-up: templates, caches
+        _timed(testapp, "/healthz", {}, 5)
+        dashboard, bare = [], []
+        for _ in range(rounds):  # interleaved, so both see the same load
+            dashboard += _timed(testapp, "/reports/", params, 1)
+            bare += _timed(testapp, "/healthz", {}, 1)
+        everyone = _timed(testapp, "/reports/", {"month": "2026-03"}, max(20, rounds // 5))
 
     # The roll-up refresh, as the CLI runs it (one transaction).
     clock = FixedClock(NOW)
@@ -99,8 +106,9 @@ def run(url: str, rounds: int, progress: Progress) -> dict:
         service = ReportsService(session, clock, QAService(session, clock, SiteSettingsService(session, clock)))
         result = refresh(service, date(2026, 3, 1), progress)
         session.commit()
-    _timed(testapp, "/reports/org", {}, 3)
-    org = _timed(testapp, "/reports/org", {}, rounds)
+    with common.database_beside_server(pg, this_process=True):
+        _timed(testapp, "/reports/org", {}, 3)
+        org = _timed(testapp, "/reports/org", {}, rounds)
     app.registry["dbengine"].dispose()
     return {"answers": answers, "teams": len(team_ids), "dashboard_p50": statistics.median(dashboard),
             "dashboard_p95": _p95(dashboard), "org_p50": statistics.median(org), "org_p95": _p95(org),
@@ -162,7 +170,7 @@ def main(argv=None) -> int:
     try:
         if pg_url:
             generate(pg_url, args.scale, args.seed, progress)
-            ok &= report("PostgreSQL", run(pg_url, args.rounds, progress))
+            ok &= report("PostgreSQL", run(pg_url, args.rounds, progress, server))
     finally:
         if server:
             server.stop()
