@@ -6,6 +6,8 @@ listed here before its pages exist.
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 from typing import cast
 
 from markupsafe import Markup
@@ -129,16 +131,16 @@ def items_for(request) -> list[dict]:
     return request.__dict__["_nav_items"]
 
 
-# Which entries a reader sees, with their URLs and labels, depends only on
-# the principals the root ACL names, the language and the site address, so
-# it is worked out once per combination; badges and "current" per request.
+# Which entries a reader sees, with their URLs, labels and group names, depends
+# only on the principals the root ACL names, the language and the site address,
+# so it is worked out once per combination; badges and "current" per request.
 _ACL_PRINCIPALS = frozenset(ace[1] for ace in ROOT_ACL)
 _visible: dict[tuple, list[tuple]] = {}
 
 
 def visible_items(request) -> list[NavItem]:
     """The entries this reader sees (without computing their badges)."""
-    return [item for item, _url, _label in _visible_items(request)]
+    return [item for item, *_shown in _visible_items(request)]
 
 
 def _visible_items(request) -> list[tuple]:
@@ -149,8 +151,11 @@ def _visible_items(request) -> list[tuple]:
     if found is None:
         known = {route.name for route in request.registry.getUtility(IRoutesMapper).get_routes()}
         root = Root(request)
-        found = [(item, request.route_url(item.route), request.localizer.translate(item.label)) for item in ITEMS
-                 if item.route in known and request.has_permission(item.permission, root)]
+        seen = sorted((item for item in ITEMS if item.route in known and request.has_permission(item.permission, root)),
+                      key=lambda item: list(GROUPS).index(item.group))
+        named = len({item.group for item in seen}) > 1
+        found = [(item, request.route_url(item.route), request.localizer.translate(item.label),
+                  request.localizer.translate(GROUPS[item.group]) if named else None) for item in seen]
         if len(_visible) > 256:
             _visible.clear()
         _visible[key] = found
@@ -160,19 +165,14 @@ def _visible_items(request) -> list[tuple]:
 def _items_for(request) -> list[dict]:
     current = request.matched_route.name if request.matched_route is not None else None
     visible = _visible_items(request)
-    counts = _badge_counts(request, [item for item, _url, _label in visible])
-    return [{"route": item.route, "url": url, "label": label, "group": item.group, "badged": item.badged,
+    counts = _badge_counts(request, [item for item, *_shown in visible])
+    return [{"route": item.route, "url": url, "label": label, "group": group, "badged": item.badged,
              "badge": counts[item.route] if item.route in counts else item.badge(request) if item.badge else None,
              "current": current == item.route}
-            for item, url, label in visible]
+            for item, url, label, group in visible]
 
 
 def groups_for(request) -> list[tuple]:
     """The reader's entries (`items_for`) as (group name, entries) in the bar's order; the name is
     None when the reader sees one group only."""
-    by_group: dict[str, list[dict]] = {}
-    for item in items_for(request):
-        by_group.setdefault(item["group"], []).append(item)
-    named = len(by_group) > 1
-    return [(request.localizer.translate(GROUPS[group]) if named else None, by_group[group])
-            for group in GROUPS if group in by_group]
+    return [(name, list(entries)) for name, entries in groupby(items_for(request), key=itemgetter("group"))]

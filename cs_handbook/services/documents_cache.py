@@ -344,7 +344,7 @@ def page_cache_tween_factory(handler, registry):
     if cache is None:
         return handler
     mapper = registry.getUtility(IRoutesMapper)
-    routes = [(mapper.get_route(name), param) for name, param in ROUTES.items() if mapper.get_route(name) is not None]
+    routes = [(route, param) for name, param in ROUTES.items() if (route := mapper.get_route(name)) is not None]
     if not routes:
         return handler
     statements = RawStatements(registry["dbengine"])
@@ -377,8 +377,8 @@ def store(request, document_id: int | None, parts) -> bool:
 
 def cacheable(request, document_id: int | None = None) -> bool:
     """Whether the page (of `document_id`, else an index) may be shared with this reader's peers: not
-    a document's owner's, and
-    every badge the reader sees is covered by the generation or can be counted on a hit."""
+    a document's owner's, and every badge the reader sees is covered by the generation or can be
+    counted on a hit."""
     if PENDING not in request.__dict__ or _is_owner(request.identity, document_id):
         return False
     return all(item.route in COVERED_BADGES or item.badge_query is not None
